@@ -1,0 +1,259 @@
+// Typed errors. Every error carries a stable string `code`, and every class has a static
+// `isInstance` that survives two copies of this package in one dependency tree (it checks a
+// Symbol.for marker, not the prototype chain).
+
+const MARKER = Symbol.for('llm-agent-router.error');
+
+/** A place in a configuration file: 1-based line and column. */
+export interface SourcePosition {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+function lineage(error: object): string[] {
+  return (error as { [MARKER]?: string[] })[MARKER] ?? [];
+}
+
+export class RouterError extends Error {
+  /** The error names this instance answers to in `isInstance`, most specific first. */
+  declare readonly [MARKER]: string[];
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = 'RouterError';
+    Object.defineProperty(this, MARKER, { value: ['RouterError'], enumerable: false });
+  }
+
+  /** Adds `name` to the lineage; called by each subclass constructor. */
+  protected brand(name: string): void {
+    this.name = name;
+    lineage(this).unshift(name);
+  }
+
+  static isInstance(value: unknown): value is RouterError {
+    return hasLineage(value, 'RouterError');
+  }
+}
+
+function hasLineage(value: unknown, name: string): boolean {
+  return typeof value === 'object' && value !== null && lineage(value).includes(name);
+}
+
+/** One problem found in a configuration. */
+export interface ConfigIssue extends SourcePosition {
+  /** Dotted path inside the file's document, e.g. `agents.cto_agent.routing_rules[1].model`. */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+  /** A short machine-readable kind, e.g. `unknown_model`, `invalid_type`, `unreachable_rule`. */
+  kind: string;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.file
+    ? `${issue.file}${issue.line ? `:${issue.line}:${issue.column ?? 1}` : ''}`
+    : issue.line
+      ? `${issue.line}:${issue.column ?? 1}`
+      : '';
+  return `${where ? `${where} ` : ''}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
+}
+
+/** The configuration is invalid. `issues` lists every error found, not just the first. */
+export class ConfigError extends RouterError {
+  readonly issues: ConfigIssue[];
+  readonly warnings: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[], warnings: ConfigIssue[] = [], options?: { cause?: unknown }) {
+    const count = issues.length;
+    super(
+      'CONFIG_INVALID',
+      `Invalid router configuration (${count} error${count === 1 ? '' : 's'}):\n` +
+        issues.map((issue) => `  - ${formatIssue(issue)}`).join('\n'),
+      options,
+    );
+    this.brand('ConfigError');
+    this.issues = issues;
+    this.warnings = warnings;
+  }
+
+  static override isInstance(value: unknown): value is ConfigError {
+    return hasLineage(value, 'ConfigError');
+  }
+}
+
+/** A condition string could not be parsed or uses something the condition language forbids. */
+export class ConditionSyntaxError extends RouterError {
+  readonly source: string;
+  /** 0-based character index in `source` where the problem was found. */
+  readonly index: number;
+  readonly reason: string;
+
+  constructor(source: string, index: number, reason: string) {
+    const shown = source.length > 120 ? `${source.slice(0, 117)}...` : source;
+    super('CONDITION_SYNTAX', `${reason} at character ${index} in condition "${shown}"`);
+    this.brand('ConditionSyntaxError');
+    this.source = source;
+    this.index = index;
+    this.reason = reason;
+  }
+
+  static override isInstance(value: unknown): value is ConditionSyntaxError {
+    return hasLineage(value, 'ConditionSyntaxError');
+  }
+}
+
+export class UnknownAgentError extends RouterError {
+  readonly agentId: string;
+  constructor(agentId: string, known: readonly string[]) {
+    super('UNKNOWN_AGENT', `Unknown agent "${agentId}". Known agents: ${known.join(', ') || '(none)'}`);
+    this.brand('UnknownAgentError');
+    this.agentId = agentId;
+  }
+  static override isInstance(value: unknown): value is UnknownAgentError {
+    return hasLineage(value, 'UnknownAgentError');
+  }
+}
+
+export class UnknownModelError extends RouterError {
+  readonly modelId: string;
+  constructor(modelId: string, known: readonly string[], where?: string) {
+    super(
+      'UNKNOWN_MODEL',
+      `Unknown model "${modelId}"${where ? ` (${where})` : ''}. Known models: ${known.join(', ') || '(none)'}`,
+    );
+    this.brand('UnknownModelError');
+    this.modelId = modelId;
+  }
+  static override isInstance(value: unknown): value is UnknownModelError {
+    return hasLineage(value, 'UnknownModelError');
+  }
+}
+
+export class UnknownStrategyError extends RouterError {
+  readonly strategy: string;
+  constructor(strategy: string, known: readonly string[]) {
+    super('UNKNOWN_STRATEGY', `Unknown routing strategy "${strategy}". Known strategies: ${known.join(', ')}`);
+    this.brand('UnknownStrategyError');
+    this.strategy = strategy;
+  }
+  static override isInstance(value: unknown): value is UnknownStrategyError {
+    return hasLineage(value, 'UnknownStrategyError');
+  }
+}
+
+/** An argument passed to the API is malformed (a bad duration, a non-object task, ...). */
+export class InvalidArgumentError extends RouterError {
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super('INVALID_ARGUMENT', `Invalid ${argument}: ${message}`);
+    this.brand('InvalidArgumentError');
+    this.argument = argument;
+  }
+  static override isInstance(value: unknown): value is InvalidArgumentError {
+    return hasLineage(value, 'InvalidArgumentError');
+  }
+}
+
+/**
+ * No model satisfies the hard constraints (privacy, local-only, availability). Thrown instead of
+ * ever sending restricted data to a model that may not see it.
+ */
+export class NoEligibleModelError extends RouterError {
+  readonly agentId: string;
+  readonly constraints: readonly string[];
+  readonly trace: readonly unknown[];
+  /** When the first unavailable model becomes available again (epoch ms), if known. */
+  readonly retryAt: number | undefined;
+  constructor(
+    agentId: string,
+    constraints: readonly string[],
+    trace: readonly unknown[],
+    retryAt?: number,
+  ) {
+    super(
+      'NO_ELIGIBLE_MODEL',
+      `No model is eligible for agent "${agentId}" under the active constraints: ${constraints.join('; ') || '(none)'}` +
+        (retryAt !== undefined ? `. The first model becomes available at ${new Date(retryAt).toISOString()}` : ''),
+    );
+    this.brand('NoEligibleModelError');
+    this.agentId = agentId;
+    this.constraints = constraints;
+    this.trace = trace;
+    this.retryAt = retryAt;
+  }
+  static override isInstance(value: unknown): value is NoEligibleModelError {
+    return hasLineage(value, 'NoEligibleModelError');
+  }
+}
+
+/** A call would take today's spend past the daily budget and no local model can serve instead. */
+export class BudgetExceededError extends RouterError {
+  readonly agentId: string;
+  readonly budgetUsd: number;
+  readonly spentUsd: number;
+  readonly requestedUsd: number;
+  constructor(agentId: string, budgetUsd: number, spentUsd: number, requestedUsd: number) {
+    super(
+      'BUDGET_EXCEEDED',
+      `Daily budget of $${budgetUsd.toFixed(2)} exceeded for agent "${agentId}": ` +
+        `$${spentUsd.toFixed(6)} spent or reserved, this call needs $${requestedUsd.toFixed(6)}`,
+    );
+    this.brand('BudgetExceededError');
+    this.agentId = agentId;
+    this.budgetUsd = budgetUsd;
+    this.spentUsd = spentUsd;
+    this.requestedUsd = requestedUsd;
+  }
+  static override isInstance(value: unknown): value is BudgetExceededError {
+    return hasLineage(value, 'BudgetExceededError');
+  }
+}
+
+/** A provider call failed. Adapters map their SDK's errors to this. */
+export class ProviderError extends RouterError {
+  readonly provider: string;
+  readonly modelId: string | undefined;
+  /** HTTP status, when the failure had one. */
+  readonly status: number | undefined;
+  /** Whether retrying the same call may succeed (408, 409, 429, >= 500, timeouts, connection errors). */
+  readonly retryable: boolean;
+  /** Milliseconds the provider asked us to wait (Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
+  /** `http`, `timeout`, `connection`, `abort`, `invalid_response`, `stream_interrupted` or `other`. */
+  readonly kind: string;
+
+  constructor(
+    message: string,
+    details: {
+      provider: string;
+      modelId?: string;
+      status?: number;
+      retryable?: boolean;
+      retryAfterMs?: number;
+      kind?: string;
+      cause?: unknown;
+    },
+  ) {
+    super('PROVIDER_ERROR', message, { cause: details.cause });
+    this.brand('ProviderError');
+    this.provider = details.provider;
+    this.modelId = details.modelId;
+    this.status = details.status;
+    this.kind = details.kind ?? (details.status !== undefined ? 'http' : 'other');
+    this.retryable = details.retryable ?? isRetryableStatus(details.status);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+  static override isInstance(value: unknown): value is ProviderError {
+    return hasLineage(value, 'ProviderError');
+  }
+}
+
+/** 408, 409, 429 and every 5xx are worth retrying; other statuses are not. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  if (status === undefined) return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
