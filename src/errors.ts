@@ -257,3 +257,91 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+
+/** One try of one model during `complete()` or `stream()`. */
+export interface AttemptRecord {
+  modelId: string;
+  /** 1 for the first try of this model, 2 for its first retry, ... */
+  attempt: number;
+  ok: boolean;
+  durationMs: number;
+  /** Set when the model was not called at all: `circuit_open`, `cooling_down`, `rate_limited`, `budget`, `no_provider`. */
+  skipped?: string;
+  error?: unknown;
+}
+
+/**
+ * Every model in the decision's chain failed or was skipped. Carries every attempt, the errors,
+ * the last error, and when the first model becomes available again (if that is known).
+ */
+export class AllModelsFailedError extends RouterError {
+  readonly agentId: string;
+  readonly attempts: readonly AttemptRecord[];
+  readonly errors: readonly unknown[];
+  readonly lastError: unknown;
+  /** Epoch ms when the first cooling-down or open-circuit model may be tried again. */
+  readonly retryAt: number | undefined;
+  constructor(agentId: string, attempts: readonly AttemptRecord[], retryAt?: number) {
+    const errors = attempts.filter((a) => a.error !== undefined).map((a) => a.error);
+    const summary = attempts
+      .map((a) => `${a.modelId}#${a.attempt}: ${a.skipped ? `skipped (${a.skipped})` : a.error instanceof Error ? a.error.message : 'failed'}`)
+      .join('; ');
+    super(
+      'ALL_MODELS_FAILED',
+      `Every model failed for agent "${agentId}": ${summary || 'no model was tried'}` +
+        (retryAt !== undefined ? `. The first model becomes available at ${new Date(retryAt).toISOString()}` : ''),
+      { cause: errors[errors.length - 1] },
+    );
+    this.brand('AllModelsFailedError');
+    this.agentId = agentId;
+    this.attempts = attempts;
+    this.errors = errors;
+    this.lastError = errors[errors.length - 1];
+    this.retryAt = retryAt;
+  }
+  static override isInstance(value: unknown): value is AllModelsFailedError {
+    return hasLineage(value, 'AllModelsFailedError');
+  }
+}
+
+/** The caller aborted the request (its AbortSignal fired). */
+export class RequestAbortedError extends RouterError {
+  constructor(reason?: unknown) {
+    super('ABORTED', `The request was aborted${reason instanceof Error ? `: ${reason.message}` : ''}`, { cause: reason });
+    this.brand('RequestAbortedError');
+  }
+  static override isInstance(value: unknown): value is RequestAbortedError {
+    return hasLineage(value, 'RequestAbortedError');
+  }
+}
+
+/** A stream failed after its first token: the answer is incomplete. Never a silent truncated success. */
+export class StreamInterruptedError extends RouterError {
+  readonly modelId: string;
+  /** The text received before the failure. */
+  readonly partialText: string;
+  constructor(modelId: string, partialText: string, cause: unknown) {
+    super('STREAM_INTERRUPTED', `The stream from "${modelId}" failed after ${partialText.length} characters: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.brand('StreamInterruptedError');
+    this.modelId = modelId;
+    this.partialText = partialText;
+  }
+  static override isInstance(value: unknown): value is StreamInterruptedError {
+    return hasLineage(value, 'StreamInterruptedError');
+  }
+}
+
+/** No provider adapter is configured for a model's `provider`. */
+export class ProviderNotConfiguredError extends RouterError {
+  readonly modelId: string;
+  readonly provider: string;
+  constructor(modelId: string, provider: string) {
+    super('PROVIDER_NOT_CONFIGURED', `No provider adapter is configured for model "${modelId}" (provider "${provider}"): pass one in createRouter({ providers: { ${provider}: ... } })`);
+    this.brand('ProviderNotConfiguredError');
+    this.modelId = modelId;
+    this.provider = provider;
+  }
+  static override isInstance(value: unknown): value is ProviderNotConfiguredError {
+    return hasLineage(value, 'ProviderNotConfiguredError');
+  }
+}

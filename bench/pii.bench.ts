@@ -1,0 +1,121 @@
+// How long the default PII detector takes on a realistic 4 KB prompt, the size of a typical agent
+// request. A prompt without PII is the worst case (every pattern scans all of it). Two references
+// run on the same string, so the figures can be compared across machines: a precompiled `/@/`
+// test (a vectorised search for one character, the floor for any scan) and one plain JavaScript
+// loop over the string's character codes (what any hand-written scanner pays at least).
+//
+//   npx tsx bench/pii.bench.ts
+
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+
+import { defaultPiiDetector } from '../src/privacy/index.js';
+
+const PROMPT_SIZE = 4096;
+
+// Prose and code of the kind agents send, with the numbers that must not be mistaken for PII:
+// dates, years, versions, order ids, ports, durations, a UUID and a commit hash.
+const PARAGRAPHS = [
+  'You are the backend agent for the checkout service. Review the pull request below and list every ' +
+    'change that could break the public API, then propose a migration plan for the 2025-03-14 release.',
+  'Context: the service runs Node 20.16 on Kubernetes 1.29 with 12 replicas behind an ingress on port ' +
+    '8443. p95 latency rose from 180 ms to 240 ms after v3.7.2; the incident ticket is OPS-4821 and the ' +
+    'related order batch is 948213 (about 3,500 orders between 09:00 and 11:30 UTC).',
+  'The diff touches src/payments/refund.ts, src/payments/ledger.ts and the migration ' +
+    '20250301_add_refund_reason.sql. Commit 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b renamed ' +
+    '`settleRefund` to `settle_refund` and changed its return type from Promise<void> to ' +
+    'Promise<RefundResult>. Request id 3f2b8c1e-7d4a-4e6b-9a0c-5b1d2e3f4a5b failed with status 409.',
+  '```ts\nexport async function settleRefund(id: string, amountCents: number): Promise<RefundResult> {\n' +
+    '  const row = await db.refunds.findUnique({ where: { id } });\n' +
+    '  if (!row || row.amountCents < amountCents) throw new RefundError("REFUND_TOO_LARGE", 422);\n' +
+    '  return { id, settledAt: new Date(), retries: 0, batch: 17 };\n}\n```',
+  'Constraints: keep the change backwards compatible for two minor versions, do not add new ' +
+    'dependencies, keep the bundle under 250 KB, and make sure the retry policy (3 attempts, base ' +
+    'delay 200 ms, factor 2, jitter 0.1) still applies to 429 and 503 responses.',
+  'Answer with: 1) a summary in at most 5 bullet points; 2) the breaking changes, each with file and ' +
+    'line; 3) a test plan covering refunds of 0.01, 99.99 and 10000.00 EUR; 4) the rollout steps for ' +
+    'the 4 regions (eu-west-1, us-east-1, ap-south-1, sa-east-1) over 48 hours.',
+];
+
+function realisticPrompt(): string {
+  let text = '';
+  for (let i = 0; text.length < PROMPT_SIZE; i++) text += `${PARAGRAPHS[i % PARAGRAPHS.length]!}\n\n`;
+  return text.slice(0, PROMPT_SIZE);
+}
+
+export const promptWithoutPii = realisticPrompt();
+const contact = ' Reply to jane.doe@example.com.';
+export const promptWithEmailNearEnd =
+  promptWithoutPii.slice(0, PROMPT_SIZE - contact.length - 40) + contact + promptWithoutPii.slice(-40);
+
+export async function runPiiBench(): Promise<{ name: string; medianNs: number }[]> {
+  const detector = defaultPiiDetector;
+  const containsPii = (text: string): boolean => detector.containsPii?.(text) ?? detector.detect(text).length > 0;
+  if (containsPii(promptWithoutPii)) throw new Error('The PII-free prompt was flagged; fix the fixture.');
+  if (!containsPii(promptWithEmailNearEnd)) throw new Error('The e-mail near the end was missed.');
+
+  const baseline = /@/;
+  let sink = 0; // keeps the results observable so nothing is optimised away
+  const bench = new Bench({ name: 'PII detection on a 4 KB prompt', time: 500, warmupTime: 200 });
+  bench
+    .add('baseline: /@/.test, 4 KB', () => {
+      if (baseline.test(promptWithoutPii)) sink++;
+    })
+    .add('reference: one charCodeAt loop, 4 KB', () => {
+      let digits = 0;
+      for (let i = 0; i < promptWithoutPii.length; i++) {
+        const code = promptWithoutPii.charCodeAt(i);
+        if (code >= 48 && code <= 57) digits++;
+      }
+      sink += digits;
+    })
+    .add('containsPii, 4 KB, no PII', () => {
+      if (containsPii(promptWithoutPii)) sink++;
+    })
+    .add('containsPii, 4 KB, e-mail near the end', () => {
+      if (containsPii(promptWithEmailNearEnd)) sink++;
+    })
+    .add('detect, 4 KB, no PII', () => {
+      sink += detector.detect(promptWithoutPii).length;
+    });
+  await bench.run();
+  if (sink < 0) console.log(sink);
+
+  return bench.tasks.map((task) => {
+    const result = task.result;
+    const medianMs =
+      result.state === 'completed' || result.state === 'aborted-with-statistics' ? result.latency.p50 : Number.NaN;
+    return { name: task.name, medianNs: medianMs * 1e6 };
+  });
+}
+
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const results = await runPiiBench();
+  const baseline = results[0]?.medianNs ?? Number.NaN;
+  console.log(`PII detection, ${PROMPT_SIZE}-char prompt (median of tinybench samples)`);
+  console.table(
+    results.map(({ name, medianNs }) => ({
+      task: name,
+      'median (µs)': (medianNs / 1000).toFixed(2),
+      'x baseline': (medianNs / baseline).toFixed(1),
+    })),
+  );
+}
+
+if (isMainModule()) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

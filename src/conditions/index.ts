@@ -1,0 +1,9 @@
+// The condition language: strings from the config compiled once into safe, fast closures.
+export {
+  compileCondition,
+  CONDITION_FUNCTIONS,
+  type CompiledCondition,
+  type ConditionEvaluation,
+  type ConditionOptions,
+  type ConditionScope,
+} from './compile-condition.js';

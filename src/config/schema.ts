@@ -1,0 +1,205 @@
+// zod schemas for models.yaml, agents.yaml, routing.yaml and environments/*.yaml, written to accept
+// the seed's files exactly as they are. Each schema exists twice from one definition: `strict`
+// (unknown keys reported, so typos surface as warnings) and `loose` (unknown keys kept).
+import { z } from 'zod';
+
+type Mode = 'strict' | 'loose';
+
+function obj<T extends z.ZodRawShape>(mode: Mode, shape: T) {
+  return mode === 'strict' ? z.strictObject(shape) : z.looseObject(shape);
+}
+
+const nonNegative = z.number().finite().nonnegative();
+const positiveInt = z.number().int().positive();
+const share = z.number().finite().min(0).max(1);
+const nameString = z.string().min(1);
+
+/** Strategy rule keys the router understands, with the type of each value. */
+export const STRATEGY_RULE_KEYS = [
+  'prefer_local_models',
+  'prefer_cloud_models',
+  'cloud_budget_per_day',
+  'fallback_to_cloud_threshold',
+  'parallel_requests',
+  'cache_responses',
+  'allow_cloud_models',
+  'required_model_type',
+  'cloud_for_complex_tasks',
+  'local_for_routine_tasks',
+  'dynamic_routing',
+  'complex_task_threshold',
+  'routine_task_threshold',
+] as const;
+
+/** Actions a global rule may take. */
+export const GLOBAL_RULE_ACTIONS = [
+  'switch_to_fallback',
+  'switch_to_local_only',
+  'force_local_model',
+  'require_cloud_verification',
+] as const;
+
+/** The routing factors with built-in calculations; others need an `expression`. */
+export const BUILTIN_FACTORS = [
+  'task_complexity',
+  'cost_efficiency',
+  'privacy_requirements',
+  'performance_needs',
+  'model_availability',
+] as const;
+
+/** Keys of `routing.global_overrides` (usually set by an environment file). */
+export const GLOBAL_OVERRIDE_KEYS = [
+  'max_cloud_spend_per_day',
+  'require_local_for_pii',
+  'force_local_models',
+  'verbose_routing_logs',
+  'default_strategy',
+  'rate_limit_threshold',
+] as const;
+
+function buildSchemas(mode: Mode) {
+  const model = obj(mode, {
+    provider: nameString,
+    type: z.enum(['cloud', 'local']),
+    model_id: nameString.optional(),
+    model_path: z.string().optional(),
+    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    description: z.string().optional(),
+    capabilities: z.array(nameString).optional(),
+    cost_per_1k_tokens: obj(mode, { input: nonNegative, output: nonNegative }).optional(),
+    rate_limits: obj(mode, {
+      requests_per_minute: positiveInt.optional(),
+      tokens_per_minute: positiveInt.optional(),
+    }).optional(),
+    resource_requirements: z.looseObject({
+      gpu_memory_gb: nonNegative.optional(),
+      cpu_cores: positiveInt.optional(),
+    }).optional(),
+    performance: obj(mode, {
+      tokens_per_second: z.number().finite().positive().optional(),
+      latency_ms: nonNegative.optional(),
+    }).optional(),
+    /** 0..1: how capable the model is for hard tasks. Defaults: cloud 0.9, local 0.6. */
+    quality: share.optional(),
+    context_window: positiveInt.optional(),
+  });
+
+  const routingRule = obj(mode, {
+    name: z.string().optional(),
+    condition: z.string(),
+    model: nameString,
+    description: z.string().optional(),
+  });
+
+  const agent = obj(mode, {
+    name: z.string().optional(),
+    description: z.string().optional(),
+    model_preferences: z.record(z.string(), nameString).refine((prefs) => Object.keys(prefs).length > 0, {
+      message: 'model_preferences needs at least one model (usually `primary`)',
+    }),
+    routing_rules: z.array(routingRule).optional(),
+    capabilities_required: z.array(nameString).optional(),
+    /** Optional per-agent daily cloud budget in USD, on top of the global one. */
+    daily_budget: nonNegative.optional(),
+  });
+
+  const strategyRule = obj(mode, {
+    prefer_local_models: z.boolean().optional(),
+    prefer_cloud_models: z.boolean().optional(),
+    cloud_budget_per_day: nonNegative.optional(),
+    fallback_to_cloud_threshold: obj(mode, {
+      complexity: z.number().finite().min(0).max(10).optional(),
+      confidence: share.optional(),
+    }).optional(),
+    parallel_requests: z.boolean().optional(),
+    cache_responses: z.boolean().optional(),
+    allow_cloud_models: z.boolean().optional(),
+    required_model_type: z.enum(['cloud', 'local']).optional(),
+    cloud_for_complex_tasks: z.boolean().optional(),
+    local_for_routine_tasks: z.boolean().optional(),
+    dynamic_routing: z.boolean().optional(),
+    complex_task_threshold: z.number().finite().min(0).max(10).optional(),
+    routine_task_threshold: z.number().finite().min(0).max(10).optional(),
+  });
+
+  const strategy = obj(mode, {
+    description: z.string().optional(),
+    rules: z.array(strategyRule).optional(),
+  });
+
+  const globalRule = obj(mode, {
+    name: nameString,
+    condition: z.string(),
+    action: z.enum(GLOBAL_RULE_ACTIONS),
+    description: z.string().optional(),
+    enabled: z.boolean().optional(),
+  });
+
+  const routingFactor = obj(mode, {
+    name: nameString,
+    weight: z.number().finite().nonnegative(),
+    calculation: z.string().optional(),
+    /** For a custom factor: a condition-language expression yielding a number in 0..1. */
+    expression: z.string().optional(),
+  });
+
+  const globalOverrides = obj(mode, {
+    max_cloud_spend_per_day: nonNegative.optional(),
+    require_local_for_pii: z.boolean().optional(),
+    force_local_models: z.boolean().optional(),
+    verbose_routing_logs: z.boolean().optional(),
+    default_strategy: nameString.optional(),
+    rate_limit_threshold: share.optional(),
+  });
+
+  const routing = obj(mode, {
+    default_strategy: nameString.optional(),
+    strategies: z.record(z.string(), strategy).optional(),
+    global_rules: z.array(globalRule).optional(),
+    routing_factors: z.array(routingFactor).optional(),
+    global_overrides: globalOverrides.optional(),
+    budget: obj(mode, { daily: nonNegative.optional() }).optional(),
+    rate_limit_threshold: share.optional(),
+    defaults: obj(mode, {
+      input_tokens: positiveInt.optional(),
+      output_tokens: positiveInt.optional(),
+      cloud_tokens_per_second: z.number().finite().positive().optional(),
+      local_tokens_per_second: z.number().finite().positive().optional(),
+    }).optional(),
+    metrics: z.array(nameString).optional(),
+  });
+
+  const config = obj(mode, {
+    models: z.record(z.string(), model),
+    agents: z.record(z.string(), agent),
+    routing: routing.optional(),
+    metrics: z.array(nameString).optional(),
+  });
+
+  return { model, agent, routingRule, strategy, strategyRule, globalRule, routingFactor, routing, globalOverrides, config };
+}
+
+export const strictSchemas = buildSchemas('strict');
+export const looseSchemas = buildSchemas('loose');
+
+export type ModelConfig = z.infer<typeof looseSchemas.model>;
+export type AgentConfig = z.infer<typeof looseSchemas.agent>;
+export type RoutingRuleConfig = z.infer<typeof looseSchemas.routingRule>;
+export type StrategyConfig = z.infer<typeof looseSchemas.strategy>;
+export type StrategyRuleConfig = z.infer<typeof looseSchemas.strategyRule>;
+export type GlobalRuleConfig = z.infer<typeof looseSchemas.globalRule>;
+export type RoutingFactorConfig = z.infer<typeof looseSchemas.routingFactor>;
+export type GlobalOverridesConfig = z.infer<typeof looseSchemas.globalOverrides>;
+export type RoutingConfig = z.infer<typeof looseSchemas.routing>;
+
+/**
+ * A router configuration in the shape of the YAML files: `models` (models.yaml), `agents`
+ * (agents.yaml) and `routing` (routing.yaml), with any environment overlay already merged in.
+ */
+export interface RouterConfigInput {
+  models: Record<string, ModelConfig>;
+  agents: Record<string, AgentConfig>;
+  routing?: RoutingConfig;
+  metrics?: string[];
+}

@@ -1,0 +1,247 @@
+// Validates a configuration object: the zod schema first, then the checks a schema cannot express
+// (references between files, condition syntax, strategy names), collecting every problem found.
+// Errors make the config unusable; warnings flag what is legal but probably not meant.
+import type { z } from 'zod';
+import { compileCondition } from '../conditions/index.js';
+import { ConditionSyntaxError, type ConfigIssue } from '../errors.js';
+import {
+  BUILTIN_FACTORS,
+  looseSchemas,
+  STRATEGY_RULE_KEYS,
+  strictSchemas,
+  type RouterConfigInput,
+} from './schema.js';
+import type { PathSegment } from './yaml-source.js';
+
+/** Maps a path in the merged config to where it was written. */
+export type Locator = (
+  path: readonly PathSegment[],
+  innerIndex?: number,
+  which?: 'key' | 'value',
+) => { file?: string; line?: number; column?: number };
+
+export interface ValidationResult {
+  config: RouterConfigInput | undefined;
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** The built-in strategy names, usable even when routing.yaml defines none of them. */
+export const BUILTIN_STRATEGIES = ['cost_optimized', 'performance_optimized', 'privacy_first', 'balanced'] as const;
+
+export function validateConfig(input: unknown, locate: Locator = () => ({})): ValidationResult {
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  const issue = (
+    severity: 'error' | 'warning',
+    kind: string,
+    path: readonly PathSegment[],
+    message: string,
+    innerIndex?: number,
+  ) => {
+    (severity === 'error' ? errors : warnings).push({
+      ...locate(path, innerIndex, kind === 'unknown_key' ? 'key' : 'value'),
+      path: formatPath(path),
+      severity,
+      kind,
+      message,
+    });
+  };
+
+  const parsed = strictSchemas.config.safeParse(input);
+  if (!parsed.success) {
+    for (const zodIssue of parsed.error.issues) reportZodIssue(zodIssue, issue);
+  }
+  if (!isRecord(input)) return { config: undefined, errors, warnings };
+
+  checkReferences(input, issue);
+
+  if (errors.length > 0) return { config: undefined, errors, warnings };
+  // Only unknown keys (now warnings) failed the strict parse; the loose schema keeps them.
+  const config = looseSchemas.config.parse(input) as RouterConfigInput;
+  return { config, errors, warnings };
+}
+
+type Report = (
+  severity: 'error' | 'warning',
+  kind: string,
+  path: readonly PathSegment[],
+  message: string,
+  innerIndex?: number,
+) => void;
+
+function reportZodIssue(zodIssue: z.core.$ZodIssue, issue: Report): void {
+  const path = zodIssue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+  if (zodIssue.code === 'unrecognized_keys') {
+    for (const key of zodIssue.keys) {
+      issue('warning', 'unknown_key', [...path, key], `unknown key "${key}" is ignored (a typo?)`);
+    }
+    return;
+  }
+  if (zodIssue.code === 'invalid_union' || zodIssue.code === 'invalid_type') {
+    const received = describeReceived(zodIssue.input);
+    const expected = zodIssue.code === 'invalid_type' ? zodIssue.expected : 'one of the allowed forms';
+    issue('error', 'invalid_type', path, `expected ${expected}, got ${received}`);
+    return;
+  }
+  issue('error', zodIssue.code === 'invalid_value' ? 'invalid_value' : 'invalid', path, zodIssue.message);
+}
+
+function describeReceived(value: unknown): string {
+  if (value === undefined) return 'nothing (the key is missing)';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  if (typeof value === 'object') return 'a map';
+  return `${typeof value} ${String(value)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function entries(value: unknown): [string, unknown][] {
+  return isRecord(value) ? Object.entries(value) : [];
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Compiles a condition, reporting a syntax error at its exact character. */
+function checkCondition(
+  source: unknown,
+  path: PathSegment[],
+  issue: Report,
+): ReturnType<typeof compileCondition> | undefined {
+  if (typeof source !== 'string') return undefined;
+  try {
+    return compileCondition(source);
+  } catch (error) {
+    if (ConditionSyntaxError.isInstance(error)) {
+      issue('error', 'condition_syntax', path, `${error.reason} at character ${error.index} of "${source}"`, error.index);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function checkReferences(input: Record<string, unknown>, issue: Report): void {
+  const models = isRecord(input.models) ? input.models : {};
+  const modelIds = Object.keys(models);
+  const knownModel = (id: unknown) => typeof id === 'string' && Object.hasOwn(models, id);
+  const unknownModel = (id: unknown, path: PathSegment[]) => {
+    if (typeof id === 'string' && !knownModel(id)) {
+      issue('error', 'unknown_model', path, `unknown model "${id}"; models.yaml defines: ${modelIds.join(', ') || '(none)'}`);
+    }
+  };
+
+  const allCapabilities = new Set<string>();
+  for (const [id, model] of entries(models)) {
+    if (!isRecord(model)) continue;
+    for (const capability of list(model.capabilities)) if (typeof capability === 'string') allCapabilities.add(capability);
+    if (model.type === 'cloud' && model.cost_per_1k_tokens === undefined) {
+      issue('warning', 'missing_cost', ['models', id], `cloud model "${id}" has no cost_per_1k_tokens: its calls will count as free against the budget`);
+    }
+  }
+
+  for (const [agentId, agent] of entries(input.agents)) {
+    if (!isRecord(agent)) continue;
+    for (const [role, modelId] of entries(agent.model_preferences)) {
+      unknownModel(modelId, ['agents', agentId, 'model_preferences', role]);
+    }
+    let alwaysMatchedAt: number | undefined;
+    const seen = new Map<string, number>();
+    list(agent.routing_rules).forEach((rule, index) => {
+      if (!isRecord(rule)) return;
+      const rulePath: PathSegment[] = ['agents', agentId, 'routing_rules', index];
+      unknownModel(rule.model, [...rulePath, 'model']);
+      const compiled = checkCondition(rule.condition, [...rulePath, 'condition'], issue);
+      if (!compiled) return;
+      if (alwaysMatchedAt !== undefined) {
+        issue('warning', 'unreachable_rule', rulePath, `rule can never be reached: rule ${alwaysMatchedAt} always matches first`);
+      } else {
+        const normalized = compiled.source.replace(/\s+/g, ' ').trim();
+        const earlier = seen.get(normalized);
+        if (earlier !== undefined) {
+          issue('warning', 'unreachable_rule', rulePath, `rule can never be reached: rule ${earlier} has the same condition`);
+        } else {
+          seen.set(normalized, index);
+        }
+      }
+      if (compiled.identifiers.length === 0 && compiled.evaluate({})) alwaysMatchedAt ??= index;
+      if (compiled.identifiers.includes('model')) {
+        issue('warning', 'model_not_in_scope', [...rulePath, 'condition'], 'agent rules run before a model is chosen: `model` is always undefined here');
+      }
+    });
+    list(agent.capabilities_required).forEach((capability, index) => {
+      if (typeof capability === 'string' && !allCapabilities.has(capability)) {
+        issue('warning', 'unknown_capability', ['agents', agentId, 'capabilities_required', index], `no model offers the capability "${capability}"`);
+      }
+    });
+  }
+
+  const routing = isRecord(input.routing) ? input.routing : {};
+  const strategyNames = new Set<string>([...BUILTIN_STRATEGIES, ...Object.keys(isRecord(routing.strategies) ? routing.strategies : {})]);
+  const checkStrategyName = (name: unknown, path: PathSegment[]) => {
+    if (typeof name === 'string' && !strategyNames.has(name)) {
+      issue('error', 'unknown_strategy', path, `unknown strategy "${name}"; known: ${[...strategyNames].join(', ')}`);
+    }
+  };
+  checkStrategyName(routing.default_strategy, ['routing', 'default_strategy']);
+  if (isRecord(routing.global_overrides)) {
+    checkStrategyName(routing.global_overrides.default_strategy, ['routing', 'global_overrides', 'default_strategy']);
+  }
+
+  for (const [name, strategy] of entries(routing.strategies)) {
+    if (!isRecord(strategy)) continue;
+    const merged: Record<string, unknown> = {};
+    list(strategy.rules).forEach((rule) => {
+      for (const [key, value] of entries(rule)) {
+        if ((STRATEGY_RULE_KEYS as readonly string[]).includes(key)) merged[key] = value;
+      }
+    });
+    if (merged.prefer_local_models === true && merged.prefer_cloud_models === true) {
+      issue('error', 'conflicting_rules', ['routing', 'strategies', name, 'rules'], 'prefer_local_models and prefer_cloud_models cannot both be true');
+    }
+    if (merged.allow_cloud_models === false && merged.prefer_cloud_models === true) {
+      issue('warning', 'conflicting_rules', ['routing', 'strategies', name, 'rules'], 'prefer_cloud_models has no effect when allow_cloud_models is false');
+    }
+  }
+
+  list(routing.global_rules).forEach((rule, index) => {
+    if (!isRecord(rule)) return;
+    const path: PathSegment[] = ['routing', 'global_rules', index];
+    const compiled = checkCondition(rule.condition, [...path, 'condition'], issue);
+    if (compiled && (rule.action === 'switch_to_local_only' || rule.action === 'force_local_model') && compiled.identifiers.includes('model')) {
+      issue('warning', 'model_not_in_scope', [...path, 'condition'], `"${String(rule.action)}" is decided before a model is chosen: \`model\` is undefined here`);
+    }
+  });
+
+  const factors = list(routing.routing_factors);
+  let weightSum = 0;
+  factors.forEach((factor, index) => {
+    if (!isRecord(factor)) return;
+    const path: PathSegment[] = ['routing', 'routing_factors', index];
+    if (typeof factor.weight === 'number') weightSum += factor.weight;
+    const builtin = (BUILTIN_FACTORS as readonly unknown[]).includes(factor.name);
+    if (typeof factor.expression === 'string') {
+      checkCondition(factor.expression, [...path, 'expression'], issue);
+    } else if (!builtin && typeof factor.name === 'string') {
+      issue('error', 'unknown_factor', [...path, 'name'], `unknown routing factor "${factor.name}": use one of ${BUILTIN_FACTORS.join(', ')} or give an \`expression\``);
+    }
+  });
+  if (factors.length > 0 && Math.abs(weightSum - 1) > 1e-6) {
+    issue('warning', 'weights_sum', ['routing', 'routing_factors'], `routing factor weights sum to ${Number(weightSum.toFixed(6))}, not 1; scores are normalised by the sum`);
+  }
+}

@@ -1,0 +1,85 @@
+// The public entry: configuration, conditions, the router, state and errors. Provider adapters for
+// SDKs live behind their own subpaths (`llm-agent-router/openai`, `llm-agent-router/anthropic`).
+export { createRouter } from './create-router.js';
+export type { Router, RouterOptions, RouterLogger, RouterEvent } from './create-router.js';
+
+export { loadConfig, parseConfig } from './config/load-config.js';
+export type { LoadedConfig, LoadConfigOptions, ParseConfigOptions, ParseConfigSources } from './config/load-config.js';
+export { validateConfig } from './config/validate-config.js';
+export type {
+  AgentConfig,
+  GlobalRuleConfig,
+  ModelConfig,
+  RouterConfigInput,
+  RoutingConfig,
+  RoutingFactorConfig,
+  RoutingRuleConfig,
+  StrategyConfig,
+  StrategyRuleConfig,
+} from './config/schema.js';
+
+export { compileCondition } from './conditions/index.js';
+export type { CompiledCondition, ConditionOptions, ConditionScope, ConditionEvaluation } from './conditions/index.js';
+
+export { decide } from './routing/decide.js';
+export { compileConfig } from './routing/compile-config.js';
+export type { CompiledConfig } from './routing/compile-config.js';
+export type {
+  DecisionSource,
+  ModelLiveState,
+  RoutingContext,
+  RoutingDecision,
+  RoutingState,
+  Task,
+  TraceStep,
+  Verification,
+} from './routing/types.js';
+
+export { RuntimeOverrides, parseDuration } from './runtime-overrides.js';
+export type { ActiveOverride, OverrideOptions, OverridesListing, TaskRoutingOptions } from './runtime-overrides.js';
+
+export { MemoryLedger } from './state/memory-ledger.js';
+export type { MemoryLedgerOptions } from './state/memory-ledger.js';
+export { ledgerDay, microsToUsd, usdToMicros, MICROS_PER_USD } from './state/cost-ledger.js';
+export type {
+  CostLedger,
+  DayReport,
+  LedgerEntry,
+  ReserveRequest,
+  ReserveResult,
+  SpendQuery,
+  SpendSnapshot,
+} from './state/cost-ledger.js';
+
+export { createRegexPiiDetector, defaultPiiDetector, collectTaskText } from './privacy/index.js';
+export type { PiiDetector, PiiFinding, PiiKind, TokenEstimator } from './privacy/index.js';
+export { charsPerTokenEstimator, createCharsPerTokenEstimator } from './privacy/index.js';
+
+export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-metrics.js';
+
+export type {
+  CallOptions,
+  ChatMessage,
+  ChatRole,
+  FinishReason,
+  ProviderAdapter,
+  ProviderRequest,
+  ProviderResponse,
+  StreamPart,
+  TokenUsage,
+} from './providers/provider.js';
+
+export {
+  BudgetExceededError,
+  ConditionSyntaxError,
+  ConfigError,
+  InvalidArgumentError,
+  NoEligibleModelError,
+  ProviderError,
+  RouterError,
+  UnknownAgentError,
+  UnknownModelError,
+  UnknownStrategyError,
+  formatIssue,
+} from './errors.js';
+export type { ConfigIssue, SourcePosition } from './errors.js';

@@ -1,0 +1,124 @@
+// In-process counters for the seed's metrics: model usage by agent, decisions per strategy, privacy
+// rule activations, fallback triggers and per-model performance. Plain maps of numbers, updated in
+// O(1) per decision or call; `snapshot()` copies them out.
+import type { RoutingDecision } from '../routing/types.js';
+
+export interface ModelPerformance {
+  calls: number;
+  failures: number;
+  /** Mean and worst latency of successful calls, in ms. */
+  meanLatencyMs: number;
+  maxLatencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface RouterMetricsSnapshot {
+  /** Decisions per agent and model: `{ cto_agent: { 'claude-3-opus': 12 } }`. */
+  model_usage_by_agent: Record<string, Record<string, number>>;
+  routing_decisions_per_strategy: Record<string, number>;
+  /** Settled cost today in USD per agent (from the ledger). */
+  cost_per_agent_per_day: Record<string, number>;
+  performance_by_model: Record<string, ModelPerformance>;
+  /** Share of decisions a rate-limit rule moved, and of calls served by a fallback (0..1). */
+  fallback_trigger_rate: number;
+  /** Decisions in which a privacy constraint (PII or a privacy strategy) was active. */
+  privacy_rule_activations: number;
+  decisions: number;
+  /** Decisions by source (`agent_rule`, `strategy`, ...). */
+  decisions_by_source: Record<string, number>;
+  verifications_required: number;
+}
+
+interface PerfAccumulator {
+  calls: number;
+  failures: number;
+  latencySum: number;
+  maxLatency: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export class RouterMetrics {
+  private usage = new Map<string, Map<string, number>>();
+  private perStrategy = new Map<string, number>();
+  private bySource = new Map<string, number>();
+  private perf = new Map<string, PerfAccumulator>();
+  private decisions = 0;
+  private privacy = 0;
+  private verifications = 0;
+  private fallbackTriggers = 0;
+  private calls = 0;
+
+  recordDecision(decision: RoutingDecision): void {
+    this.decisions++;
+    let byModel = this.usage.get(decision.agentId);
+    if (!byModel) this.usage.set(decision.agentId, (byModel = new Map()));
+    bump(byModel, decision.modelId);
+    bump(this.perStrategy, decision.strategy);
+    bump(this.bySource, decision.source);
+    if (decision.privacyEnforced) this.privacy++;
+    if (decision.verification) this.verifications++;
+    if (decision.source === 'global_rule') this.fallbackTriggers++;
+  }
+
+  /** One finished call (after retries) of a model; `servedByFallback` when it was not the decision's model. */
+  recordCall(modelId: string, outcome: { ok: boolean; latencyMs: number; inputTokens?: number; outputTokens?: number }): void {
+    let perf = this.perf.get(modelId);
+    if (!perf) this.perf.set(modelId, (perf = { calls: 0, failures: 0, latencySum: 0, maxLatency: 0, inputTokens: 0, outputTokens: 0 }));
+    perf.calls++;
+    if (!outcome.ok) {
+      perf.failures++;
+      return;
+    }
+    perf.latencySum += outcome.latencyMs;
+    if (outcome.latencyMs > perf.maxLatency) perf.maxLatency = outcome.latencyMs;
+    perf.inputTokens += outcome.inputTokens ?? 0;
+    perf.outputTokens += outcome.outputTokens ?? 0;
+  }
+
+  /** A request finished; `usedFallback` when a model other than the decision's served it. */
+  recordRequest(usedFallback: boolean): void {
+    this.calls++;
+    if (usedFallback) this.fallbackTriggers++;
+  }
+
+  snapshot(costPerAgent: Record<string, number> = {}): RouterMetricsSnapshot {
+    const performance: Record<string, ModelPerformance> = {};
+    for (const [modelId, perf] of this.perf) {
+      const ok = perf.calls - perf.failures;
+      performance[modelId] = {
+        calls: perf.calls,
+        failures: perf.failures,
+        meanLatencyMs: ok > 0 ? Math.round((perf.latencySum / ok) * 100) / 100 : 0,
+        maxLatencyMs: perf.maxLatency,
+        inputTokens: perf.inputTokens,
+        outputTokens: perf.outputTokens,
+      };
+    }
+    const denominator = this.decisions + this.calls;
+    return {
+      model_usage_by_agent: Object.fromEntries([...this.usage].map(([agent, models]) => [agent, Object.fromEntries(models)])),
+      routing_decisions_per_strategy: Object.fromEntries(this.perStrategy),
+      cost_per_agent_per_day: costPerAgent,
+      performance_by_model: performance,
+      fallback_trigger_rate: denominator > 0 ? Math.round((this.fallbackTriggers / denominator) * 10000) / 10000 : 0,
+      privacy_rule_activations: this.privacy,
+      decisions: this.decisions,
+      decisions_by_source: Object.fromEntries(this.bySource),
+      verifications_required: this.verifications,
+    };
+  }
+
+  reset(): void {
+    this.usage.clear();
+    this.perStrategy.clear();
+    this.bySource.clear();
+    this.perf.clear();
+    this.decisions = this.privacy = this.verifications = this.fallbackTriggers = this.calls = 0;
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}

@@ -1,0 +1,191 @@
+// Turning HTTP failures into `ProviderError`s: the parts both SDK adapters share (Retry-After
+// parsing, status → retryable, transport errors that escape the SDKs unwrapped).
+
+import { ProviderError, isRetryableStatus } from '../errors.js';
+
+/** The header access both SDKs give on their errors (a WHATWG `Headers`), or a plain record. */
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Record<string, string | string[] | undefined>
+  | null
+  | undefined;
+
+export interface ErrorContext {
+  provider: string;
+  modelId?: string;
+}
+
+function readHeader(headers: HeaderSource, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  }
+  const record = headers as Record<string, string | string[] | undefined>;
+  for (const key of Object.keys(record)) {
+    if (key.toLowerCase() === name) {
+      const value = record[key];
+      return Array.isArray(value) ? value[0] : value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * How long the server asked us to wait, in milliseconds: `retry-after-ms` (a non-standard header
+ * OpenAI sends) wins over `Retry-After`, which may be delta-seconds (fractions allowed) or an HTTP
+ * date. A date in the past means "now" (0). Unparseable or negative values give `undefined`.
+ */
+export function parseRetryAfter(headers: HeaderSource, now: number = Date.now()): number | undefined {
+  const millis = readHeader(headers, 'retry-after-ms')?.trim();
+  if (millis && /^\d+(\.\d+)?$/.test(millis)) return Math.ceil(Number(millis));
+
+  const value = readHeader(headers, 'retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  // Only something that looks like a date: Date.parse accepts far too much (e.g. "-1" or "12").
+  if (!/[a-z]/i.test(value)) return undefined;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+function describe(context: ErrorContext): string {
+  return context.modelId ? `${context.provider} (${context.modelId})` : context.provider;
+}
+
+/** An HTTP error response: retryable for 408, 409, 429 and 5xx (including Anthropic's 529). */
+export function httpError(
+  context: ErrorContext,
+  status: number,
+  headers: HeaderSource,
+  detail: string | undefined,
+  cause?: unknown,
+): ProviderError {
+  return new ProviderError(
+    `${describe(context)} request failed with HTTP ${status}${detail ? `: ${detail}` : ''}`,
+    {
+      ...context,
+      status,
+      kind: 'http',
+      retryable: isRetryableStatus(status),
+      retryAfterMs: parseRetryAfter(headers),
+      cause,
+    },
+  );
+}
+
+export function abortError(context: ErrorContext, cause?: unknown): ProviderError {
+  return new ProviderError(`${describe(context)} request was aborted`, {
+    ...context,
+    kind: 'abort',
+    retryable: false,
+    cause,
+  });
+}
+
+export function timeoutError(context: ErrorContext, cause?: unknown): ProviderError {
+  return new ProviderError(`${describe(context)} request timed out`, {
+    ...context,
+    kind: 'timeout',
+    retryable: true,
+    cause,
+  });
+}
+
+export function connectionError(context: ErrorContext, detail: string, cause?: unknown): ProviderError {
+  return new ProviderError(`${describe(context)} connection failed: ${detail}`, {
+    ...context,
+    kind: 'connection',
+    retryable: true,
+    cause,
+  });
+}
+
+/** The server answered 2xx with something that is not the expected JSON. Often a proxy hiccup. */
+export function invalidResponseError(context: ErrorContext, detail: string, cause?: unknown): ProviderError {
+  return new ProviderError(`${describe(context)} returned an invalid response: ${detail}`, {
+    ...context,
+    kind: 'invalid_response',
+    retryable: true,
+    cause,
+  });
+}
+
+/**
+ * A stream failed after text was already handed to the caller. Not retryable: a retry would
+ * repeat what the caller has already consumed.
+ */
+export function streamInterruptedError(
+  context: ErrorContext,
+  detail: string,
+  cause?: unknown,
+): ProviderError {
+  return new ProviderError(`${describe(context)} stream was interrupted mid-answer: ${detail}`, {
+    ...context,
+    kind: 'stream_interrupted',
+    retryable: false,
+    cause,
+  });
+}
+
+export function otherError(
+  context: ErrorContext,
+  detail: string,
+  cause?: unknown,
+  retryable = false,
+): ProviderError {
+  return new ProviderError(`${describe(context)} request failed: ${detail}`, {
+    ...context,
+    kind: 'other',
+    retryable,
+    cause,
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** True for the errors fetch throws when the connection dies while a body is being read. */
+function isTransportFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    if (current instanceof TypeError && /terminated|fetch failed|network|socket/i.test(current.message)) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function isAbortLike(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+/**
+ * Errors that reach the adapter without being an SDK error: the SDKs let JSON parse failures and
+ * body-read failures through as they are. `signal` decides whether an abort was the caller's.
+ */
+export function mapUnknownError(
+  context: ErrorContext,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): ProviderError {
+  if (ProviderError.isInstance(error)) return error;
+  if (signal?.aborted || isAbortLike(error)) return abortError(context, error);
+  if (error instanceof SyntaxError) return invalidResponseError(context, `malformed JSON (${error.message})`, error);
+  if (isTransportFailure(error)) return connectionError(context, messageOf(error), error);
+  return otherError(context, messageOf(error), error);
+}

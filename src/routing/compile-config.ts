@@ -1,0 +1,286 @@
+// Turns a validated configuration into the structures decide() reads on every request: conditions
+// compiled to closures, preference lists resolved, prices per token, strategy flags merged, factor
+// weights normalised. Done once per router, so the hot path never parses or looks anything up twice.
+import { compileCondition, type CompiledCondition } from '../conditions/index.js';
+import {
+  BUILTIN_FACTORS,
+  type AgentConfig,
+  type ModelConfig,
+  type RouterConfigInput,
+  type StrategyRuleConfig,
+} from '../config/schema.js';
+import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
+
+export interface CompiledModel {
+  id: string;
+  config: ModelConfig;
+  type: 'cloud' | 'local';
+  provider: string;
+  /** The name the provider knows the model by (`model_id`, else the key). */
+  providerModelId: string;
+  capabilities: ReadonlySet<string>;
+  /** USD per token. */
+  inputPrice: number;
+  outputPrice: number;
+  tokensPerSecond: number;
+  quality: number;
+  requestsPerMinute: number | undefined;
+  tokensPerMinute: number | undefined;
+  contextWindow: number | undefined;
+  /** What conditions see as `model` when the model is idle: its configuration, `id` and default live state. */
+  idleView: Readonly<Record<string, unknown>>;
+}
+
+export interface CompiledRule {
+  index: number;
+  label: string;
+  condition: CompiledCondition;
+  modelId: string;
+}
+
+export interface CompiledAgent {
+  id: string;
+  config: AgentConfig;
+  /** Preferred models by role, in the order written (`primary`, `fallback`, `local_alternative`, ...). */
+  roles: ReadonlyMap<string, string>;
+  /** Distinct preferred models, in preference order. */
+  preferred: readonly string[];
+  /** Preferred models followed by models only named in rules: the fallback order. */
+  fallbackOrder: readonly string[];
+  rules: readonly CompiledRule[];
+  capabilitiesRequired: readonly string[];
+  dailyBudgetUsd: number | undefined;
+}
+
+export interface CompiledStrategy {
+  name: string;
+  description: string | undefined;
+  preferLocal: boolean;
+  preferCloud: boolean;
+  cloudBudgetPerDay: number | undefined;
+  fallbackToCloud: { complexity: number | undefined; confidence: number | undefined } | undefined;
+  parallelRequests: boolean;
+  cacheResponses: boolean;
+  allowCloud: boolean;
+  requiredType: 'cloud' | 'local' | undefined;
+  cloudForComplexTasks: boolean;
+  localForRoutineTasks: boolean;
+  dynamicRouting: boolean;
+  complexThreshold: number;
+  routineThreshold: number;
+}
+
+export type GlobalRuleAction = 'switch_to_fallback' | 'switch_to_local_only' | 'force_local_model' | 'require_cloud_verification';
+
+export interface CompiledGlobalRule {
+  name: string;
+  action: GlobalRuleAction;
+  condition: CompiledCondition;
+}
+
+export type BuiltinFactor = (typeof BUILTIN_FACTORS)[number];
+
+export interface CompiledFactor {
+  name: string;
+  /** Weight divided by the sum of all weights, so a score stays within 0..1. */
+  weight: number;
+  builtin: BuiltinFactor | undefined;
+  expression: CompiledCondition | undefined;
+}
+
+export interface CompiledConfig {
+  models: ReadonlyMap<string, CompiledModel>;
+  agents: ReadonlyMap<string, CompiledAgent>;
+  strategies: ReadonlyMap<string, CompiledStrategy>;
+  /** The default strategy and where it was set. */
+  defaultStrategy: { name: string; source: 'environment' | 'config' | 'default' };
+  /** Global rules that make the decision local-only (checked first, as hard constraints). */
+  constraintRules: readonly CompiledGlobalRule[];
+  /** `switch_to_fallback` rules, checked against the chosen model. */
+  fallbackRules: readonly CompiledGlobalRule[];
+  /** `require_cloud_verification` rules, checked against the chosen model. */
+  verificationRules: readonly CompiledGlobalRule[];
+  factors: readonly CompiledFactor[];
+  maxCloudSpendPerDay: number | undefined;
+  budgetDaily: number | undefined;
+  requireLocalForPii: boolean;
+  forceLocalModels: boolean;
+  verboseRoutingLogs: boolean;
+  rateLimitThreshold: number;
+  defaults: { inputTokens: number; outputTokens: number };
+  /** Whether any rule or factor reads `data.contains_pii` (else the PII scan can be skipped). */
+  readsPii: boolean;
+  environment: string | undefined;
+  metrics: readonly string[];
+}
+
+/** The seed's four strategies, used when routing.yaml does not define a strategy of that name. */
+const BUILTIN_STRATEGY_RULES: Record<(typeof BUILTIN_STRATEGIES)[number], StrategyRuleConfig[]> = {
+  cost_optimized: [{ prefer_local_models: true }, { fallback_to_cloud_threshold: { complexity: 7, confidence: 0.6 } }],
+  performance_optimized: [{ prefer_cloud_models: true }],
+  privacy_first: [{ allow_cloud_models: false }, { required_model_type: 'local' }],
+  balanced: [{ cloud_for_complex_tasks: true }, { local_for_routine_tasks: true }, { dynamic_routing: true }],
+};
+
+/** The seed's routing factors, used when routing.yaml lists none. */
+const DEFAULT_FACTORS: readonly { name: BuiltinFactor; weight: number }[] = [
+  { name: 'task_complexity', weight: 0.3 },
+  { name: 'cost_efficiency', weight: 0.25 },
+  { name: 'privacy_requirements', weight: 0.2 },
+  { name: 'performance_needs', weight: 0.15 },
+  { name: 'model_availability', weight: 0.1 },
+];
+
+const DEFAULT_CLOUD_TPS = 60;
+const DEFAULT_LOCAL_TPS = 30;
+
+function compileStrategy(name: string, description: string | undefined, rules: readonly StrategyRuleConfig[]): CompiledStrategy {
+  const merged: StrategyRuleConfig = Object.assign({}, ...rules);
+  const allowCloud = merged.allow_cloud_models !== false && merged.required_model_type !== 'local';
+  return {
+    name,
+    description,
+    preferLocal: merged.prefer_local_models === true,
+    preferCloud: merged.prefer_cloud_models === true,
+    cloudBudgetPerDay: merged.cloud_budget_per_day,
+    fallbackToCloud: merged.fallback_to_cloud_threshold
+      ? {
+          complexity: merged.fallback_to_cloud_threshold.complexity,
+          confidence: merged.fallback_to_cloud_threshold.confidence,
+        }
+      : undefined,
+    parallelRequests: merged.parallel_requests === true,
+    cacheResponses: merged.cache_responses === true,
+    allowCloud,
+    requiredType: merged.required_model_type ?? (allowCloud ? undefined : 'local'),
+    cloudForComplexTasks: merged.cloud_for_complex_tasks === true,
+    localForRoutineTasks: merged.local_for_routine_tasks === true,
+    dynamicRouting: merged.dynamic_routing !== false,
+    complexThreshold: merged.complex_task_threshold ?? 7,
+    routineThreshold: merged.routine_task_threshold ?? 3,
+  };
+}
+
+/** Compiles a configuration that `validateConfig` accepted. */
+export function compileConfig(config: RouterConfigInput, environment?: string): CompiledConfig {
+  const routing = config.routing ?? {};
+  const defaults = routing.defaults ?? {};
+
+  const models = new Map<string, CompiledModel>();
+  for (const [id, model] of Object.entries(config.models)) {
+    const tps =
+      model.performance?.tokens_per_second ??
+      (model.type === 'cloud'
+        ? (defaults.cloud_tokens_per_second ?? DEFAULT_CLOUD_TPS)
+        : (defaults.local_tokens_per_second ?? DEFAULT_LOCAL_TPS));
+    models.set(id, {
+      id,
+      config: model,
+      type: model.type,
+      provider: model.provider,
+      providerModelId: model.model_id ?? id,
+      capabilities: new Set(model.capabilities ?? []),
+      inputPrice: (model.cost_per_1k_tokens?.input ?? 0) / 1000,
+      outputPrice: (model.cost_per_1k_tokens?.output ?? 0) / 1000,
+      tokensPerSecond: tps,
+      quality: model.quality ?? (model.type === 'cloud' ? 0.9 : 0.6),
+      requestsPerMinute: model.rate_limits?.requests_per_minute,
+      tokensPerMinute: model.rate_limits?.tokens_per_minute,
+      contextWindow: model.context_window,
+      idleView: Object.freeze({
+        ...model,
+        id,
+        available: true,
+        rate_limit_approaching: false,
+        requests_last_minute: 0,
+        tokens_last_minute: 0,
+        load: 0,
+      }),
+    });
+  }
+
+  let readsPii = false;
+  const compile = (source: string) => {
+    const condition = compileCondition(source);
+    if (condition.paths.includes('data.contains_pii') || condition.identifiers.includes('data')) readsPii = true;
+    return condition;
+  };
+
+  const agents = new Map<string, CompiledAgent>();
+  for (const [id, agent] of Object.entries(config.agents)) {
+    const roles = new Map(Object.entries(agent.model_preferences));
+    const preferred = [...new Set(roles.values())];
+    const rules = (agent.routing_rules ?? []).map((rule, index) => ({
+      index,
+      label: rule.name ?? `routing_rules[${index}]`,
+      condition: compile(rule.condition),
+      modelId: rule.model,
+    }));
+    agents.set(id, {
+      id,
+      config: agent,
+      roles,
+      preferred,
+      fallbackOrder: [...new Set([...preferred, ...rules.map((rule) => rule.modelId)])],
+      rules,
+      capabilitiesRequired: agent.capabilities_required ?? [],
+      dailyBudgetUsd: agent.daily_budget,
+    });
+  }
+
+  const strategies = new Map<string, CompiledStrategy>();
+  for (const name of BUILTIN_STRATEGIES) {
+    strategies.set(name, compileStrategy(name, undefined, BUILTIN_STRATEGY_RULES[name]));
+  }
+  for (const [name, strategy] of Object.entries(routing.strategies ?? {})) {
+    strategies.set(name, compileStrategy(name, strategy.description, strategy.rules ?? []));
+  }
+
+  const globalRules = (routing.global_rules ?? [])
+    .filter((rule) => rule.enabled !== false)
+    .map((rule) => ({ name: rule.name, action: rule.action, condition: compile(rule.condition) }));
+
+  const factorConfigs = routing.routing_factors?.length ? routing.routing_factors : DEFAULT_FACTORS;
+  const weightSum = factorConfigs.reduce((sum, factor) => sum + factor.weight, 0);
+  const factors: CompiledFactor[] = factorConfigs.map((factor) => {
+    const expression = 'expression' in factor && factor.expression ? compile(factor.expression) : undefined;
+    return {
+      name: factor.name,
+      weight: weightSum > 0 ? factor.weight / weightSum : 0,
+      builtin: expression ? undefined : (BUILTIN_FACTORS as readonly string[]).includes(factor.name) ? (factor.name as BuiltinFactor) : undefined,
+      expression,
+    };
+  });
+  if (factors.some((factor) => factor.builtin === 'privacy_requirements')) readsPii = true;
+
+  const overrides = routing.global_overrides ?? {};
+  const requireLocalForPii = overrides.require_local_for_pii ?? true;
+  if (requireLocalForPii) readsPii = true;
+
+  const defaultStrategy = overrides.default_strategy
+    ? { name: overrides.default_strategy, source: 'environment' as const }
+    : routing.default_strategy
+      ? { name: routing.default_strategy, source: 'config' as const }
+      : { name: 'balanced', source: 'default' as const };
+
+  return {
+    models,
+    agents,
+    strategies,
+    defaultStrategy,
+    constraintRules: globalRules.filter((rule) => rule.action === 'switch_to_local_only' || rule.action === 'force_local_model'),
+    fallbackRules: globalRules.filter((rule) => rule.action === 'switch_to_fallback'),
+    verificationRules: globalRules.filter((rule) => rule.action === 'require_cloud_verification'),
+    factors,
+    maxCloudSpendPerDay: overrides.max_cloud_spend_per_day,
+    budgetDaily: routing.budget?.daily,
+    requireLocalForPii,
+    forceLocalModels: overrides.force_local_models === true,
+    verboseRoutingLogs: overrides.verbose_routing_logs === true,
+    rateLimitThreshold: overrides.rate_limit_threshold ?? routing.rate_limit_threshold ?? 0.8,
+    defaults: { inputTokens: defaults.input_tokens ?? 1000, outputTokens: defaults.output_tokens ?? 500 },
+    readsPii,
+    environment,
+    metrics: routing.metrics ?? config.metrics ?? [],
+  };
+}

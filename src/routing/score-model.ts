@@ -1,0 +1,98 @@
+// The weighted score `balanced` (and the tie-breaks of the other strategies) rank models by. Every
+// factor is a number in 0..1 and the weights are normalised to sum to 1, so a score is also 0..1.
+// The formulas are documented in docs/strategies.md; keep the two in step.
+import type { ConditionScope } from '../conditions/index.js';
+import type { CompiledFactor, CompiledModel } from './compile-config.js';
+import type { ModelLiveState, Task } from './types.js';
+
+export interface ScoringInput {
+  /** Effective complexity 0..10 (the task's, else 5). */
+  complexity: number;
+  /** Data sensitivity 0..1 (PII or privacy_level high → 1, medium → 0.5, low/unset → 0). */
+  sensitivity: number;
+  inputTokens: number;
+  outputTokens: number;
+  capabilitiesRequired: readonly string[];
+  /** Highest estimated cost and speed among the candidates, for normalising. */
+  maxCost: number;
+  maxTokensPerSecond: number;
+  /** A response-time need in ms (`task.max_latency_ms`), if the task states one. */
+  maxLatencyMs: number | undefined;
+  liveState: (modelId: string) => ModelLiveState | undefined;
+  /** Scope for custom `expression` factors; `model` is set per candidate. */
+  scopeFor: (model: CompiledModel) => ConditionScope;
+}
+
+const clamp01 = (value: number) => (value < 0 ? 0 : value > 1 ? 1 : Number.isFinite(value) ? value : 0);
+
+export function estimateCost(model: CompiledModel, inputTokens: number, outputTokens: number): number {
+  return inputTokens * model.inputPrice + outputTokens * model.outputPrice;
+}
+
+/** Share (0..1) of the required capabilities the model offers; 1 when none are required. */
+export function capabilityFit(model: CompiledModel, required: readonly string[]): number {
+  if (required.length === 0) return 1;
+  let matched = 0;
+  for (const capability of required) if (model.capabilities.has(capability)) matched++;
+  return matched / required.length;
+}
+
+export function sensitivityOf(task: Task, containsPii: boolean): number {
+  if (containsPii) return 1;
+  switch (task.privacy_level) {
+    case 'high':
+      return 1;
+    case 'medium':
+      return 0.5;
+    default:
+      return 0;
+  }
+}
+
+function factorValue(factor: CompiledFactor, model: CompiledModel, input: ScoringInput): number {
+  switch (factor.builtin) {
+    case 'task_complexity': {
+      if (model.contextWindow !== undefined && input.inputTokens + input.outputTokens > model.contextWindow) return 0;
+      const need = input.complexity / 10;
+      // Under-powered for the task costs twice as much as over-powered.
+      const fit = model.quality >= need ? 1 - 0.5 * (model.quality - need) : 1 - 2 * (need - model.quality);
+      return clamp01(fit) * capabilityFit(model, input.capabilitiesRequired);
+    }
+    case 'cost_efficiency':
+      return input.maxCost > 0 ? clamp01(1 - estimateCost(model, input.inputTokens, input.outputTokens) / input.maxCost) : 1;
+    case 'privacy_requirements':
+      return model.type === 'local' ? 1 : 1 - input.sensitivity;
+    case 'performance_needs': {
+      if (input.maxLatencyMs !== undefined) {
+        const expectedMs = (model.config.performance?.latency_ms ?? 0) + (input.outputTokens / model.tokensPerSecond) * 1000;
+        return expectedMs <= input.maxLatencyMs ? 1 : clamp01(input.maxLatencyMs / expectedMs);
+      }
+      return input.maxTokensPerSecond > 0 ? clamp01(model.tokensPerSecond / input.maxTokensPerSecond) : 1;
+    }
+    case 'model_availability': {
+      const live = input.liveState(model.id);
+      return live ? clamp01(1 - live.load) : 1;
+    }
+    default: {
+      const value = factor.expression?.evaluateValue(input.scopeFor(model));
+      return typeof value === 'number' ? clamp01(value) : typeof value === 'boolean' ? (value ? 1 : 0) : 0;
+    }
+  }
+}
+
+export interface ModelScore {
+  modelId: string;
+  score: number;
+  factors: Record<string, number>;
+}
+
+export function scoreModel(model: CompiledModel, factors: readonly CompiledFactor[], input: ScoringInput): ModelScore {
+  let score = 0;
+  const values: Record<string, number> = {};
+  for (const factor of factors) {
+    const value = factorValue(factor, model, input);
+    values[factor.name] = Math.round(value * 1000) / 1000;
+    score += factor.weight * value;
+  }
+  return { modelId: model.id, score: Math.round(score * 10000) / 10000, factors: values };
+}

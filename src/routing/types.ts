@@ -1,0 +1,142 @@
+// The types a decision is made of: the task and context a caller passes, the live state the router
+// gathers before deciding, and the `RoutingDecision` it returns.
+
+/** An open object describing the work. The router reads the fields below; conditions may read any. */
+export interface Task {
+  /** Used by task overrides (`setTaskRouting`) and sticky experiments. */
+  id?: string;
+  type?: string;
+  /** 0 (trivial) to 10 (hardest). Unknown complexity counts as 5. */
+  complexity?: number;
+  privacy_level?: 'low' | 'medium' | 'high' | (string & {});
+  critical?: boolean;
+  /** Input tokens; otherwise estimated from `prompt` / `messages`. */
+  estimated_tokens?: number;
+  /** Output tokens; otherwise the configured default. */
+  max_output_tokens?: number;
+  prompt?: string;
+  messages?: unknown[];
+  /** Data the task works on. `contains_pii` is filled in by the PII detector when not given. */
+  data?: Record<string, unknown>;
+  /** Forces a model for this task (honoured only within the hard constraints). */
+  force_model?: string;
+  [field: string]: unknown;
+}
+
+/** The caller's context: `routing_strategy`, `budget_mode`, `cost_limit_reached`, or anything conditions read. */
+export interface RoutingContext {
+  routing_strategy?: string;
+  budget_mode?: boolean;
+  cost_limit_reached?: boolean;
+  [field: string]: unknown;
+}
+
+export type DecisionSource = 'task_override' | 'agent_override' | 'global_rule' | 'agent_rule' | 'strategy';
+
+export type TraceStepKind =
+  | 'input'
+  | 'constraint'
+  | 'task_override'
+  | 'agent_rule'
+  | 'agent_override'
+  | 'strategy'
+  | 'score'
+  | 'global_rule'
+  | 'fallbacks'
+  | 'verification';
+
+export type TraceOutcome = 'applied' | 'matched' | 'not_matched' | 'skipped' | 'error' | 'chosen' | 'info';
+
+/** One step the router considered. Read in order, the trace answers "why this model?". */
+export interface TraceStep {
+  step: TraceStepKind;
+  outcome: TraceOutcome;
+  message: string;
+  /** The rule's name or index (`routing_rules[1]`, `privacy_enforcement`). */
+  rule?: string;
+  modelId?: string;
+  /** For scoring steps: the weighted score and each factor's 0..1 value. */
+  score?: number;
+  factors?: Record<string, number>;
+}
+
+/** A model's live state as conditions see it under `model.*` (besides its configuration). */
+export interface ModelLiveState {
+  available: boolean;
+  /** Why the model is unavailable: `circuit_open`, `rate_limited`, `cooling_down`. */
+  unavailableReason?: string;
+  /** When an unavailable model becomes available again (epoch ms). */
+  availableAt?: number;
+  rate_limit_approaching: boolean;
+  requests_last_minute: number;
+  tokens_last_minute: number;
+  /** Highest share (0..1) of the model's rpm / tpm used in the last minute. */
+  load: number;
+}
+
+/** What the router gathers before a decision; `decide()` reads only this, the config and its inputs. */
+export interface RoutingState {
+  /** Epoch ms, from the router's clock. */
+  now: number;
+  /** The strategy in force and where it came from. */
+  strategy: string;
+  strategySource: 'override' | 'context' | 'environment' | 'config' | 'default';
+  /** Today's spend across all agents, committed plus reserved, in USD. */
+  dailyCostUsd: number;
+  /** Today's spend by this agent, in USD. */
+  agentDailyCostUsd: number;
+  /** The daily cloud budget in force, in USD, if any. */
+  budgetUsd: number | undefined;
+  /** Result of the PII detector over the task's text, when the task did not say. */
+  containsPii: boolean | undefined;
+  inputTokens: number;
+  outputTokens: number;
+  agentOverride?: { modelId: string; reason?: string } | undefined;
+  taskOverride?: { modelId: string; reason?: string } | undefined;
+  /** Live state of models that are not idle; a model missing here is available with no load. */
+  modelStates?: ReadonlyMap<string, ModelLiveState> | undefined;
+}
+
+export interface Verification {
+  modelId: string;
+  reason: string;
+}
+
+export interface RoutingDecision {
+  agentId: string;
+  /** The model chosen (its key in models.yaml). */
+  modelId: string;
+  /** The chosen model's provider (`anthropic`, `openai`, `local`, ...) and type. */
+  provider: string;
+  modelType: 'cloud' | 'local';
+  /** Human-readable: which rule, strategy or override chose it, and why. */
+  reason: string;
+  /** 0..1: how sure the router is that the model suits the task. */
+  confidence: number;
+  /** Estimated cost of the task on the chosen model, in USD. */
+  estimatedCost: number;
+  /** The daily cloud budget in force (USD), if any; calls are reserved against it. */
+  budgetUsd: number | undefined;
+  estimatedTokens: { input: number; output: number };
+  source: DecisionSource;
+  /** The strategy in force. */
+  strategy: string;
+  /** Ordered alternates that satisfy the same hard constraints. */
+  fallbacks: string[];
+  /** Set when a global rule requires a cloud model to verify the answer. */
+  verification?: Verification;
+  /** Hard constraints that were active (e.g. `local only: data contains PII (privacy_enforcement)`). */
+  constraints: string[];
+  /** Whether every model in `modelId`, `fallbacks` and `verification` must be local. */
+  localOnly: boolean;
+  /** Whether a privacy constraint (PII in the data, a privacy rule or strategy) made it local-only. */
+  privacyEnforced: boolean;
+  /** Execution hints from the strategy (`parallel_requests`, `cache_responses`). */
+  execution: { parallelRequests: boolean; cacheResponses: boolean };
+  /** Every step considered, matched or skipped, with why. */
+  trace: TraceStep[];
+  /** The task's id, when it had one. */
+  taskId?: string;
+  /** Epoch ms of the decision. */
+  decidedAt: number;
+}

@@ -1,0 +1,219 @@
+// Runtime overrides, in process: an agent's model, the strategy in force, a task's model. Each may
+// expire after a duration measured on the router's clock; expired overrides simply stop applying.
+import { InvalidArgumentError, UnknownAgentError, UnknownModelError, UnknownStrategyError } from './errors.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses `'2h'`, `'30m'`, `'1h30m'`, `'45s'`, `'500ms'`, `'1d'` or a number of milliseconds.
+ * Throws `InvalidArgumentError` for anything else, including zero and negative durations.
+ */
+export function parseDuration(duration: string | number): number {
+  if (typeof duration === 'number') {
+    if (!Number.isFinite(duration) || duration <= 0) throw new InvalidArgumentError('duration', `${duration} is not a positive number of milliseconds`);
+    return duration;
+  }
+  if (typeof duration !== 'string') throw new InvalidArgumentError('duration', 'expected a string like "2h" or a number of milliseconds');
+  const text = duration.trim();
+  if (!/^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/i.test(text)) {
+    throw new InvalidArgumentError('duration', `"${duration}" is not a duration like "2h", "30m", "1h30m", "45s" or "500ms"`);
+  }
+  let total = 0;
+  for (const match of text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gi)) {
+    total += Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!;
+  }
+  if (total <= 0) throw new InvalidArgumentError('duration', `"${duration}" is not a positive duration`);
+  return total;
+}
+
+export interface OverrideOptions {
+  reason?: string;
+  /** `'2h'`, `'30m'`, or milliseconds; without it the override lasts until cleared. */
+  duration?: string | number;
+}
+
+export interface TaskRoutingOptions extends OverrideOptions {
+  forceModel?: string;
+  /** The seed API's spelling of `forceModel`. */
+  force_model?: string;
+}
+
+export interface ActiveOverride {
+  kind: 'agent_model' | 'strategy' | 'task_routing';
+  /** The agent id or task id it applies to (absent for the strategy). */
+  target?: string;
+  /** The model or strategy it sets. */
+  value: string;
+  reason?: string;
+  setAt: number;
+  expiresAt?: number;
+}
+
+export interface OverridesListing {
+  agentModels: ActiveOverride[];
+  strategy: ActiveOverride | undefined;
+  taskRouting: ActiveOverride[];
+}
+
+interface Known {
+  agents: () => readonly string[];
+  models: () => readonly string[];
+  strategies: () => readonly string[];
+}
+
+/** `router.overrides`: change routing at run time without reloading the configuration. */
+export class RuntimeOverrides {
+  private readonly agentModels = new Map<string, ActiveOverride>();
+  private readonly taskRoutes = new Map<string, ActiveOverride>();
+  private strategyOverride: ActiveOverride | undefined;
+  private readonly listeners = new Set<(change: { action: 'set' | 'clear'; override: ActiveOverride }) => void>();
+
+  constructor(
+    private readonly known: Known,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Replaces the agent's primary model (its routing rules still come first). */
+  setAgentModel(agentId: string, modelId: string, options: OverrideOptions = {}): ActiveOverride {
+    this.requireAgent(agentId);
+    this.requireModel(modelId, `override for agent "${agentId}"`);
+    const override = this.make('agent_model', agentId, modelId, options);
+    this.agentModels.set(agentId, override);
+    this.emit('set', override);
+    return override;
+  }
+
+  /** Puts a strategy in force for every request, above the context's `routing_strategy`. */
+  setStrategy(strategy: string, options: OverrideOptions = {}): ActiveOverride {
+    if (typeof strategy !== 'string' || !this.known.strategies().includes(strategy)) {
+      throw new UnknownStrategyError(String(strategy), this.known.strategies());
+    }
+    const override = this.make('strategy', undefined, strategy, options);
+    this.strategyOverride = override;
+    this.emit('set', override);
+    return override;
+  }
+
+  /** Forces a model for one task id (honoured only within the hard constraints, like privacy). */
+  setTaskRouting(taskId: string, options: TaskRoutingOptions): ActiveOverride {
+    if (typeof taskId !== 'string' || taskId.length === 0) throw new InvalidArgumentError('taskId', 'expected a non-empty string');
+    const modelId = options?.forceModel ?? options?.force_model;
+    if (typeof modelId !== 'string') throw new InvalidArgumentError('forceModel', 'setTaskRouting needs { forceModel: "<model id>" }');
+    this.requireModel(modelId, `routing for task "${taskId}"`);
+    const override = this.make('task_routing', taskId, modelId, options);
+    this.taskRoutes.set(taskId, override);
+    this.emit('set', override);
+    return override;
+  }
+
+  clearAgentModel(agentId: string): boolean {
+    return this.clearFrom(this.agentModels, agentId);
+  }
+
+  clearStrategy(): boolean {
+    const existing = this.strategyOverride;
+    this.strategyOverride = undefined;
+    if (existing) this.emit('clear', existing);
+    return existing !== undefined;
+  }
+
+  clearTaskRouting(taskId: string): boolean {
+    return this.clearFrom(this.taskRoutes, taskId);
+  }
+
+  clearAll(): void {
+    for (const id of [...this.agentModels.keys()]) this.clearAgentModel(id);
+    for (const id of [...this.taskRoutes.keys()]) this.clearTaskRouting(id);
+    this.clearStrategy();
+  }
+
+  /** The overrides in force now (expired ones are dropped). */
+  list(): OverridesListing {
+    const now = this.clock();
+    this.sweep(now);
+    return {
+      agentModels: [...this.agentModels.values()],
+      strategy: this.strategyOverride,
+      taskRouting: [...this.taskRoutes.values()],
+    };
+  }
+
+  /** Called whenever an override is set or cleared. Returns an unsubscribe function. */
+  onChange(listener: (change: { action: 'set' | 'clear'; override: ActiveOverride }) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** @internal The active override of an agent's model at `now`. */
+  agentModelAt(agentId: string, now: number): ActiveOverride | undefined {
+    return this.active(this.agentModels, agentId, now);
+  }
+
+  /** @internal */
+  taskRoutingAt(taskId: string, now: number): ActiveOverride | undefined {
+    return this.active(this.taskRoutes, taskId, now);
+  }
+
+  /** @internal */
+  strategyAt(now: number): ActiveOverride | undefined {
+    const override = this.strategyOverride;
+    if (override?.expiresAt !== undefined && override.expiresAt <= now) {
+      this.strategyOverride = undefined;
+      return undefined;
+    }
+    return override;
+  }
+
+  /** @internal Whether any override is set, so the hot path can skip the look-ups. */
+  get isEmpty(): boolean {
+    return this.agentModels.size === 0 && this.taskRoutes.size === 0 && this.strategyOverride === undefined;
+  }
+
+  private active(map: Map<string, ActiveOverride>, key: string, now: number): ActiveOverride | undefined {
+    const override = map.get(key);
+    if (override?.expiresAt !== undefined && override.expiresAt <= now) {
+      map.delete(key);
+      return undefined;
+    }
+    return override;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, override] of this.agentModels) if (override.expiresAt !== undefined && override.expiresAt <= now) this.agentModels.delete(key);
+    for (const [key, override] of this.taskRoutes) if (override.expiresAt !== undefined && override.expiresAt <= now) this.taskRoutes.delete(key);
+    this.strategyAt(now);
+  }
+
+  private make(kind: ActiveOverride['kind'], target: string | undefined, value: string, options: OverrideOptions): ActiveOverride {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new InvalidArgumentError('options', 'expected an object like { reason, duration }');
+    }
+    if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidArgumentError('reason', 'expected a string');
+    const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
+    const setAt = this.clock();
+    const override: ActiveOverride = { kind, value, setAt };
+    if (target !== undefined) override.target = target;
+    if (options.reason !== undefined) override.reason = options.reason;
+    if (durationMs !== undefined) override.expiresAt = setAt + durationMs;
+    return override;
+  }
+
+  private clearFrom(map: Map<string, ActiveOverride>, key: string): boolean {
+    const existing = map.get(key);
+    map.delete(key);
+    if (existing) this.emit('clear', existing);
+    return existing !== undefined;
+  }
+
+  private emit(action: 'set' | 'clear', override: ActiveOverride): void {
+    for (const listener of this.listeners) listener({ action, override });
+  }
+
+  private requireAgent(agentId: string): void {
+    if (typeof agentId !== 'string' || !this.known.agents().includes(agentId)) throw new UnknownAgentError(String(agentId), this.known.agents());
+  }
+
+  private requireModel(modelId: string, where: string): void {
+    if (typeof modelId !== 'string' || !this.known.models().includes(modelId)) throw new UnknownModelError(String(modelId), this.known.models(), where);
+  }
+}

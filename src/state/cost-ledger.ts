@@ -1,0 +1,91 @@
+// The cost ledger interface: where the router reads today's spend and books what calls cost.
+// Money is integer micro-dollars throughout, so sums never drift. Every method may be synchronous
+// (the in-memory ledger) or return a promise (a ledger backed by a remote store); `reserve` must
+// check and reserve in one atomic step so concurrent callers cannot overrun a limit together.
+
+/** One USD is 1 000 000 micro-dollars. */
+export const MICROS_PER_USD = 1_000_000;
+
+export function usdToMicros(usd: number): number {
+  return Math.round(usd * MICROS_PER_USD);
+}
+
+export function microsToUsd(micros: number): number {
+  return micros / MICROS_PER_USD;
+}
+
+/** The ledger's day key for an epoch-ms time: the UTC calendar date, `YYYY-MM-DD`. */
+export function ledgerDay(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+export interface LedgerEntry {
+  agentId: string;
+  modelId: string;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  /** Epoch ms of the call. */
+  at: number;
+}
+
+export interface SpendQuery {
+  day: string;
+  agentId: string;
+  /** The router's clock, for expiring reservations that were never settled. */
+  now: number;
+}
+
+export interface SpendSnapshot {
+  /** Settled spend of every agent today. */
+  totalMicros: number;
+  /** Reserved but not yet settled, every agent. */
+  reservedMicros: number;
+  /** Settled spend of the queried agent today. */
+  agentMicros: number;
+  agentReservedMicros: number;
+}
+
+export interface ReserveRequest {
+  day: string;
+  agentId: string;
+  modelId: string;
+  amountMicros: number;
+  /** Refuse if settled + reserved + amount would exceed this, across all agents. */
+  limitMicros?: number;
+  /** Refuse if the agent's settled + reserved + amount would exceed this. */
+  agentLimitMicros?: number;
+  now: number;
+  /** When an unsettled reservation stops counting (epoch ms). */
+  expiresAt: number;
+}
+
+export type ReserveResult =
+  | { ok: true; reservationId: string }
+  | { ok: false; limit: 'global' | 'agent'; usedMicros: number; limitMicros: number };
+
+export interface DayReport {
+  day: string;
+  totalMicros: number;
+  reservedMicros: number;
+  byAgent: Record<string, number>;
+  byModel: Record<string, number>;
+  calls: number;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface CostLedger {
+  /** Today's spend: settled and reserved, in total and for one agent. Read on every decision. */
+  snapshot(query: SpendQuery): MaybePromise<SpendSnapshot>;
+  /** Books a call's actual cost directly (no reservation). */
+  record(day: string, entry: LedgerEntry): MaybePromise<void>;
+  /** Atomically checks the limits and reserves `amountMicros`. */
+  reserve(request: ReserveRequest): MaybePromise<ReserveResult>;
+  /** Replaces a reservation by the actual cost. Committing an expired or unknown reservation still books the entry. */
+  commit(reservationId: string, day: string, entry: LedgerEntry): MaybePromise<void>;
+  /** Drops a reservation (failed or aborted call). Unknown ids are ignored. */
+  release(reservationId: string): MaybePromise<void>;
+  /** Spend of one day by agent and model. */
+  report(day: string): MaybePromise<DayReport>;
+}

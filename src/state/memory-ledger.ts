@@ -1,0 +1,151 @@
+// The embedded cost ledger: one process, in memory, every operation synchronous (so a reservation's
+// check and booking cannot interleave with another's). Keeps a bounded number of days.
+import type {
+  CostLedger,
+  DayReport,
+  LedgerEntry,
+  ReserveRequest,
+  ReserveResult,
+  SpendQuery,
+  SpendSnapshot,
+} from './cost-ledger.js';
+
+interface DayTotals {
+  totalMicros: number;
+  reservedMicros: number;
+  calls: number;
+  byAgent: Map<string, number>;
+  byModel: Map<string, number>;
+  reservedByAgent: Map<string, number>;
+}
+
+interface Reservation {
+  day: string;
+  agentId: string;
+  amountMicros: number;
+  expiresAt: number;
+}
+
+export interface MemoryLedgerOptions {
+  /** How many distinct days to keep (oldest dropped first). Default 31. */
+  retainDays?: number;
+}
+
+export class MemoryLedger implements CostLedger {
+  private readonly days = new Map<string, DayTotals>();
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly retainDays: number;
+  private nextId = 0;
+  /** The earliest expiry among open reservations; lets most calls skip the expiry sweep. */
+  private nextExpiry = Number.POSITIVE_INFINITY;
+
+  constructor(options: MemoryLedgerOptions = {}) {
+    this.retainDays = Math.max(1, options.retainDays ?? 31);
+  }
+
+  snapshot(query: SpendQuery): SpendSnapshot {
+    this.expire(query.now);
+    const totals = this.days.get(query.day);
+    if (!totals) return { totalMicros: 0, reservedMicros: 0, agentMicros: 0, agentReservedMicros: 0 };
+    return {
+      totalMicros: totals.totalMicros,
+      reservedMicros: totals.reservedMicros,
+      agentMicros: totals.byAgent.get(query.agentId) ?? 0,
+      agentReservedMicros: totals.reservedByAgent.get(query.agentId) ?? 0,
+    };
+  }
+
+  record(day: string, entry: LedgerEntry): void {
+    const totals = this.day(day);
+    const cost = Math.max(0, Math.round(entry.costMicros));
+    totals.totalMicros += cost;
+    totals.calls += 1;
+    add(totals.byAgent, entry.agentId, cost);
+    add(totals.byModel, entry.modelId, cost);
+  }
+
+  reserve(request: ReserveRequest): ReserveResult {
+    this.expire(request.now);
+    const totals = this.day(request.day);
+    const amount = Math.max(0, Math.round(request.amountMicros));
+    if (request.limitMicros !== undefined) {
+      const used = totals.totalMicros + totals.reservedMicros;
+      if (amount > 0 && used + amount > request.limitMicros) {
+        return { ok: false, limit: 'global', usedMicros: used, limitMicros: request.limitMicros };
+      }
+    }
+    if (request.agentLimitMicros !== undefined) {
+      const used = (totals.byAgent.get(request.agentId) ?? 0) + (totals.reservedByAgent.get(request.agentId) ?? 0);
+      if (amount > 0 && used + amount > request.agentLimitMicros) {
+        return { ok: false, limit: 'agent', usedMicros: used, limitMicros: request.agentLimitMicros };
+      }
+    }
+    const reservationId = `r${++this.nextId}`;
+    this.reservations.set(reservationId, { day: request.day, agentId: request.agentId, amountMicros: amount, expiresAt: request.expiresAt });
+    totals.reservedMicros += amount;
+    add(totals.reservedByAgent, request.agentId, amount);
+    if (request.expiresAt < this.nextExpiry) this.nextExpiry = request.expiresAt;
+    return { ok: true, reservationId };
+  }
+
+  commit(reservationId: string, day: string, entry: LedgerEntry): void {
+    this.release(reservationId);
+    this.record(day, entry);
+  }
+
+  release(reservationId: string): void {
+    const reservation = this.reservations.get(reservationId);
+    if (!reservation) return;
+    this.reservations.delete(reservationId);
+    const totals = this.days.get(reservation.day);
+    if (!totals) return;
+    totals.reservedMicros -= reservation.amountMicros;
+    add(totals.reservedByAgent, reservation.agentId, -reservation.amountMicros);
+  }
+
+  report(day: string): DayReport {
+    const totals = this.days.get(day);
+    return {
+      day,
+      totalMicros: totals?.totalMicros ?? 0,
+      reservedMicros: totals?.reservedMicros ?? 0,
+      byAgent: Object.fromEntries(totals?.byAgent ?? []),
+      byModel: Object.fromEntries(totals?.byModel ?? []),
+      calls: totals?.calls ?? 0,
+    };
+  }
+
+  /** Reservations not yet committed or released (for tests and diagnostics). */
+  get openReservations(): number {
+    return this.reservations.size;
+  }
+
+  private day(day: string): DayTotals {
+    let totals = this.days.get(day);
+    if (!totals) {
+      totals = { totalMicros: 0, reservedMicros: 0, calls: 0, byAgent: new Map(), byModel: new Map(), reservedByAgent: new Map() };
+      this.days.set(day, totals);
+      while (this.days.size > this.retainDays) {
+        const oldest = [...this.days.keys()].sort()[0]!;
+        this.days.delete(oldest);
+      }
+    }
+    return totals;
+  }
+
+  private expire(now: number): void {
+    if (now < this.nextExpiry) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, reservation] of this.reservations) {
+      if (reservation.expiresAt <= now) this.release(id);
+      else if (reservation.expiresAt < next) next = reservation.expiresAt;
+    }
+    this.nextExpiry = next;
+  }
+}
+
+function add(map: Map<string, number>, key: string, amount: number): void {
+  const next = (map.get(key) ?? 0) + amount;
+  if (next === 0) map.delete(key);
+  else map.set(key, next);
+}

@@ -1,0 +1,611 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import {
+  collectTaskText,
+  createRegexPiiDetector,
+  defaultPiiDetector,
+  type PiiFinding,
+  type PiiKind,
+} from '../../src/privacy/index.js';
+
+const detector = defaultPiiDetector;
+
+/** Each finding as `kind:text`, in order. */
+function found(text: string): string[] {
+  return detector.detect(text).map((f) => `${f.kind}:${text.slice(f.index, f.index + f.length)}`);
+}
+
+function expectOnly(kind: PiiKind, text: string, value: string): void {
+  expect(found(text)).toEqual([`${kind}:${value}`]);
+  expect(detector.containsPii?.(text)).toBe(true);
+}
+
+function expectNothing(text: string): void {
+  expect(found(text)).toEqual([]);
+  expect(detector.containsPii?.(text)).toBe(false);
+}
+
+/** A Luhn check digit for `payload`, so test card numbers can be generated. */
+function luhnCheckDigit(payload: string): string {
+  let sum = 0;
+  for (let i = 0; i < payload.length; i++) {
+    let digit = Number(payload[payload.length - 1 - i]);
+    if (i % 2 === 0) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+
+/** An IBAN for `country` and `bban` with the mod-97 check digits it needs. */
+function withCheckDigits(country: string, bban: string): string {
+  const numeric = [...`${bban}${country}00`].map((c) => parseInt(c, 36)).join('');
+  const check = 98n - (BigInt(numeric) % 97n);
+  return `${country}${String(check).padStart(2, '0')}${bban}`;
+}
+
+// Secrets are assembled at run time so this file holds nothing a secret scanner would flag.
+function fakeSecret(prefix: string, length: number, alphabet = 'aB3dE5gH7jK9mN1pQ2sT4vW6yZ8'): string {
+  let body = '';
+  for (let i = 0; body.length < length; i++) body += alphabet[(i * 7 + 3) % alphabet.length];
+  return prefix + body;
+}
+
+describe('e-mail addresses', () => {
+  it.each([
+    'john.doe@example.com',
+    'a+tag@sub.example.co.uk',
+    'UPPER.Case@EXAMPLE.ORG',
+    'x_y-z@my-host.io',
+    "o'brien@example.ie",
+  ])('finds %s in a sentence', (email) => {
+    expectOnly('email', `Please write to ${email}, thanks.`, email);
+  });
+
+  it('finds addresses in angle brackets, parentheses and mailto links', () => {
+    expectOnly('email', 'Jane <jane@example.com>', 'jane@example.com');
+    expectOnly('email', '(jane@example.com)', 'jane@example.com');
+    expectOnly('email', 'mailto:jane@example.com', 'jane@example.com');
+  });
+
+  it('does not start an address with dots', () => {
+    expectOnly('email', 'wait ..john@example.com', 'john@example.com');
+  });
+
+  it('stops at the end of the host name', () => {
+    expectOnly('email', 'jane@example.com.', 'jane@example.com');
+    expectOnly('email', 'jane@example.com...', 'jane@example.com');
+  });
+
+  it.each(['@mention in a chat', 'user@localhost', 'foo@bar', 'name@123.45', 'email at example dot com', 'a@-x.com'])(
+    'ignores %s',
+    (text) => expectNothing(text),
+  );
+});
+
+describe('phone numbers', () => {
+  it.each([
+    '+1 (555) 123-4567',
+    '+44 20 7946 0958',
+    '+33 1 23 45 67 89',
+    '+49 30 12345678',
+    '+14155552671',
+    '+7 495 123-45-67',
+    '(555) 123-4567',
+    '(555)123-4567',
+    '555-123-4567',
+    '555.123.4567',
+    '555 123 4567',
+    '1-800-555-1234',
+  ])('finds %s', (phone) => {
+    expectOnly('phone', `Call me on ${phone} tomorrow.`, phone);
+  });
+
+  it.each([
+    'In 2024 we shipped 3 releases.',
+    'Order 123456 shipped.',
+    'Order 9876543210 shipped.',
+    'Tracking 12345678901',
+    'We scored +5 points, then +12.',
+    'Math: x = 3+12345678',
+    'v1.2.3 and 10.15.7',
+    'IP 192.168.100.200',
+    'It is 12:30:45 on 2024-01-15.',
+    'ISBN 978-3-16-148410-0',
+    'between 555-1234 and 555-9876',
+    'token +1234567890abcdef',
+  ])('ignores "%s"', (text) => expectNothing(text));
+
+  it('does not read a list of small numbers after a plus as a phone number', () => {
+    expectNothing('+1 2 3 4 5 6 7 8');
+  });
+
+  it('does not take mixed separators for a North-American number', () => {
+    expectNothing('555-123.4567');
+  });
+});
+
+describe('payment cards', () => {
+  it.each([
+    ['Visa', '4111111111111111'],
+    ['Visa, 13 digits', '4222222222222'],
+    ['Mastercard', '5555555555554444'],
+    ['Mastercard 2-series', '2223003122003222'],
+    ['Amex', '378282246310005'],
+    ['Discover', '6011111111111117'],
+    ['JCB', '3530111333300000'],
+    ['Diners', '30569309025904'],
+    ['grouped with spaces', '4111 1111 1111 1111'],
+    ['grouped with dashes', '5555-5555-5555-4444'],
+    ['Amex grouped 4-6-5', '3782 822463 10005'],
+    ['19 digits grouped 4-4-4-4-3', `6011 0000 0000 0000 00${luhnCheckDigit('601100000000000000')}`],
+  ])('finds a %s number', (_name, card) => {
+    expectOnly('credit_card', `My card is ${card}, thanks.`, card);
+  });
+
+  it('finds a card followed by its expiry date', () => {
+    expectOnly('credit_card', 'card 4111 1111 1111 1111 12/26 cvv 123', '4111 1111 1111 1111');
+  });
+
+  it.each([
+    ['a Luhn-invalid number', '4111111111111112'],
+    ['a Luhn-invalid grouped number', '4111 1111 1111 1112'],
+    ['too short', '411111111111'],
+    ['too long', '41111111111111111111'],
+    ['a millisecond timestamp', '1718000000003'],
+    ['a decimal with many places', '3.14159265358979323846'],
+    ['digits glued to letters before', 'id4111111111111111'],
+    ['digits glued to letters after', '4111111111111111abc'],
+    ['a decimal', '4111111111111111.25'],
+    ['a list of years', '2019 2020 2021 2022 2023'],
+  ])('ignores %s', (_name, text) => expectNothing(`value: ${text}`));
+
+  it('ignores numbers starting with 0 or 1 even when they pass Luhn (timestamps, snowflake ids)', () => {
+    for (const payload of ['171800000000', '171800000000000', '154181560360603648', '000000000000']) {
+      const number = payload + luhnCheckDigit(payload);
+      expectNothing(`at ${number}`);
+    }
+  });
+});
+
+describe('US Social Security numbers', () => {
+  it.each(['123-45-6789', '078-05-1120', '899-99-9999'])('finds %s', (ssn) => {
+    expectOnly('us_ssn', `SSN: ${ssn}.`, ssn);
+  });
+
+  it.each([
+    ['area 000', '000-12-3456'],
+    ['area 666', '666-12-3456'],
+    ['area 9xx', '900-12-3456'],
+    ['area 9xx', '987-65-4321'],
+    ['group 00', '123-00-4567'],
+    ['serial 0000', '123-45-0000'],
+    ['inside a longer dashed number', '1-123-45-6789-2'],
+    ['a date', '2024-01-15'],
+  ])('ignores %s (%s)', (_name, text) => expectNothing(`SSN: ${text}`));
+});
+
+describe('IBANs', () => {
+  it.each([
+    'DE89 3704 0044 0532 0130 00',
+    'DE89370400440532013000',
+    'GB82 WEST 1234 5698 7654 32',
+    'GB82WEST12345698765432',
+    'FR14 2004 1010 0505 0001 3M02 606',
+    'NL91 ABNA 0417 1643 00',
+    'BE68 5390 0754 7034',
+    'CH93 0076 2011 6238 5295 7',
+    'NO93 8601 1117 947',
+    'MT84 MALT 0110 0001 2345 MTLC AST0 01S',
+    'ES91 2100 0418 4502 0005 1332',
+    'IT60 X054 2811 1010 0000 0123 456',
+    'gb82 west 1234 5698 7654 32',
+  ])('finds %s', (iban) => {
+    expectOnly('iban', `Pay to ${iban} today.`, iban);
+  });
+
+  it('does not take a following word as the last group', () => {
+    expectOnly('iban', 'BE68 5390 0754 7034 for rent', 'BE68 5390 0754 7034');
+  });
+
+  it('checks the country code as well as the checksum', () => {
+    const bban = '370400440532013000';
+    expectOnly('iban', `to ${withCheckDigits('DE', bban)}.`, 'DE89370400440532013000');
+    expectNothing(`to ${withCheckDigits('ZZ', bban)}.`);
+    expectNothing(`to ${withCheckDigits('US', bban)}.`);
+  });
+
+  it.each([
+    ['a wrong check digit', 'DE89 3704 0044 0532 0130 01'],
+    ['swapped digits', 'GB82WEST12345698765423'],
+    ['an unknown country', 'ZZ89 3704 0044 0532 0130 00'],
+    ['too short', 'DE89 3704 0044'],
+  ])('ignores %s', (_name, text) => expectNothing(`Pay to ${text} today.`));
+});
+
+describe('API keys and secrets', () => {
+  const keys: [string, string][] = [
+    ['OpenAI', fakeSecret('sk-', 48)],
+    ['OpenAI project', fakeSecret('sk-proj-', 120, 'aB3_dE5-gH7jK9mN1pQ2')],
+    ['Anthropic', fakeSecret('sk-ant-api03-', 93, 'aB3_dE5-gH7jK9mN1pQ2')],
+    ['AWS access key', fakeSecret('AKIA', 16, 'ABCDEFGHIJ0123456789')],
+    ['AWS temporary key', fakeSecret('ASIA', 16, 'QRSTUVWXYZ0123456789')],
+    ['GitHub personal token', fakeSecret('ghp_', 36)],
+    ['GitHub OAuth token', fakeSecret('gho_', 36)],
+    ['GitHub server token', fakeSecret('ghs_', 36)],
+    ['GitHub fine-grained token', fakeSecret('github_pat_', 82, 'aB3dE5gH7jK9_mN1pQ2')],
+    ['Slack bot token', `xoxb-${fakeSecret('', 12, '0123456789')}-${fakeSecret('', 24)}`],
+    ['Slack user token', `xoxp-${fakeSecret('', 12, '0123456789')}-${fakeSecret('', 24)}`],
+    ['Google API key', fakeSecret('AIza', 35, 'aB3_dE5-gH7jK9mN1pQ2')],
+    ['Stripe live key', fakeSecret('sk_live_', 24)],
+    ['Stripe restricted key', fakeSecret('rk_live_', 24)],
+  ];
+  it.each(keys)('finds a %s', (_name, key) => {
+    expectOnly('api_key', `export API_KEY="${key}"`, key);
+    expectOnly('api_key', `key=${key}`, key);
+  });
+
+  it.each(['RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'])(
+    'finds a PEM %s block, through its footer',
+    (label) => {
+      const block = `-----BEGIN ${label}-----\nMIIEowIBAAKCAQEAx4\nQ2hlY2sgbWUgb3V0\n-----END ${label}-----`;
+      expectOnly('api_key', `here it is:\n${block}\nbye`, block);
+    },
+  );
+
+  it('finds a PEM header without a footer', () => {
+    expectOnly('api_key', 'truncated: -----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOY', '-----BEGIN PGP PRIVATE KEY BLOCK-----');
+  });
+
+  it.each([
+    ['scikit-learn', 'pip install sk-learn-contrib-package-name'],
+    ['a hyphenated slug', 'sk-this-is-a-long-hyphenated-slug-name'],
+    ['a word ending in sk-', `desk-${fakeSecret('', 30)}`],
+    ['a short ghp_', 'ghp_short'],
+    ['a short AKIA', 'AKIA1234'],
+    ['a lower-case aws-like id', fakeSecret('akia', 16, 'abcdefghij0123456789')],
+    ['a public key', '-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----'],
+    ['a certificate', '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl\n-----END CERTIFICATE-----'],
+    ['an AIza of the wrong length', fakeSecret('AIza', 20)],
+  ])('ignores %s', (_name, text) => expectNothing(`value: ${text}`));
+});
+
+describe('things that are not PII', () => {
+  it.each([
+    ['ISO dates', 'Released 2024-01-15, patched 2024/02/01 and 15.03.2024.'],
+    ['years', 'Between 1999 and 2025 the index rose.'],
+    ['order ids', 'Orders 948213, 100234 and #552211 were refunded.'],
+    ['version numbers', 'Upgrade from v3.7.2 to 10.15.7 or 1.2.3-beta.4.'],
+    ['UUIDs', 'Request 550e8400-e29b-41d4-a716-446655440000 and 123e4567-e89b-12d3-a456-426614174000.'],
+    ['all-digit UUID-shaped ids', 'Trace 12345678-1234-1234-1234-123456789012.'],
+    ['SHA-256 hashes', 'Digest e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.'],
+    ['upper-case hex hashes', 'Digest DE3B0C44298FC1C149AFBF4C8996FB92.'],
+    ['SHA-1 and MD5 hashes', 'Commit da39a3ee5e6b4b0d3255bfef95601890afd80709, md5 d41d8cd98f00b204e9800998ecf8427e.'],
+    ['times and durations', 'Took 12:30:45, p95 240 ms, 3,500 orders, 10000.00 EUR.'],
+    ['millisecond timestamps', '{"ts": 1718000000000, "at": 1700000000123}'],
+    ['code', 'const total = items.reduce((sum, x) => sum + x.price * 100, 0); // 2 decimals'],
+    ['a plain-English paragraph', 'The quick brown fox jumps over the lazy dog; then it naps until noon.'],
+  ])('%s', (_name, text) => expectNothing(text));
+});
+
+describe('createRegexPiiDetector', () => {
+  const mixed = `mail jane@example.com, card 4111 1111 1111 1111, SSN 123-45-6789, call +44 20 7946 0958, IBAN DE89370400440532013000, key ${fakeSecret('ghp_', 36)}`;
+
+  it('reports every kind, sorted by position', () => {
+    const findings = detector.detect(mixed);
+    expect(findings.map((f) => f.kind)).toEqual(['email', 'credit_card', 'us_ssn', 'phone', 'iban', 'api_key']);
+    const indexes = findings.map((f) => f.index);
+    expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+  });
+
+  it('looks only for the kinds asked for', () => {
+    const onlyCards = createRegexPiiDetector({ kinds: ['credit_card', 'iban'] });
+    expect(onlyCards.detect(mixed).map((f) => f.kind)).toEqual(['credit_card', 'iban']);
+    expect(onlyCards.containsPii?.('jane@example.com')).toBe(false);
+    expect(createRegexPiiDetector({ kinds: [] }).detect(mixed)).toEqual([]);
+  });
+
+  it('rejects an unknown kind', () => {
+    expect(() => createRegexPiiDetector({ kinds: ['passport' as PiiKind] })).toThrow(/Unknown PII kind "passport"/);
+  });
+
+  it('reports one finding where two patterns match the same text', () => {
+    expect(found('+1 555 123 4567')).toEqual(['phone:+1 555 123 4567']);
+  });
+
+  it('returns nothing for empty or non-string input', () => {
+    expect(detector.detect('')).toEqual([]);
+    expect(detector.containsPii?.('')).toBe(false);
+    expect(detector.detect(undefined as unknown as string)).toEqual([]);
+    expect(detector.containsPii?.(42 as unknown as string)).toBe(false);
+  });
+
+  it('gives the same answer on repeated and interleaved calls (no regex state leaks)', () => {
+    const text = 'a 4111111111111111 b jane@example.com';
+    const first = detector.detect(text);
+    detector.detect('x'.repeat(100) + ' 5555555555554444');
+    expect(detector.containsPii?.('nothing here')).toBe(false);
+    expect(detector.detect(text)).toEqual(first);
+  });
+});
+
+describe('linear time on adversarial input', () => {
+  const size = 100_000;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const inputs: [string, string][] = [
+    ['letters', fill('a')],
+    ['digits', fill('1')],
+    ['spaced digits', fill('1 ')],
+    ['dashed digits', fill('1-')],
+    ['almost an SSN', fill('123-45-')],
+    ['almost a card', fill('4111 ')],
+    ['almost a phone', fill('+1 (2')],
+    ['plus signs', fill('+1 ')],
+    ['digit groups', fill('111 11 ')],
+    ['at signs', fill('a@')],
+    ['a long local part', `${fill('a!')}@`],
+    ['a long dotted domain', `x@${fill('a.')}`],
+    ['repeated addresses', fill('a.b@c.d')],
+    ['almost an IBAN', fill('DE89 ')],
+    ['letters and digits', fill('ab12')],
+    ['sk- prefixes', fill('sk-')],
+    ['ghp_ prefixes', fill('ghp_')],
+    ['AIza prefixes', fill('AIza')],
+    ['AKIA prefixes', fill('AKIA')],
+    ['dashes', fill('-')],
+    ['underscores', fill('_')],
+    ['PEM headers without footers', fill('-----BEGIN PRIVATE KEY-----')],
+    ['hex', fill('0123456789abcdef')],
+    ['lone surrogates', fill('\ud83d')],
+  ];
+
+  it.each(inputs)('%s (100 KB) finishes fast', (_name, text) => {
+    const started = performance.now();
+    const findings = detector.detect(text);
+    detector.containsPii?.(text);
+    const elapsed = performance.now() - started;
+    // Linear scans take tens of milliseconds here; catastrophic backtracking would take minutes.
+    expect(elapsed).toBeLessThan(1_000);
+    for (const f of findings) expect(f.index + f.length).toBeLessThanOrEqual(text.length);
+  });
+});
+
+describe('properties', () => {
+  const filler = fc.string({ maxLength: 40 }).map((s) => s.replace(/[\d@+\-_]/g, ' '));
+
+  /** A valid card: random digits (not starting with 0 or 1, see the detector) and a Luhn check digit. */
+  const cardNumber = fc
+    .tuple(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 13, max: 19 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 17, maxLength: 17 }))
+    .map(([first, length, rest]) => {
+      const payload = `${first}${rest.slice(0, length - 2).join('')}`;
+      return payload + luhnCheckDigit(payload);
+    });
+
+  it('finds any valid card number embedded in random text', () => {
+    fc.assert(
+      fc.property(filler, cardNumber, fc.boolean(), filler, (before, card, grouped, after) => {
+        const printed = grouped && card.length === 16 ? card.replace(/(\d{4})(?=\d)/g, '$1 ') : card;
+        const text = `${before} ${printed} ${after}`;
+        const at = before.length + 1;
+        const cards = detector.detect(text).filter((f) => f.kind === 'credit_card');
+        expect(cards).toContainEqual({ kind: 'credit_card', index: at, length: printed.length });
+        expect(detector.containsPii?.(text)).toBe(true);
+      }),
+    );
+  });
+
+  it('finds any generated e-mail address embedded in random text', () => {
+    fc.assert(
+      fc.property(filler, fc.emailAddress(), filler, (before, email, after) => {
+        const text = `${before} ${email} ${after}`;
+        const at = before.length + 1;
+        const emails = detector.detect(text).filter((f) => f.kind === 'email');
+        expect(emails).toContainEqual({ kind: 'email', index: at, length: email.length });
+        expect(detector.containsPii?.(text)).toBe(true);
+      }),
+    );
+  });
+
+  // Strings made of the pieces the patterns are built from reach far more code than random text.
+  const piiLike = fc
+    .array(
+      fc.constantFrom(
+        '4111', '1111', '5555', '0', '1', '12', '123', '45', '6789', ' ', '-', '.', '(', ')', '+', '+1', '@',
+        'a', 'Z', '.com', 'x.y', 'DE89', 'GB82', 'WEST', 'sk-', 'sk_live_', 'ghp_', 'github_pat_', 'xoxb-',
+        'AIza', 'AKIA', '-----BEGIN ', 'PRIVATE KEY-----', '-----END ', '\n', 'é', '\ud83d', '_',
+      ),
+      { maxLength: 60 },
+    )
+    .map((parts) => parts.join(''));
+  const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), piiLike);
+
+  it('never throws, and every finding slices the text it came from', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const findings = detector.detect(text);
+        let previousEnd = -1;
+        let previousIndex = -1;
+        for (const f of findings) {
+          expect(Number.isInteger(f.index) && Number.isInteger(f.length)).toBe(true);
+          expect(f.index).toBeGreaterThanOrEqual(0);
+          expect(f.length).toBeGreaterThan(0);
+          expect(f.index + f.length).toBeLessThanOrEqual(text.length);
+          // Sorted, and no finding inside another.
+          expect(f.index).toBeGreaterThanOrEqual(previousIndex);
+          expect(f.index + f.length).toBeGreaterThan(previousEnd);
+          previousIndex = f.index;
+          previousEnd = f.index + f.length;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a finding, cut out of its text, is found again as the same kind', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        for (const f of detector.detect(text)) {
+          const alone = text.slice(f.index, f.index + f.length);
+          expect(detector.detect(alone).map((g: PiiFinding) => g.kind)).toContain(f.kind);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('containsPii agrees with detect', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        expect(detector.containsPii?.(text)).toBe(detector.detect(text).length > 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('collectTaskText', () => {
+  it('collects the prompt, the messages and the strings of data, in that order', () => {
+    const task = {
+      prompt: 'the prompt',
+      messages: [
+        'a plain string message',
+        { role: 'user', content: 'string content' },
+        { role: 'user', content: [{ type: 'text', text: 'a text part' }, { type: 'image_url', image_url: { url: 'http://x' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'tool output' }] }],
+        },
+      ],
+      data: { customer: { name: 'Jane', emails: ['jane@example.com', 'j@example.org'] }, count: 3, ok: true },
+      complexity: 9,
+      type: 'not collected',
+    };
+    expect(collectTaskText(task)).toEqual([
+      'the prompt',
+      'a plain string message',
+      'string content',
+      'a text part',
+      'tool output',
+      'Jane',
+      'jane@example.com',
+      'j@example.org',
+    ]);
+  });
+
+  it('accepts data that is itself a string', () => {
+    expect(collectTaskText({ data: 'just a string' })).toEqual(['just a string']);
+  });
+
+  it('ignores fields of the wrong type', () => {
+    expect(collectTaskText({ prompt: 42, messages: 'not an array', data: 7 })).toEqual([]);
+    expect(collectTaskText({ messages: [null, 3, { content: 5 }, { content: [null, 4, { text: 9 }] }] })).toEqual([]);
+  });
+
+  it('survives cycles', () => {
+    const data: Record<string, unknown> = { name: 'loop' };
+    data['self'] = data;
+    const list: unknown[] = ['in a list'];
+    list.push(list);
+    data['list'] = list;
+    const messages: unknown[] = [{ content: 'hi' }];
+    expect(collectTaskText({ messages, data })).toEqual(['hi', 'loop', 'in a list']);
+  });
+
+  it('visits an object shared by two branches once', () => {
+    const shared = { note: 'shared' };
+    expect(collectTaskText({ data: { a: shared, b: shared } })).toEqual(['shared']);
+  });
+
+  it('never runs a getter, on data or on the task itself', () => {
+    let calls = 0;
+    const data = { plain: 'visible' };
+    Object.defineProperty(data, 'secret', {
+      enumerable: true,
+      get() {
+        calls++;
+        return 'from a getter';
+      },
+    });
+    const task = { data };
+    Object.defineProperty(task, 'prompt', {
+      enumerable: true,
+      get() {
+        calls++;
+        return 'prompt from a getter';
+      },
+    });
+    class WithAccessor {
+      own = 'own field';
+      get derived(): string {
+        calls++;
+        return 'derived';
+      }
+    }
+    (data as Record<string, unknown>)['instance'] = new WithAccessor();
+    expect(collectTaskText(task)).toEqual(['visible', 'own field']);
+    expect(calls).toBe(0);
+  });
+
+  it('skips non-enumerable and symbol-keyed properties', () => {
+    const data: Record<string | symbol, unknown> = { shown: 'shown' };
+    Object.defineProperty(data, 'hidden', { value: 'hidden', enumerable: false });
+    data[Symbol('s')] = 'symbol';
+    expect(collectTaskText({ data })).toEqual(['shown']);
+  });
+
+  it('stops at the depth limit', () => {
+    const root: Record<string, unknown> = {};
+    let node = root;
+    for (let depth = 1; depth <= 100; depth++) {
+      const child: Record<string, unknown> = { text: `depth ${depth}` };
+      node['child'] = child;
+      node = child;
+    }
+    const texts = collectTaskText({ data: root });
+    expect(texts).toContain('depth 64');
+    expect(texts).not.toContain('depth 65');
+    expect(collectTaskText({ data: root }, { maxDepth: 2 })).toEqual(['depth 1', 'depth 2']);
+    expect(collectTaskText({ data: root }, { maxDepth: 1000 })).toHaveLength(100);
+  });
+
+  it('handles data nested far deeper than the call stack', () => {
+    const root: Record<string, unknown> = {};
+    let node = root;
+    for (let depth = 0; depth < 50_000; depth++) {
+      const child: Record<string, unknown> = {};
+      node['c'] = child;
+      node = child;
+    }
+    node['text'] = 'bottom';
+    expect(collectTaskText({ data: root }, { maxDepth: Number.POSITIVE_INFINITY })).toEqual(['bottom']);
+  });
+
+  it('does not throw on hostile proxies and skips binary data', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys for you');
+        },
+      },
+    );
+    const revocable = Proxy.revocable({ a: 'x' }, {});
+    revocable.revoke();
+    const data = { hostile, revoked: revocable.proxy, bytes: new Uint8Array(1_000_000), fine: 'fine' };
+    expect(collectTaskText({ data })).toEqual(['fine']);
+    expect(collectTaskText(revocable.proxy as Record<string, unknown>)).toEqual([]);
+  });
+
+  it('returns nothing for a task that is not an object', () => {
+    expect(collectTaskText(null as unknown as Record<string, unknown>)).toEqual([]);
+    expect(collectTaskText('a string' as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  it('feeds the detector: PII anywhere in a task is found', () => {
+    const task = { prompt: 'summarise', data: { rows: [{ contact: { email: 'jane@example.com' } }] } };
+    expect(collectTaskText(task).some((text) => defaultPiiDetector.containsPii?.(text))).toBe(true);
+  });
+});

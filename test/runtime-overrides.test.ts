@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../src/index.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['2h', 7_200_000],
+    ['30m', 1_800_000],
+    ['1h30m', 5_400_000],
+    ['45s', 45_000],
+    ['500ms', 500],
+    ['1d', 86_400_000],
+    ['1.5h', 5_400_000],
+    [250, 250],
+  ])('%s → %d ms', (input, expected) => {
+    expect(parseDuration(input)).toBe(expected);
+  });
+
+  it.each(['', 'soon', '2 hours', '-1h', '0m', 'h', '1x', 0, -5, Number.NaN, Number.POSITIVE_INFINITY])('rejects %s', (input) => {
+    expect(() => parseDuration(input as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
