@@ -7,6 +7,7 @@ export default defineConfig({
     test: 'src/test.ts',
     openai: 'src/openai.ts',
     anthropic: 'src/anthropic.ts',
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -350,13 +350,16 @@ function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, number>
       return constantOf(node.value);
 
     case 'root':
+      return { run: pathReader(node.name, [], memoSlots) };
+
     case 'member': {
       const path = staticPath(node);
       if (path) return { run: pathReader(path.root, path.keys, memoSlots) };
-      if (node.kind === 'root') return { run: pathReader(node.name, [], memoSlots) };
-      const object = compile(node.object).run;
+      // A member of something computed: `(a ? task : data).x`, `[1, 2][0]`, `lower(s).x`.
+      const object = compile(node.object);
+      const readObject = object.run;
       const key = node.key;
-      return { run: (scope, memo) => readStatic(object(scope, memo), key) };
+      return folded({ run: (scope, memo) => readStatic(readObject(scope, memo), key) }, [object]);
     }
 
     case 'computed': {

@@ -18,6 +18,7 @@ const WORD_BINARY_OPERATORS: ReadonlyArray<readonly [string, number]> = [
   ['not in', 7],
 ];
 const WORD_UNARY_OPERATORS: readonly string[] = ['not'];
+const WORD_OPERATORS_AT_END: readonly string[] = ['and', 'or', 'in'];
 
 /** Operators at or below this precedence end the operand of `not` (`or`, `||`, `and`, `&&`, `??`). */
 const NOT_OPERAND_FLOOR = 2;
@@ -138,7 +139,15 @@ function conditionParserClass(): new (expr: string) => ConditionParserInstance {
           operator = false;
         }
       } else {
-        operator = super.gobbleBinaryOp();
+        // jsep only takes a word operator that has a character after it; `task.a and` at the end
+        // of the text should still read as `and` missing its right side.
+        const word = WORD_OPERATORS_AT_END.find((candidate) => this.wordAt(candidate, start));
+        if (word !== undefined) {
+          this.index = start + word.length;
+          operator = word;
+        } else {
+          operator = super.gobbleBinaryOp();
+        }
       }
       this.pendingOperator = operator ? start : -1;
       return operator;

@@ -10,6 +10,7 @@ import {
   type StrategyRuleConfig,
 } from '../config/schema.js';
 import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
+import { capabilityFit } from './score-model.js';
 
 export interface CompiledModel {
   id: string;
@@ -49,6 +50,8 @@ export interface CompiledAgent {
   fallbackOrder: readonly string[];
   rules: readonly CompiledRule[];
   capabilitiesRequired: readonly string[];
+  /** For every model: the share of `capabilitiesRequired` it offers (1 when none are required). */
+  capabilityFit: ReadonlyMap<string, number>;
   dailyBudgetUsd: number | undefined;
 }
 
@@ -224,6 +227,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       fallbackOrder: [...new Set([...preferred, ...rules.map((rule) => rule.modelId)])],
       rules,
       capabilitiesRequired: agent.capabilities_required ?? [],
+      capabilityFit: new Map([...models.values()].map((model) => [model.id, capabilityFit(model, agent.capabilities_required ?? [])])),
       dailyBudgetUsd: agent.daily_budget,
     });
   }

@@ -4,7 +4,7 @@
 import type { ConditionScope } from '../conditions/index.js';
 import { NoEligibleModelError, UnknownAgentError, UnknownStrategyError } from '../errors.js';
 import type { CompiledAgent, CompiledConfig, CompiledGlobalRule, CompiledModel, CompiledStrategy } from './compile-config.js';
-import { capabilityFit, estimateCost, scoreModel, sensitivityOf, type ModelScore, type ScoringInput } from './score-model.js';
+import { estimateCost, scoreModel, sensitivityOf, type ModelScore, type ScoringInput } from './score-model.js';
 import type {
   DecisionSource,
   ModelLiveState,
@@ -249,12 +249,12 @@ class DecisionRun {
 
   /** Eligible registry models other than `except`, most capable for the agent first. */
   private registryAlternatives(except: string | undefined, limit: number): string[] {
-    const required = this.agent.capabilitiesRequired;
+    const fit = this.agent.capabilityFit;
     const models: CompiledModel[] = [];
     for (const model of this.compiled.models.values()) {
       if (model.id !== except && this.ineligible(model) === undefined) models.push(model);
     }
-    models.sort((a, b) => capabilityFit(b, required) - capabilityFit(a, required));
+    models.sort((a, b) => fit.get(b.id)! - fit.get(a.id)!);
     return models.slice(0, limit).map((model) => model.id);
   }
 
@@ -351,10 +351,10 @@ class DecisionRun {
       const model = this.compiled.models.get(id);
       if (model && this.usableVerifier(model, chosenId)) return id;
     }
-    const required = this.agent.capabilitiesRequired;
+    const fit = this.agent.capabilityFit;
     let best: CompiledModel | undefined;
     for (const model of this.compiled.models.values()) {
-      if (this.usableVerifier(model, chosenId) && (!best || capabilityFit(model, required) > capabilityFit(best, required))) best = model;
+      if (this.usableVerifier(model, chosenId) && (!best || fit.get(model.id)! > fit.get(best.id)!)) best = model;
     }
     return best?.id;
   }
@@ -383,12 +383,12 @@ class DecisionRun {
       sensitivity: sensitivityOf(task, this.containsPii),
       inputTokens: state.inputTokens,
       outputTokens: state.outputTokens,
-      capabilitiesRequired: this.agent.capabilitiesRequired,
+      capabilityFit: this.agent.capabilityFit,
       maxCost,
       maxTokensPerSecond,
       maxLatencyMs: typeof task.max_latency_ms === 'number' ? task.max_latency_ms : undefined,
-      liveState: (id) => state.modelStates?.get(id),
-      scopeFor: (model) => this.scopeWithModel(model),
+      modelStates: state.modelStates,
+      scopes: this,
     };
     const scores = new Map<string, ModelScore>();
     for (const model of models) {

@@ -12,15 +12,16 @@ export interface ScoringInput {
   sensitivity: number;
   inputTokens: number;
   outputTokens: number;
-  capabilitiesRequired: readonly string[];
+  /** Share of the agent's required capabilities each model offers (see `capabilityFit`). */
+  capabilityFit: ReadonlyMap<string, number>;
   /** Highest estimated cost and speed among the candidates, for normalising. */
   maxCost: number;
   maxTokensPerSecond: number;
   /** A response-time need in ms (`task.max_latency_ms`), if the task states one. */
   maxLatencyMs: number | undefined;
-  liveState: (modelId: string) => ModelLiveState | undefined;
-  /** Scope for custom `expression` factors; `model` is set per candidate. */
-  scopeFor: (model: CompiledModel) => ConditionScope;
+  modelStates: ReadonlyMap<string, ModelLiveState> | undefined;
+  /** Gives the scope for custom `expression` factors, with `model` set to the candidate. */
+  scopes: { scopeWithModel(model: CompiledModel): ConditionScope };
 }
 
 const clamp01 = (value: number) => (value < 0 ? 0 : value > 1 ? 1 : Number.isFinite(value) ? value : 0);
@@ -56,7 +57,7 @@ function factorValue(factor: CompiledFactor, model: CompiledModel, input: Scorin
       const need = input.complexity / 10;
       // Under-powered for the task costs twice as much as over-powered.
       const fit = model.quality >= need ? 1 - 0.5 * (model.quality - need) : 1 - 2 * (need - model.quality);
-      return clamp01(fit) * capabilityFit(model, input.capabilitiesRequired);
+      return clamp01(fit) * (input.capabilityFit.get(model.id) ?? 1);
     }
     case 'cost_efficiency':
       return input.maxCost > 0 ? clamp01(1 - estimateCost(model, input.inputTokens, input.outputTokens) / input.maxCost) : 1;
@@ -70,11 +71,11 @@ function factorValue(factor: CompiledFactor, model: CompiledModel, input: Scorin
       return input.maxTokensPerSecond > 0 ? clamp01(model.tokensPerSecond / input.maxTokensPerSecond) : 1;
     }
     case 'model_availability': {
-      const live = input.liveState(model.id);
+      const live = input.modelStates?.get(model.id);
       return live ? clamp01(1 - live.load) : 1;
     }
     default: {
-      const value = factor.expression?.evaluateValue(input.scopeFor(model));
+      const value = factor.expression?.evaluateValue(input.scopes.scopeWithModel(model));
       return typeof value === 'number' ? clamp01(value) : typeof value === 'boolean' ? (value ? 1 : 0) : 0;
     }
   }

@@ -364,6 +364,12 @@ describe('functions', () => {
     expect(syntaxError('len(a, b)').index).toBe(0);
   });
 
+  it('names that begin with an operator word are ordinary names', () => {
+    const context = { inputs: 1, notes: 2, order: 3, android: 4, index: 5 };
+    expect(holds('inputs == 1 and notes == 2 and order == 3 and android == 4 and index == 5', { context })).toBe(true);
+    expect(value('task.not + task.in + task.and + task.or', { task: { not: 1, in: 2, and: 3, or: 4 } })).toBe(10);
+  });
+
   it('a function name that is not called is an ordinary context name', () => {
     expect(value('len', { context: { len: 3 } })).toBe(3);
   });
@@ -452,7 +458,8 @@ describe('syntax errors', () => {
 
   it('point at the problem', () => {
     expect(syntaxError("task.type == 'open").index).toBe(18);
-    expect(syntaxError('task.a and').index).toBeGreaterThanOrEqual(7);
+    expect(syntaxError('task.a and').index).toBe(10);
+    expect(syntaxError('task.a and').reason).toMatch(/after and/);
     expect(syntaxError('task.a and (task.b').index).toBe(18);
     expect(syntaxError('task.a ** 2').index).toBe(7);
     expect(syntaxError('task.a and foo(1)').index).toBe(11);

@@ -398,6 +398,14 @@ describe('jsep plugins registered by another library', () => {
   const Jsep = (jsep as unknown as { Jsep: { binary_ops: Record<string, number>; this_str: string } }).Jsep;
   const hooks = jsep.hooks as unknown as Record<string, unknown[] | undefined>;
 
+  it('registering the word operators is idempotent', () => {
+    compileCondition('task.a and task.b');
+    const before = JSON.stringify({ binary: Jsep.binary_ops, unary: jsep.unary_ops });
+    for (let i = 0; i < 3; i++) compileCondition("not task.a or task.b in ['x'] and task.c not in ['y']");
+    expect(JSON.stringify({ binary: Jsep.binary_ops, unary: jsep.unary_ops })).toBe(before);
+    expect(Jsep.binary_ops).toMatchObject({ or: 1, and: 2, in: 7, 'not in': 7 });
+  });
+
   it('a new binary operator does not widen the language', () => {
     jsep.addBinaryOp('~~', 6);
     try {
