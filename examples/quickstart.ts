@@ -29,6 +29,18 @@ for (const { agent, task, context } of requests) {
   console.log();
 }
 
+// Making the call. With no providers configured, every model is served by the mock provider, so this
+// runs without API keys; pass `providers` (see docs/providers.md) to call real models.
+const result = await router.complete(
+  'backend_agent',
+  { messages: [{ role: 'user', content: 'Implement pagination for GET /orders.' }], maxTokens: 400 },
+  { task: { type: 'bug_fix', complexity: 8 } },
+);
+console.log(`complete(): served by ${result.modelId} in ${result.attempts.length} attempt(s), cost $${result.costUsd.toFixed(6)}`);
+console.log(`  answer: ${result.text.slice(0, 60)}`);
+const spend = await router.ledger.report(new Date().toISOString().slice(0, 10));
+console.log(`  ledger today: $${(spend.totalMicros / 1e6).toFixed(6)} over ${spend.calls} call(s)\n`);
+
 // Runtime overrides, as the seed's configuration API describes them.
 router.overrides.setStrategy('privacy_first', { duration: '2h' });
 const private_ = await router.route('cto_agent', { complexity: 9 });

@@ -254,16 +254,16 @@ export function createExecutor(deps: ExecutorDeps) {
       return { ok: false, budgetRefused: false };
     }
     const now = deps.clock();
+    const rate = deps.health.rateLimited(model.id, now);
+    if (rate.limited) {
+      attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: 'rate_limited' });
+      return { ok: false, budgetRefused: false, ...(rate.availableAt !== undefined ? { retryAt: rate.availableAt } : {}) };
+    }
+    // Claims the single half-open trial when the circuit is half-open; released on every path below.
     const permit = deps.health.tryAcquire(model.id, now);
     if (!permit.allowed) {
       attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: permit.reason ?? 'circuit_open' });
       return { ok: false, budgetRefused: false, ...(permit.retryAt !== undefined ? { retryAt: permit.retryAt } : {}) };
-    }
-    const live = deps.health.stateOf(model.id, now);
-    if (live && !live.available) {
-      deps.health.onCancel(model.id);
-      attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: live.unavailableReason ?? 'unavailable' });
-      return { ok: false, budgetRefused: false, ...(live.availableAt !== undefined ? { retryAt: live.availableAt } : {}) };
     }
     const adapter = adapterFor(model);
     if (!adapter) {
@@ -338,8 +338,10 @@ export function createExecutor(deps: ExecutorDeps) {
       maxTimeout: retry.maxTimeoutMs,
       randomize: retry.randomize,
       ...(signal ? { signal } : {}),
+      // Retry only while the circuit stays closed: a failure that opened it (or failed a half-open
+      // trial) ends the retries for this model. A Retry-After wait happens in onFailedAttempt.
       shouldRetry: ({ error }: { error: Error }) =>
-        ProviderError.isInstance(error) && error.retryable && !isAbort(error) && deps.health.stateOf(model.id, deps.clock())?.available !== false,
+        ProviderError.isInstance(error) && error.retryable && !isAbort(error) && deps.health.circuit(model.id, deps.clock()) === 'closed',
       onFailedAttempt: async ({ error }: { error: Error }) => {
         if (!ProviderError.isInstance(error) || error.retryAfterMs === undefined || !error.retryable) return;
         // A long Retry-After: leave this model cooling down and move on to the next one now.

@@ -724,6 +724,7 @@ function collectStrings(root: unknown, out: string[], maxDepth: number): void {
     const children: object[] = [];
     for (const value of ownValues(entry.value)) {
       if (typeof value === 'string') out.push(value);
+      else if (isLongNumber(value)) out.push(String(value));
       else if (isObject(value) && entry.depth < maxDepth && !seen.has(value)) {
         seen.add(value);
         children.push(value);
@@ -731,6 +732,15 @@ function collectStrings(root: unknown, out: string[], maxDepth: number): void {
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push({ value: children[i]!, depth: entry.depth + 1 });
   }
+}
+
+/**
+ * A number or bigint long enough to be an identifier (a card, account or phone number stored as a
+ * number rather than a string): nine digits or more. Shorter numbers are quantities, not PII.
+ */
+function isLongNumber(value: unknown): value is number | bigint {
+  if (typeof value === 'bigint') return value >= 100_000_000n || value <= -100_000_000n;
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 100_000_000;
 }
 
 function isObject(value: unknown): value is object {

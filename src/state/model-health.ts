@@ -68,6 +68,23 @@ export class ModelHealth {
     this.touch(modelId, now, until - now)?.breaker.coolDown(until);
   }
 
+  /** The circuit's state (ignoring any Retry-After cooldown). */
+  circuit(modelId: string, now: number): 'closed' | 'open' | 'half_open' {
+    return this.entries.get(modelId)?.breaker.current(now).state ?? 'closed';
+  }
+
+  /** Whether the model's rate window is full (rpm or tpm reached), and when it frees up. */
+  rateLimited(modelId: string, now: number): { limited: boolean; availableAt?: number } {
+    const entry = this.entries.get(modelId);
+    if (!entry) return { limited: false };
+    const { model, window } = entry;
+    const usage = window.usage(now);
+    const rpm = model.requestsPerMinute;
+    const tpm = model.tokensPerMinute;
+    const limited = (rpm !== undefined && usage.requests >= rpm) || (tpm !== undefined && usage.tokens >= tpm);
+    return limited ? { limited, availableAt: window.freesUpAt(now, rpm, tpm) } : { limited };
+  }
+
   /** The live state of one model. */
   stateOf(modelId: string, now: number): ModelLiveState | undefined {
     const entry = this.entries.get(modelId);

@@ -609,3 +609,12 @@ describe('collectTaskText', () => {
     expect(collectTaskText(task).some((text) => defaultPiiDetector.containsPii?.(text))).toBe(true);
   });
 });
+
+describe('collectTaskText: identifiers stored as numbers', () => {
+  it('scans long integers and bigints in data, and a card number stored as a number is found', async () => {
+    const { collectTaskText, defaultPiiDetector } = await import('../../src/privacy/index.js');
+    const texts = collectTaskText({ data: { card: 4111111111111111, account: 12345678901234567890n, quantity: 12, price: 99.5 } });
+    expect(texts).toEqual(['4111111111111111', '12345678901234567890']);
+    expect(texts.some((text) => defaultPiiDetector.detect(text).some((f) => f.kind === 'credit_card'))).toBe(true);
+  });
+});
