@@ -247,6 +247,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   async function route(agentId: string, task: Task = {}, context: RoutingContext = EMPTY_CONTEXT): Promise<RoutingDecision> {
     checkArguments(agentId, task, context);
     const now = clock();
+    if (!Number.isFinite(now)) throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
     const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
     const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
     return finish(decide(compiled, agentId, task, context, gatherState(agentId, task, context, spend, now)));

@@ -136,7 +136,13 @@ const fail = (reason: string): never => {
   throw new EvaluationFailure(reason);
 };
 
-function arithmeticFailure(operator: ArithmeticOperator, left: unknown, right: unknown): never {
+/**
+ * A missing operand (undefined) makes the result missing too, the way a missing field compares
+ * false: `daily_cost > budget * 0.8` is simply false when no budget is set. Any other mismatch
+ * (a string times a number) is a type error.
+ */
+function arithmeticFailure(operator: ArithmeticOperator, left: unknown, right: unknown): unknown {
+  if (left === undefined || right === undefined) return undefined;
   const expected = operator === '+' ? 'two numbers or two strings' : 'numbers';
   return fail(`'${operator}' expects ${expected}, got ${describeType(left)} and ${describeType(right)}`);
 }
@@ -398,7 +404,7 @@ function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, number>
         {
           run: (scope, memo) => {
             const value = read(scope, memo);
-            return typeof value === 'number' ? -value : fail(`unary '-' expects a number, got ${describeType(value)}`);
+            return typeof value === 'number' ? -value : value === undefined ? undefined : fail(`unary '-' expects a number, got ${describeType(value)}`);
           },
         },
         [argument],

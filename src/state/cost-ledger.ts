@@ -14,9 +14,18 @@ export function microsToUsd(micros: number): number {
   return micros / MICROS_PER_USD;
 }
 
+const DAY_MS = 86_400_000;
+// Formatting a date is slow next to a decision; the current day's key is kept with its bounds.
+let cachedDayStart = Number.NaN;
+let cachedDay = '';
+
 /** The ledger's day key for an epoch-ms time: the UTC calendar date, `YYYY-MM-DD`. */
 export function ledgerDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  if (epochMs >= cachedDayStart && epochMs < cachedDayStart + DAY_MS) return cachedDay;
+  const day = new Date(epochMs).toISOString().slice(0, 10);
+  cachedDayStart = Math.floor(epochMs / DAY_MS) * DAY_MS;
+  cachedDay = day;
+  return day;
 }
 
 export interface LedgerEntry {

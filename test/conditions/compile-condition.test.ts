@@ -99,13 +99,23 @@ describe('missing fields', () => {
     expect(holds('task.complexity == null')).toBe(false);
   });
 
-  it('make arithmetic a type error: false, with the reason reported', () => {
+  it('propagate through arithmetic: a missing operand makes the result missing, not an error', () => {
     const condition = compileCondition('daily_cost > budget * 0.8');
     expect(condition.evaluate({ daily_cost: 90 })).toBe(false);
-    const detailed = condition.evaluateDetailed({ daily_cost: 90 });
+    expect(condition.evaluateDetailed({ daily_cost: 90 })).toEqual({ value: false });
+    expect(condition.evaluateValue({ daily_cost: 90 })).toBe(false);
+    expect(value('budget * 0.8', { budget: undefined })).toBeUndefined();
+    expect(value('-budget')).toBeUndefined();
+    expect(condition.evaluate({ daily_cost: 90, budget: 100 })).toBe(true);
+  });
+
+  it('make arithmetic on the wrong types a type error: false, with the reason reported', () => {
+    const condition = compileCondition('daily_cost > budget * 0.8');
+    const detailed = condition.evaluateDetailed({ daily_cost: 90, budget: '100' });
     expect(detailed.value).toBe(false);
-    expect(detailed.error).toMatch(/'\*' expects numbers, got undefined and number/);
-    expect(condition.evaluateValue({ daily_cost: 90 })).toBeUndefined();
+    expect(detailed.error).toMatch(/'\*' expects numbers, got string and number/);
+    expect(compileCondition('-task.x').evaluateDetailed({ task: { x: 'a' } }).error).toMatch(/unary '-' expects a number/);
+    expect(compileCondition('budget * 2 > 1').evaluateDetailed({ budget: null }).error).toMatch(/expects numbers, got null/);
   });
 
   it('reading a property of a string or number is undefined (use len)', () => {
