@@ -609,12 +609,18 @@ export function createExecutor(deps: ExecutorDeps) {
 
     const { value: opened, modelId } = await walkChain(decision, attempts, signal, open);
     const { iterator, model, reservation } = opened;
-    yield { type: 'start', modelId, decision };
-
     let text = '';
     let finish: Extract<StreamPart, { type: 'finish' }> | undefined;
     let part: StreamPart | undefined = opened.first;
+    let billed = false;
+    /** Bills what was consumed when the stream ends early: the estimate's input and the text received. */
+    const billPartial = async () => {
+      billed = true;
+      const usage = { inputTokens: reservation.estimatedInput, outputTokens: Math.ceil(text.length / 4) };
+      await settle(decision, model, reservation, usage, deps.clock() - opened.t0);
+    };
     try {
+      yield { type: 'start', modelId, decision };
       while (part) {
         if (part.type === 'text-delta') {
           text += part.text;
@@ -627,14 +633,26 @@ export function createExecutor(deps: ExecutorDeps) {
       }
       if (!finish) throw new ProviderError(`The stream from ${model.id} ended without a finish event`, { provider: model.provider, modelId: model.id, kind: 'stream_interrupted', retryable: false });
     } catch (error) {
-      // Bill what was consumed (the estimate's input and the text received), then fail loudly.
-      const usage = { inputTokens: reservation.estimatedInput, outputTokens: Math.ceil(text.length / 4) };
-      await settle(decision, model, reservation, usage, deps.clock() - opened.t0);
+      await billPartial();
+      if (signal?.aborted) {
+        deps.health.onCancel(model.id);
+        throw new RequestAbortedError(signal.reason);
+      }
       deps.health.onFailure(model.id, deps.clock());
-      if (signal?.aborted) throw new RequestAbortedError(signal.reason);
       throw new StreamInterruptedError(model.id, text, error);
     } finally {
-      if (!finish) await iterator.return?.();
+      if (!finish) {
+        // Close the provider's stream; if the consumer stopped reading, bill what it consumed.
+        try {
+          await iterator.return?.();
+        } catch {
+          // the provider's stream already failed; nothing more to close
+        }
+        if (!billed) {
+          await billPartial();
+          deps.health.onCancel(model.id);
+        }
+      }
     }
     deps.health.onSuccess(model.id, deps.clock());
     const cost = await settle(decision, model, reservation, finish.usage, deps.clock() - opened.t0);
