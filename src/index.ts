@@ -69,17 +69,36 @@ export type {
   TokenUsage,
 } from './providers/provider.js';
 
+export type {
+  CompleteOptions,
+  CompletionRequest,
+  CompletionResult,
+  ModelInfo,
+  ProviderFactory,
+  ProviderRegistry,
+  RecordOptions,
+  RetryOptions,
+  RouterStreamPart,
+  VerificationResult,
+} from './execution/execute-request.js';
+export type { ResponseCacheOptions } from './execution/response-cache.js';
+export type { CircuitBreakerOptions, CircuitState } from './state/circuit-breaker.js';
+
 export {
+  AllModelsFailedError,
   BudgetExceededError,
   ConditionSyntaxError,
   ConfigError,
   InvalidArgumentError,
   NoEligibleModelError,
   ProviderError,
+  ProviderNotConfiguredError,
+  RequestAbortedError,
   RouterError,
+  StreamInterruptedError,
   UnknownAgentError,
   UnknownModelError,
   UnknownStrategyError,
   formatIssue,
 } from './errors.js';
-export type { ConfigIssue, SourcePosition } from './errors.js';
+export type { AttemptRecord, ConfigIssue, SourcePosition } from './errors.js';
