@@ -99,22 +99,13 @@ export interface Router {
   strategyNames(): string[];
 }
 
-/** Internal parts the execution layer (complete/stream) builds on. */
-export interface RouterCore {
-  compiled: CompiledConfig;
-  clock: () => number;
-  ledger: CostLedger;
-  metrics: RouterMetrics;
-  emit(event: RouterEvent): void;
-}
-
 const EMPTY_CONTEXT: RoutingContext = Object.freeze({});
 
 /**
  * Creates a router from a loaded configuration (`loadConfig`, `parseConfig`) or a plain object
  * `{ models, agents, routing }`. Throws `ConfigError` listing every problem.
  */
-export function createRouter(config: LoadedConfig | RouterConfigInput, options: RouterOptions = {}): Router & { readonly core: RouterCore } {
+export function createRouter(config: LoadedConfig | RouterConfigInput, options: RouterOptions = {}): Router {
   if (typeof config !== 'object' || config === null) {
     throw new InvalidArgumentError('config', 'expected a configuration object { models, agents, routing } or the result of loadConfig()');
   }
@@ -149,7 +140,6 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }
   };
 
-  const core: RouterCore = { compiled, clock, ledger, metrics, emit };
 
   function resolveStrategy(context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource'> {
     const override = overrides.isEmpty ? undefined : overrides.strategyAt(now);
@@ -287,7 +277,6 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     warnings,
     environment,
     ledger,
-    core,
     async metrics() {
       const report = await ledger.report(ledgerDay(clock()));
       const costPerAgent: Record<string, number> = {};

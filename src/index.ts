@@ -57,6 +57,12 @@ export { charsPerTokenEstimator, createCharsPerTokenEstimator } from './privacy/
 
 export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-metrics.js';
 
+export { simulateWorkload } from './simulation/simulate-workload.js';
+export type { SimulationOptions, SimulationReport, SimulatedModel, StrategyOutcome } from './simulation/simulate-workload.js';
+export { parseWorkload, WorkloadError } from './simulation/parse-workload.js';
+export type { ParsedWorkload, WorkloadTask } from './simulation/parse-workload.js';
+export { renderHtmlReport } from './simulation/html-report.js';
+
 export type {
   CallOptions,
   ChatMessage,

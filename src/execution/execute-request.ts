@@ -166,7 +166,9 @@ interface Reservation {
 }
 
 export function createExecutor(deps: ExecutorDeps) {
-  const retry = { ...RETRY_DEFAULTS, ...deps.retry };
+  // An option given as `undefined` keeps its default (a spread would copy the undefined: p-retry
+  // then retries 10 times, and every Retry-After, however long, is waited out).
+  const retry: Required<RetryOptions> = { ...RETRY_DEFAULTS, ...definedOnly(deps.retry) };
   const adapters = new Map<string, ProviderAdapter | null>();
 
   function adapterFor(model: CompiledModel): ProviderAdapter | undefined {
@@ -299,6 +301,15 @@ export function createExecutor(deps: ExecutorDeps) {
         return { ok: false, budgetRefused: true };
       }
       reservationId = result.reservationId;
+      // Other calls ran while the ledger was awaited: check the window again and count this request
+      // in the same synchronous step, or concurrent calls all pass the check before any is counted.
+      const again = deps.health.rateLimited(model.id, deps.clock());
+      if (again.limited) {
+        await releaseReservation({ id: reservationId, estimateMicros, estimatedInput });
+        deps.health.onCancel(model.id);
+        attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: 'rate_limited' });
+        return { ok: false, budgetRefused: false, ...(again.availableAt !== undefined ? { retryAt: again.availableAt } : {}) };
+      }
     }
     deps.health.recordRequest(model.id, now, estimatedInput);
     return { adapter, reservation: { id: reservationId, estimateMicros, estimatedInput } };
@@ -342,10 +353,13 @@ export function createExecutor(deps: ExecutorDeps) {
       // trial) ends the retries for this model. A Retry-After wait happens in onFailedAttempt.
       shouldRetry: ({ error }: { error: Error }) =>
         ProviderError.isInstance(error) && error.retryable && !isAbort(error) && deps.health.circuit(model.id, deps.clock()) === 'closed',
-      onFailedAttempt: async ({ error }: { error: Error }) => {
+      onFailedAttempt: async ({ error, retriesLeft }: { error: Error; retriesLeft: number }) => {
         if (!ProviderError.isInstance(error) || error.retryAfterMs === undefined || !error.retryable) return;
         // A long Retry-After: leave this model cooling down and move on to the next one now.
         if (error.retryAfterMs > retry.maxRetryAfterMs) throw error;
+        // Wait only if a retry follows: after the last try, or once the circuit has opened, the
+        // next model is tried at once.
+        if (retriesLeft <= 0 || deps.health.circuit(model.id, deps.clock()) !== 'closed') return;
         await deps.sleep(error.retryAfterMs, signal);
       },
     };
@@ -364,8 +378,9 @@ export function createExecutor(deps: ExecutorDeps) {
     const { adapter, reservation } = prepared;
     const started = deps.clock();
     let tryNumber = 0;
+    let served: ProviderResponse | undefined;
     try {
-      const response = await pRetry(async () => {
+      const run = async () => {
         tryNumber += 1;
         if (tryNumber > 1) {
           // A retry is a new request for the rate window.
@@ -374,6 +389,7 @@ export function createExecutor(deps: ExecutorDeps) {
         const t0 = deps.clock();
         try {
           const result = await adapter.complete(providerRequest(model, request), signal ? { signal } : {});
+          served = result;
           deps.health.onSuccess(model.id, deps.clock());
           attempts.push({ modelId: model.id, attempt: tryNumber, ok: true, durationMs: deps.clock() - t0 });
           return result;
@@ -383,16 +399,31 @@ export function createExecutor(deps: ExecutorDeps) {
           onTryFailed(model, normalized);
           throw normalized;
         }
-      }, retryOptions(model, signal));
+      };
+      // Without retries, p-retry would only add its bookkeeping to every call.
+      const response = retry.retries > 0 ? await pRetry(run, retryOptions(model, signal)) : await run();
       const latencyMs = deps.clock() - started;
       const cost = await settle(decision, model, reservation, response.usage, latencyMs);
       return { ok: true, value: { response, costMicros: cost, latencyMs } };
     } catch (error) {
+      if (served !== undefined) {
+        // The provider answered (and will bill) before the caller's abort was seen: book the cost,
+        // then report the abort.
+        await settle(decision, model, reservation, served.usage, deps.clock() - started);
+        return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
+      }
       await releaseReservation(reservation);
       deps.metrics.recordCall(model.id, { ok: false, latencyMs: deps.clock() - started });
       if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
-      return { ok: false, budgetRefused: false };
+      const retryAt = unavailableUntil(model);
+      return { ok: false, budgetRefused: false, ...(retryAt !== undefined ? { retryAt } : {}) };
     }
+  }
+
+  /** When a model that just failed (a long Retry-After, an opened circuit) may be tried again, if it may not now. */
+  function unavailableUntil(model: CompiledModel): number | undefined {
+    const live = deps.health.stateOf(model.id, deps.clock());
+    return live && !live.available ? live.availableAt : undefined;
   }
 
   function failure(decision: RoutingDecision, attempts: AttemptRecord[], retryAts: number[], budgetOnly: boolean): Error {
@@ -492,7 +523,12 @@ export function createExecutor(deps: ExecutorDeps) {
     const cacheKey = decision.execution.cacheResponses ? ResponseCache.keyOf(decision.modelId, request) : undefined;
     if (cacheKey !== undefined) {
       const hit = deps.cache.get(cacheKey, started);
-      if (hit) return { ...hit, decision, attempts, costUsd: 0, latencyMs: deps.clock() - started, cached: true, usedFallback: false };
+      // An answer a fallback gave is cached under the decision's model: never hand a cloud model's
+      // answer to a request that must stay local, and say when a fallback had served it.
+      const allowed = hit !== undefined && !(decision.localOnly && deps.compiled.models.get(hit.modelId)?.type !== 'local');
+      if (hit && allowed) {
+        return { ...hit, decision, attempts, costUsd: 0, latencyMs: deps.clock() - started, cached: true, usedFallback: hit.modelId !== decision.modelId };
+      }
     }
 
     const attempt = (model: CompiledModel) => callModel(decision, model, request, attempts, signal);
@@ -603,7 +639,8 @@ export function createExecutor(deps: ExecutorDeps) {
         await releaseReservation(reservation);
         deps.metrics.recordCall(model.id, { ok: false, latencyMs: deps.clock() - t0 });
         if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
-        return { ok: false, budgetRefused: false };
+        const retryAt = unavailableUntil(model);
+        return { ok: false, budgetRefused: false, ...(retryAt !== undefined ? { retryAt } : {}) };
       }
     };
 
@@ -693,6 +730,10 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   return { complete, stream, record };
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function isAbort(error: unknown): boolean {

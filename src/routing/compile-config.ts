@@ -120,7 +120,7 @@ export interface CompiledConfig {
 /** The seed's four strategies, used when routing.yaml does not define a strategy of that name. */
 const BUILTIN_STRATEGY_RULES: Record<(typeof BUILTIN_STRATEGIES)[number], StrategyRuleConfig[]> = {
   cost_optimized: [{ prefer_local_models: true }, { fallback_to_cloud_threshold: { complexity: 7, confidence: 0.6 } }],
-  performance_optimized: [{ prefer_cloud_models: true }],
+  performance_optimized: [{ prefer_cloud_models: true }, { parallel_requests: true }, { cache_responses: true }],
   privacy_first: [{ allow_cloud_models: false }, { required_model_type: 'local' }],
   balanced: [{ cloud_for_complex_tasks: true }, { local_for_routine_tasks: true }, { dynamic_routing: true }],
 };

@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError, type CliIO } from '../../src/cli/cli-io.js';
+import { simulateCommand } from '../../src/cli/simulate-command.js';
+import type { SimulationReport } from '../../src/simulation/simulate-workload.js';
+import { SEED_DIR } from '../helpers/seed.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'llm-agent-router-simulate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lines = [
+  { at: '2026-03-10T09:00:00Z', agent: 'cto_agent', task: { type: 'design', complexity: 9 }, input_tokens: 1000, output_tokens: 200 },
+  { at: '2026-03-10T10:00:00Z', agent: 'backend_agent', task: { type: 'code_generation', complexity: 4 }, input_tokens: 3000, output_tokens: 900 },
+  { at: '2026-03-10T11:00:00Z', agent: 'frontend_agent', task: { involves_ui_design: true, prompt: 'Mail ann@example.org the mock-ups' }, input_tokens: 2000, output_tokens: 500 },
+];
+writeFileSync(join(dir, 'small.jsonl'), `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+
+function fakeIO(options: { stderrIsTTY?: boolean } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+    stdoutIsTTY: false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
+    cwd: dir,
+    env: {},
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+describe('simulate command', () => {
+  it('prints a summary table per strategy and writes the HTML report', async () => {
+    const { io, stdout, stderr } = fakeIO();
+    const code = await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--env', 'production', '--strategies', 'balanced,privacy_first', '--report', 'out.html'], io);
+    expect(code).toBe(0);
+    const text = stdout();
+    expect(text).toMatch(/Simulated 3 tasks from 3 agents on 2026-03-10 \(UTC\) · environment production · budget as configured/);
+    // claude-3-opus bills 0.03 for the cto task; the other two stay local (a coding rule, and PII).
+    expect(text).toMatch(/^balanced\s+\$0\.03\s+66\.7%\s+1\s+0\s+0\s+0\s+0\s+-\s+\$500\.00$/m);
+    expect(text).toMatch(/^privacy_first\s+\$0\.00\s+100\.0%\s+3\s/m);
+    expect(text).toMatch(/HTML report written to out\.html/);
+    expect(stderr()).toBe(''); // not a terminal: no progress bar
+    const html = readFileSync(join(dir, 'out.html'), 'utf8');
+    expect(html).toContain('<svg class="cost-chart"');
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    const { io, stdout } = fakeIO();
+    expect(await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'privacy_first', '--budget', '12.5', '--json'], io)).toBe(0);
+    const report = JSON.parse(stdout()) as SimulationReport;
+    expect(report.tasks).toBe(3);
+    expect(report.budgetUsd).toBe(12.5);
+    expect(report.strategies.map((s) => [s.strategy, s.budgetUsd, s.totalCostUsd])).toEqual([['privacy_first', 12.5, 0]]);
+  });
+
+  it('runs every strategy by default', async () => {
+    const { io, stdout } = fakeIO();
+    expect(await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--json'], io)).toBe(0);
+    const names = (JSON.parse(stdout()) as SimulationReport).strategies.map((s) => s.strategy).sort();
+    expect(names).toEqual(['balanced', 'cost_optimized', 'performance_optimized', 'privacy_first']);
+  });
+
+  it('draws a progress bar on stderr only when stderr is a terminal', async () => {
+    const { io, stderr } = fakeIO({ stderrIsTTY: true });
+    expect(await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced'], io)).toBe(0);
+    expect(stderr()).toMatch(/\r\[#+\] 100%/);
+    expect(stderr().endsWith('\r\u001b[2K')).toBe(true); // and clears it
+  });
+
+  it('rejects a bad line with FILE:LINE and exit code 1', async () => {
+    writeFileSync(join(dir, 'bad.jsonl'), `${JSON.stringify(lines[0])}\n\n{"agent": "ghost", "task": {}}\n`);
+    const { io, stdout, stderr } = fakeIO();
+    expect(await simulateCommand([SEED_DIR, '--tasks', 'bad.jsonl'], io)).toBe(1);
+    expect(stderr()).toMatch(/^bad\.jsonl:3: unknown agent "ghost"/);
+    expect(stdout()).toBe('');
+
+    writeFileSync(join(dir, 'broken.jsonl'), '{"agent": "cto_agent", "task": {}\n');
+    const second = fakeIO();
+    expect(await simulateCommand([SEED_DIR, '--tasks', 'broken.jsonl'], second.io)).toBe(1);
+    expect(second.stderr()).toMatch(/^broken\.jsonl:1: invalid JSON/);
+  });
+
+  it('exits 1 for a missing workload or an invalid configuration directory', async () => {
+    const missing = fakeIO();
+    expect(await simulateCommand([SEED_DIR, '--tasks', 'nope.jsonl'], missing.io)).toBe(1);
+    expect(missing.stderr()).toMatch(/nope\.jsonl: cannot read the workload/);
+    const config = fakeIO();
+    expect(await simulateCommand([join(dir, 'no-config'), '--tasks', 'small.jsonl'], config.io)).toBe(1);
+    expect(config.stderr()).toMatch(/models\.yaml not found/);
+  });
+
+  it.each([
+    [[SEED_DIR], /missing --tasks/],
+    [['--tasks', 'small.jsonl'], /missing <config-dir>/],
+    [[SEED_DIR, 'extra', '--tasks', 'small.jsonl'], /expected one <config-dir>/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', 'lots'], /--budget expects a non-negative number/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget=-3'], /--budget expects a non-negative number/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--fast'], /Unknown option '--fast'/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced,fastest'], /unknown strategy "fastest"/],
+  ])('throws a UsageError for %j', async (argv, message) => {
+    const { io } = fakeIO();
+    const error = await simulateCommand(argv as string[], io).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('prints its usage with --help', async () => {
+    const { io, stdout } = fakeIO();
+    expect(await simulateCommand(['--help'], io)).toBe(0);
+    expect(stdout()).toMatch(/^Usage: llm-agent-router simulate <config-dir> --tasks FILE\.jsonl/);
+  });
+});
