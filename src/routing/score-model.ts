@@ -54,9 +54,11 @@ function factorValue(factor: CompiledFactor, model: CompiledModel, input: Scorin
   switch (factor.builtin) {
     case 'task_complexity': {
       if (model.contextWindow !== undefined && input.inputTokens + input.outputTokens > model.contextWindow) return 0;
+      // How likely the model copes: certain once its quality clears the need by a quarter, falling
+      // steeply below that. Being more capable than needed is no fault here; cost_efficiency
+      // already charges for it.
       const need = input.complexity / 10;
-      // Under-powered for the task costs twice as much as over-powered.
-      const fit = model.quality >= need ? 1 - 0.5 * (model.quality - need) : 1 - 2 * (need - model.quality);
+      const fit = 0.5 + 2 * (model.quality - need);
       return clamp01(fit) * (input.capabilityFit.get(model.id) ?? 1);
     }
     case 'cost_efficiency':
