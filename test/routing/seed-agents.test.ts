@@ -183,6 +183,18 @@ describe('strategies', () => {
     const routine = await router.route('frontend_agent', { complexity: 2 });
     expect(routine.modelType).toBe('local');
   });
+  it('balanced weighs capability against cost for medium tasks; cost_optimized stays local', async () => {
+    const router = createRouter(seed);
+    // cto_agent needs architecture_design and complex_reasoning, which only claude-3-opus offers.
+    const balanced = await router.route('cto_agent', { complexity: 5 }, { routing_strategy: 'balanced' });
+    expect(balanced.modelId).toBe('claude-3-opus');
+    const scores = Object.fromEntries(balanced.trace.filter((s) => s.step === 'score').map((s) => [s.modelId, s.score!]));
+    expect(scores['claude-3-opus']).toBeGreaterThan(scores['llama-3-70b']!);
+    const cheap = await router.route('cto_agent', { complexity: 5 }, { routing_strategy: 'cost_optimized' });
+    expect(cheap.modelId).toBe('llama-3-70b');
+    // backend_agent's coder model has both of its capabilities and costs nothing: it wins under both.
+    expect((await router.route('backend_agent', { type: 'bug_fix', complexity: 5 })).modelId).toBe('deepseek-coder-33b');
+  });
   it('budget_mode role: a constrained budget picks the agent\'s budget_mode model', async () => {
     const d = await createRouter(seed).route('backend_agent', { type: 'bug_fix', complexity: 5 }, { cost_limit_reached: true });
     expect(d.modelId).toBe('llama-3-70b');
