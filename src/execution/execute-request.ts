@@ -267,7 +267,16 @@ export function createExecutor(deps: ExecutorDeps) {
       attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: permit.reason ?? 'circuit_open' });
       return { ok: false, budgetRefused: false, ...(permit.retryAt !== undefined ? { retryAt: permit.retryAt } : {}) };
     }
-    const adapter = adapterFor(model);
+    let adapter: ProviderAdapter | undefined;
+    try {
+      adapter = adapterFor(model);
+    } catch (error) {
+      // A factory that throws (a missing key, a bad endpoint) makes the model unusable, like a missing
+      // adapter: skip it with the error, and free a half-open trial this call had claimed.
+      deps.health.onCancel(model.id);
+      attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: 'no_provider', error });
+      return { ok: false, budgetRefused: false };
+    }
     if (!adapter) {
       deps.health.onCancel(model.id);
       attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: 'no_provider', error: new ProviderNotConfiguredError(model.id, model.provider) });
@@ -333,7 +342,9 @@ export function createExecutor(deps: ExecutorDeps) {
   /** Records a failed try on the breaker (aborts are not the model's fault) and cools down on Retry-After. */
   function onTryFailed(model: CompiledModel, error: unknown): void {
     const now = deps.clock();
-    if (isAbort(error)) {
+    // An abort is the caller's doing, and a malformed request (400, 404, 413, 422) the request's:
+    // neither says the model is unhealthy, so neither counts against its circuit.
+    if (isAbort(error) || (ProviderError.isInstance(error) && error.status !== undefined && REQUEST_FAULT_STATUSES.has(error.status))) {
       deps.health.onCancel(model.id);
       return;
     }
@@ -379,6 +390,7 @@ export function createExecutor(deps: ExecutorDeps) {
     const started = deps.clock();
     let tryNumber = 0;
     let served: ProviderResponse | undefined;
+    let response: ProviderResponse;
     try {
       const run = async () => {
         tryNumber += 1;
@@ -401,10 +413,7 @@ export function createExecutor(deps: ExecutorDeps) {
         }
       };
       // Without retries, p-retry would only add its bookkeeping to every call.
-      const response = retry.retries > 0 ? await pRetry(run, retryOptions(model, signal)) : await run();
-      const latencyMs = deps.clock() - started;
-      const cost = await settle(decision, model, reservation, response.usage, latencyMs);
-      return { ok: true, value: { response, costMicros: cost, latencyMs } };
+      response = retry.retries > 0 ? await pRetry(run, retryOptions(model, signal)) : await run();
     } catch (error) {
       if (served !== undefined) {
         // The provider answered (and will bill) before the caller's abort was seen: book the cost,
@@ -418,6 +427,11 @@ export function createExecutor(deps: ExecutorDeps) {
       const retryAt = unavailableUntil(model);
       return { ok: false, budgetRefused: false, ...(retryAt !== undefined ? { retryAt } : {}) };
     }
+    // Outside the try: a ledger that fails to book must not be mistaken for a failed call (and
+    // booked again by the branch above).
+    const latencyMs = deps.clock() - started;
+    const cost = await settle(decision, model, reservation, response.usage, latencyMs);
+    return { ok: true, value: { response, costMicros: cost, latencyMs } };
   }
 
   /** When a model that just failed (a long Retry-After, an opened circuit) may be tried again, if it may not now. */
@@ -663,7 +677,9 @@ export function createExecutor(deps: ExecutorDeps) {
           text += part.text;
           yield part;
         } else {
+          // The finish part ends the answer; a provider that sends more after it is not read further.
           finish = part;
+          break;
         }
         const next = await iterator.next();
         part = next.done ? undefined : next.value;
@@ -688,6 +704,13 @@ export function createExecutor(deps: ExecutorDeps) {
         if (!billed) {
           await billPartial();
           deps.health.onCancel(model.id);
+        }
+      } else {
+        // Let the provider's stream run its cleanup (it stopped at its finish part).
+        try {
+          await iterator.return?.();
+        } catch {
+          // nothing more to close
         }
       }
     }
@@ -735,6 +758,9 @@ export function createExecutor(deps: ExecutorDeps) {
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+/** Statuses that blame the request rather than the model. */
+const REQUEST_FAULT_STATUSES = new Set([400, 404, 413, 422]);
 
 function isAbort(error: unknown): boolean {
   return (ProviderError.isInstance(error) && error.kind === 'abort') || RequestAbortedError.isInstance(error) || (error instanceof Error && error.name === 'AbortError');

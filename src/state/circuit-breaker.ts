@@ -47,7 +47,10 @@ export class CircuitBreaker {
   private failuresInWindow = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.options = { ...DEFAULTS, ...options };
+    // An option given as `undefined` keeps its default: spread alone would copy the `undefined` and
+    // disable the breaker (`consecutive >= undefined` is never true; `now + undefined` is NaN).
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    this.options = { ...DEFAULTS, ...given };
   }
 
   /** May a call start now? A `true` in half-open claims the single trial; settle it with success/failure. */
