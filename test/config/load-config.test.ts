@@ -48,7 +48,7 @@ describe('loadConfig on the seed', () => {
     const uiDesign = capability[0]!;
     expect(uiDesign.path).toBe('agents.frontend_agent.capabilities_required[1]');
     expect(uiDesign.file).toMatch(/agents\.yaml$/);
-    expect(uiDesign.line).toBe(53);
+    expect(uiDesign.line).toBe(54);
     expect(uiDesign.column).toBe(9);
     // The seed's weights sum to 1: no warning about them.
     expect(config.warnings.some((w) => w.kind === 'weights_sum')).toBe(false);
@@ -98,11 +98,11 @@ describe('parseConfig errors', () => {
     expect(error.code).toBe('CONFIG_INVALID');
 
     const unknownModel = find(error.issues, 'agents.cto_agent.routing_rules[1].model')!;
-    expect(unknownModel).toMatchObject({ file: 'agents.yaml', line: 13, column: 16, kind: 'unknown_model' });
+    expect(unknownModel).toMatchObject({ file: 'agents.yaml', line: 14, column: 16, kind: 'unknown_model' });
     expect(unknownModel.message).toContain('claude-4-opus');
 
     const badType = find(error.issues, 'agents.backend_agent.model_preferences.primary')!;
-    expect(badType).toMatchObject({ file: 'agents.yaml', line: 25, column: 16, kind: 'invalid_type' });
+    expect(badType).toMatchObject({ file: 'agents.yaml', line: 26, column: 16, kind: 'invalid_type' });
 
     const negative = find(error.issues, 'routing.routing_factors[1].weight')!;
     expect(negative).toMatchObject({ file: 'routing.yaml', kind: 'invalid' });
@@ -112,7 +112,7 @@ describe('parseConfig errors', () => {
     expect(strategy).toMatchObject({ file: 'environments/staging.yaml', line: 2, column: 21, kind: 'unknown_strategy' });
 
     expect(error.issues).toHaveLength(4);
-    expect(error.message).toContain('agents.yaml:13:16 agents.cto_agent.routing_rules[1].model: unknown model "claude-4-opus"');
+    expect(error.message).toContain('agents.yaml:14:16 agents.cto_agent.routing_rules[1].model: unknown model "claude-4-opus"');
   });
 
   it('reports a condition syntax error at its character', async () => {
@@ -121,7 +121,7 @@ describe('parseConfig errors', () => {
     const error = configError(() => parseConfig({ ...texts, agents }));
     const issue = find(error.issues, 'agents.backend_agent.routing_rules[1].condition')!;
     expect(issue.kind).toBe('condition_syntax');
-    expect(issue.line).toBe(31);
+    expect(issue.line).toBe(32);
     // The value starts at column 20 with its quote; the error is inside the string.
     expect(issue.column).toBeGreaterThan(20);
   });

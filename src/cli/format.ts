@@ -1,0 +1,28 @@
+// Small output helpers for the CLI: colour only on a terminal (and never with NO_COLOR), paths
+// relative to the working directory.
+import { relative } from 'node:path';
+import type { CliIO } from './cli-io.js';
+
+export interface Painter {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const plain = (text: string) => text;
+
+export function painter(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): Painter {
+  const tty = stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY;
+  const enabled = tty && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  const code = (open: number, close: number) => (enabled ? (text: string) => `\u001b[${open}m${text}\u001b[${close}m` : plain);
+  return { red: code(31, 39), yellow: code(33, 39), green: code(32, 39), dim: code(2, 22), bold: code(1, 22) };
+}
+
+/** A path as the user would type it from the working directory. */
+export function shownPath(io: CliIO, path: string | undefined): string {
+  if (!path) return '';
+  const rel = relative(io.cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 2 ? path : rel;
+}
