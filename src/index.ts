@@ -6,6 +6,8 @@ export type { Router, RouterOptions, RouterLogger, RouterEvent } from './create-
 export { loadConfig, parseConfig } from './config/load-config.js';
 export type { LoadedConfig, LoadConfigOptions, ParseConfigOptions, ParseConfigSources } from './config/load-config.js';
 export { validateConfig } from './config/validate-config.js';
+export { configJsonSchemas } from './config/json-schema.js';
+export type { ConfigFileKind } from './config/json-schema.js';
 export type {
   AgentConfig,
   GlobalRuleConfig,
