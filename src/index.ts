@@ -6,6 +6,7 @@ export type { Router, RouterOptions, RouterLogger, RouterEvent } from './create-
 export { loadConfig, parseConfig } from './config/load-config.js';
 export type { LoadedConfig, LoadConfigOptions, ParseConfigOptions, ParseConfigSources } from './config/load-config.js';
 export { validateConfig } from './config/validate-config.js';
+export type { Locator, ValidationResult } from './config/validate-config.js';
 export { configJsonSchemas } from './config/json-schema.js';
 export type { ConfigFileKind } from './config/json-schema.js';
 export type {
@@ -25,7 +26,14 @@ export type { CompiledCondition, ConditionOptions, ConditionScope, ConditionEval
 
 export { decide } from './routing/decide.js';
 export { compileConfig } from './routing/compile-config.js';
-export type { CompiledConfig } from './routing/compile-config.js';
+export type {
+  CompiledAgent,
+  CompiledConfig,
+  CompiledFactor,
+  CompiledGlobalRule,
+  CompiledModel,
+  CompiledStrategy,
+} from './routing/compile-config.js';
 export type {
   DecisionSource,
   ModelLiveState,
@@ -33,7 +41,9 @@ export type {
   RoutingDecision,
   RoutingState,
   Task,
+  TraceOutcome,
   TraceStep,
+  TraceStepKind,
   Verification,
 } from './routing/types.js';
 
@@ -54,7 +64,7 @@ export type {
 } from './state/cost-ledger.js';
 
 export { createRegexPiiDetector, defaultPiiDetector, collectTaskText } from './privacy/index.js';
-export type { PiiDetector, PiiFinding, PiiKind, TokenEstimator } from './privacy/index.js';
+export type { PiiDetector, PiiFinding, PiiKind, TokenEstimator, CollectTaskTextOptions, RegexPiiDetectorOptions } from './privacy/index.js';
 export { charsPerTokenEstimator, createCharsPerTokenEstimator } from './privacy/index.js';
 
 export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-metrics.js';
