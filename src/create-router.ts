@@ -106,6 +106,7 @@ const EMPTY_CONTEXT: RoutingContext = Object.freeze({});
  * `{ models, agents, routing }`. Throws `ConfigError` listing every problem.
  */
 export function createRouter(config: LoadedConfig | RouterConfigInput, options: RouterOptions = {}): Router {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object');
   if (typeof config !== 'object' || config === null) {
     throw new InvalidArgumentError('config', 'expected a configuration object { models, agents, routing } or the result of loadConfig()');
   }
@@ -141,10 +142,13 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   };
 
 
-  function resolveStrategy(context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource'> {
+  function resolveStrategy(context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource' | 'requestedStrategy'> {
     const override = overrides.isEmpty ? undefined : overrides.strategyAt(now);
-    if (override) return { strategy: override.value, strategySource: 'override' };
     const requested = context.routing_strategy;
+    if (override) {
+      const keep = typeof requested === 'string' && compiled.strategies.has(requested) && requested !== override.value;
+      return { strategy: override.value, strategySource: 'override', ...(keep ? { requestedStrategy: requested } : {}) };
+    }
     if (requested !== undefined) {
       if (typeof requested !== 'string' || !compiled.strategies.has(requested)) {
         throw new UnknownStrategyError(String(requested), strategyNames());
@@ -155,13 +159,16 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   }
 
   function gatherState(agentId: string, task: Task, context: RoutingContext, spend: SpendSnapshot, now: number): RoutingState {
-    const { strategy, strategySource } = resolveStrategy(context, now);
+    const { strategy, strategySource, requestedStrategy } = resolveStrategy(context, now);
     const budgetUsd = compiled.maxCloudSpendPerDay ?? compiled.strategies.get(strategy)!.cloudBudgetPerDay ?? compiled.budgetDaily;
 
     // Text is gathered only when something needs it: the PII scan or the token estimate.
     const data = task.data;
-    const piiGiven = typeof data === 'object' && data !== null && (data as Record<string, unknown>).contains_pii !== undefined;
-    const needsTokenEstimate = typeof task.estimated_tokens !== 'number';
+    // Only an explicit boolean counts as the task's word on PII; anything else is scanned.
+    const piiGiven = typeof data === 'object' && data !== null && typeof ownData(data, 'contains_pii') === 'boolean';
+    const givenInput = ownData(task, 'estimated_tokens');
+    const givenOutput = ownData(task, 'max_output_tokens');
+    const needsTokenEstimate = !isCount(givenInput);
     let texts: string[] | undefined;
     if ((compiled.readsPii && !piiGiven) || needsTokenEstimate) {
       if (task.prompt !== undefined || task.messages !== undefined || data !== undefined) texts = collectTaskText(task);
@@ -179,18 +186,18 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
       }
     }
     let inputTokens: number;
-    if (!needsTokenEstimate) inputTokens = Math.max(0, task.estimated_tokens as number);
+    if (!needsTokenEstimate) inputTokens = givenInput as number;
     else if (task.prompt !== undefined || task.messages !== undefined) {
       inputTokens = 0;
       for (const text of texts ?? []) inputTokens += tokenEstimator.estimate(text);
     } else inputTokens = compiled.defaults.inputTokens;
-    const outputTokens =
-      typeof task.max_output_tokens === 'number' && task.max_output_tokens >= 0 ? task.max_output_tokens : compiled.defaults.outputTokens;
+    const outputTokens = isCount(givenOutput) ? givenOutput : compiled.defaults.outputTokens;
 
     const state: RoutingState = {
       now,
       strategy,
       strategySource,
+      requestedStrategy,
       dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
       agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
       budgetUsd,
@@ -237,7 +244,9 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   async function route(agentId: string, task: Task = {}, context: RoutingContext = EMPTY_CONTEXT): Promise<RoutingDecision> {
     checkArguments(agentId, task, context);
     const now = clock();
-    if (!Number.isFinite(now)) throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
+    if (!Number.isFinite(now) || Math.abs(now) > MAX_EPOCH_MS) {
+      throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
+    }
     const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
     const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
     return finish(decide(compiled, agentId, task, context, gatherState(agentId, task, context, spend, now)));
@@ -311,4 +320,18 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }
   });
+}
+
+/** The largest time a Date can hold. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** A token count the router can price: a finite, non-negative number. Anything else is ignored. */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** An own data property's value, never running a getter. */
+function ownData(target: object, key: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }

@@ -11,6 +11,12 @@ export interface SourcePosition {
   column?: number;
 }
 
+/** An epoch-ms time as ISO 8601, or the raw number when it is outside the Date range. */
+export function formatTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? `${epochMs} ms` : date.toISOString();
+}
+
 function lineage(error: object): string[] {
   return (error as { [MARKER]?: string[] })[MARKER] ?? [];
 }
@@ -176,7 +182,7 @@ export class NoEligibleModelError extends RouterError {
     super(
       'NO_ELIGIBLE_MODEL',
       `No model is eligible for agent "${agentId}" under the active constraints: ${constraints.join('; ') || '(none)'}` +
-        (retryAt !== undefined ? `. The first model becomes available at ${new Date(retryAt).toISOString()}` : ''),
+        (retryAt !== undefined ? `. The first model becomes available at ${formatTime(retryAt)}` : ''),
     );
     this.brand('NoEligibleModelError');
     this.agentId = agentId;
@@ -289,7 +295,7 @@ export class AllModelsFailedError extends RouterError {
     super(
       'ALL_MODELS_FAILED',
       `Every model failed for agent "${agentId}": ${summary || 'no model was tried'}` +
-        (retryAt !== undefined ? `. The first model becomes available at ${new Date(retryAt).toISOString()}` : ''),
+        (retryAt !== undefined ? `. The first model becomes available at ${formatTime(retryAt)}` : ''),
       { cause: errors[errors.length - 1] },
     );
     this.brand('AllModelsFailedError');

@@ -1,14 +1,14 @@
 // `llm-agent-router route <config-dir> --agent ID --task JSON|@file [--context JSON|@file]`:
 // one decision and its full trace, readable in a terminal, or as JSON.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { createRouter } from '../create-router.js';
-import { UnknownAgentError } from '../errors.js';
+import { NoEligibleModelError, UnknownAgentError } from '../errors.js';
 import type { RoutingDecision, TraceStep } from '../routing/types.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from './cli-io.js';
 import { painter, type Painter } from './format.js';
+import { readJsonObjectArgument } from './json-argument.js';
 
 export const ROUTE_USAGE = `Usage: llm-agent-router route <config-dir> --agent ID --task JSON|@file [options]
 
@@ -39,8 +39,8 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   const { agent, env } = parsed.values;
   if (!agent) throw new UsageError('missing --agent ID');
   if (parsed.values.task === undefined) throw new UsageError('missing --task JSON|@file');
-  const task = await jsonArgument('--task', parsed.values.task, io);
-  const context = parsed.values.context === undefined ? {} : await jsonArgument('--context', parsed.values.context, io);
+  const task = await readJsonObjectArgument('--task', parsed.values.task, io);
+  const context = parsed.values.context === undefined ? {} : await readJsonObjectArgument('--context', parsed.values.context, io);
 
   const config = await loadConfig(resolve(io.cwd, dir), env === undefined ? {} : { environment: env });
   const router = createRouter(config, { logger: {} });
@@ -52,6 +52,13 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`llm-agent-router: unknown agent "${agent}"; the configuration defines: ${router.agentIds().join(', ')}\n`);
       return EXIT_INVALID;
     }
+    if (NoEligibleModelError.isInstance(error)) {
+      // The trace is the answer to "why no model?": show it as a decision's would be.
+      const steps = error.trace.filter(isTraceStep);
+      const paint = painter(io, 'stderr');
+      io.stderr.write(`llm-agent-router: ${printable(error.message)}\n${steps.length ? `\n${paint.bold('Trace')}\n${formatTrace(steps, paint)}` : ''}`);
+      return EXIT_INVALID;
+    }
     throw error;
   }
   if (parsed.values.json) {
@@ -60,28 +67,6 @@ export async function routeCommand(argv: string[], io: CliIO): Promise<number> {
   }
   io.stdout.write(formatDecision(decision, painter(io)));
   return EXIT_OK;
-}
-
-/** A JSON object given inline or as @file. Malformed JSON is a usage error naming the position. */
-async function jsonArgument(flag: string, value: string, io: CliIO): Promise<Record<string, unknown>> {
-  let text = value;
-  let source = flag;
-  if (value.startsWith('@')) {
-    source = value.slice(1);
-    try {
-      text = await readFile(resolve(io.cwd, source), 'utf8');
-    } catch (error) {
-      throw new UsageError(`${flag}: cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${source === flag ? '' : `${source}: `}invalid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag}: expected a JSON object`);
-  return parsed as Record<string, unknown>;
 }
 
 const MARKS: Record<TraceStep['outcome'], string> = {
@@ -96,21 +81,42 @@ const MARKS: Record<TraceStep['outcome'], string> = {
 
 export function formatDecision(d: RoutingDecision, paint: Painter): string {
   const lines: string[] = [];
-  lines.push(`${paint.bold(d.modelId)} ${paint.dim(`(${d.modelType}, ${d.provider})`)} for ${d.agentId}`);
+  lines.push(`${paint.bold(printable(d.modelId))} ${paint.dim(`(${d.modelType}, ${printable(d.provider)})`)} for ${printable(d.agentId)}`);
   lines.push(`  source      ${d.source}`);
-  lines.push(`  strategy    ${d.strategy}`);
-  lines.push(`  confidence  ${d.confidence}`);
+  lines.push(`  strategy    ${printable(d.strategy)}`);
+  lines.push(`  confidence  ${round(d.confidence)}`);
   lines.push(`  est. cost   $${d.estimatedCost.toFixed(6)} (${d.estimatedTokens.input} in / ${d.estimatedTokens.output} out tokens)`);
-  lines.push(`  reason      ${d.reason}`);
-  if (d.constraints.length) lines.push(`  constraints ${d.constraints.join('; ')}`);
-  lines.push(`  fallbacks   ${d.fallbacks.join(', ') || 'none'}`);
-  if (d.verification) lines.push(`  verify with ${d.verification.modelId} (${d.verification.reason})`);
+  lines.push(`  reason      ${printable(d.reason)}`);
+  lines.push(`  constraints ${printable(d.constraints.join('; ')) || 'none'}`);
+  lines.push(`  fallbacks   ${printable(d.fallbacks.join(', ')) || 'none'}`);
+  lines.push(`  verify with ${d.verification ? printable(`${d.verification.modelId} (${d.verification.reason})`) : 'not required'}`);
   lines.push('', paint.bold('Trace'));
-  for (const step of d.trace) {
-    const mark = MARKS[step.outcome];
+  return `${lines.join('\n')}\n${formatTrace(d.trace, paint)}`;
+}
+
+/** One line per step: its mark, kind and message, and for a score the value of each factor. */
+function formatTrace(trace: readonly TraceStep[], paint: Painter): string {
+  const lines: string[] = [];
+  for (const step of trace) {
+    const mark = MARKS[step.outcome] ?? '?';
     const colour = step.outcome === 'chosen' || step.outcome === 'applied' ? paint.green : step.outcome === 'skipped' || step.outcome === 'error' ? paint.yellow : paint.dim;
-    const factors = step.factors ? `  ${paint.dim(Object.entries(step.factors).map(([k, v]) => `${k}=${v}`).join(' '))}` : '';
-    lines.push(`  ${colour(`${mark} ${step.step.padEnd(14)}`)} ${step.message}${factors}`);
+    const factors = step.factors ? `  ${paint.dim(Object.entries(step.factors).map(([k, v]) => `${printable(k)}=${round(v)}`).join(' '))}` : '';
+    lines.push(`  ${colour(`${mark} ${step.step.padEnd(14)}`)} ${printable(step.message)}${factors}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+function isTraceStep(value: unknown): value is TraceStep {
+  const step = value as Partial<TraceStep> | null;
+  return typeof step === 'object' && step !== null && typeof step.step === 'string' && typeof step.outcome === 'string' && typeof step.message === 'string';
+}
+
+/** Three decimals at most: 0.936, 0.7, 1. */
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Model ids, rule conditions and task values come from files and arguments: no control characters reach the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

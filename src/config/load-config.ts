@@ -41,6 +41,7 @@ const BASE_FILES = ['models', 'agents', 'routing'] as const;
 
 /** Parses and validates the YAML texts; throws `ConfigError` listing every problem with file:line:col. */
 export function parseConfig(sources: ParseConfigSources, options: ParseConfigOptions = {}): LoadedConfig {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object');
   if (typeof sources !== 'object' || sources === null) {
     throw new InvalidArgumentError('sources', 'expected an object { models, agents, routing?, environment? } of YAML strings');
   }
@@ -83,7 +84,7 @@ export function parseConfig(sources: ParseConfigSources, options: ParseConfigOpt
         continue;
       }
       owner.set(key, source);
-      combined[key] = value;
+      Object.defineProperty(combined, key, { value, enumerable: true, writable: true, configurable: true });
     }
   }
 
@@ -114,6 +115,10 @@ export function parseConfig(sources: ParseConfigSources, options: ParseConfigOpt
 /** Reads `models.yaml`, `agents.yaml`, `routing.yaml` (or `.yml`) and `environments/<env>.yaml` from `dir`. */
 export async function loadConfig(dir: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError('dir', 'expected a directory path');
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object');
+  if (options.environment !== undefined && typeof options.environment !== 'string') {
+    throw new InvalidArgumentError('environment', 'expected the name of a file in environments/');
+  }
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const read = async (relative: string[]): Promise<{ text: string; name: string } | undefined> => {
@@ -121,7 +126,11 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
       try {
         return { text: await readFile(join(dir, name), 'utf8'), name: join(dir, name) };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue;
+        throw new ConfigError([
+          { file: join(dir, name), path: '', severity: 'error', kind: 'read_error', message: `cannot read the file (${code ?? (error as Error).message})` },
+        ]);
       }
     }
     return undefined;

@@ -36,6 +36,8 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** The built-in strategy names, usable even when routing.yaml defines none of them. */
 export const BUILTIN_STRATEGIES = ['cost_optimized', 'performance_optimized', 'privacy_first', 'balanced'] as const;
 
@@ -58,7 +60,7 @@ export function validateConfig(input: unknown, locate: Locator = () => ({})): Va
     });
   };
 
-  const parsed = strictSchemas.config.safeParse(input);
+  const parsed = strictSchemas.config.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const zodIssue of parsed.error.issues) reportZodIssue(zodIssue, issue);
   }
@@ -145,6 +147,20 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
       issue('error', 'unknown_model', path, `unknown model "${id}"; models.yaml defines: ${modelIds.join(', ') || '(none)'}`);
     }
   };
+
+  // Names that would collide with Object.prototype in the maps the config becomes.
+  const reserved = (map: unknown, path: PathSegment[], what: string) => {
+    if (!isRecord(map)) return;
+    for (const key of Object.keys(map)) {
+      if (RESERVED_NAMES.has(key) || key === '') {
+        issue('error', 'reserved_name', [...path, key], `"${key}" cannot name a ${what}`);
+      }
+    }
+  };
+  reserved(input.models, ['models'], 'model');
+  reserved(input.agents, ['agents'], 'agent');
+  if (isRecord(input.routing)) reserved(input.routing.strategies, ['routing', 'strategies'], 'strategy');
+  for (const [agentId, agent] of entries(input.agents)) if (isRecord(agent)) reserved(agent.model_preferences, ['agents', agentId, 'model_preferences'], 'role');
 
   const allCapabilities = new Set<string>();
   for (const [id, model] of entries(models)) {

@@ -49,7 +49,15 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       message: firstLine(warning.message),
     });
   }
-  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      // An alias bomb (or any failure to build the data) is a problem of the file, not a crash.
+      issues.push({ file, line: 1, column: 1, path: '', severity: 'error', kind: 'yaml_alias_limit', message: `YAML could not be read: ${firstLine((error as Error).message)}` });
+    }
+  }
 
   const toPos = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);

@@ -285,6 +285,11 @@ export function createExecutor(deps: ExecutorDeps) {
     const estimatedInput = decision.estimatedTokens.input;
     const estimateMicros = costMicros(model, estimatedInput, request.maxTokens ?? decision.estimatedTokens.output);
     let reservationId: string | undefined;
+    if (!Number.isFinite(estimateMicros)) {
+      deps.health.onCancel(model.id);
+      attempts.push({ modelId: model.id, attempt: 0, ok: false, durationMs: 0, skipped: 'budget' });
+      return { ok: false, budgetRefused: true };
+    }
     if (estimateMicros > 0) {
       const agent = deps.compiled.agents.get(decision.agentId);
       const result = await deps.ledger.reserve({

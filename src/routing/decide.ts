@@ -2,7 +2,7 @@
 // of a decision is DESIGN.md's: hard constraints, task override, agent rules, agent override,
 // strategy, post-rules; and never a cloud model when a local-only constraint is active.
 import type { ConditionScope } from '../conditions/index.js';
-import { NoEligibleModelError, UnknownAgentError, UnknownStrategyError } from '../errors.js';
+import { formatTime, NoEligibleModelError, UnknownAgentError, UnknownStrategyError } from '../errors.js';
 import type { CompiledAgent, CompiledConfig, CompiledGlobalRule, CompiledModel, CompiledStrategy } from './compile-config.js';
 import { estimateCost, scoreModel, sensitivityOf, type ModelScore, type ScoringInput } from './score-model.js';
 import type {
@@ -78,9 +78,12 @@ class DecisionRun {
   ) {
     // The condition scope. `data` gains `contains_pii` from the detector when the task did not say.
     const taskData = isObject(task.data) ? task.data : EMPTY;
+    // Only an explicit boolean is the task's word; anything else (null, 'yes', 1) was scanned, and a
+    // truthy value counts as PII too.
     let data = taskData;
-    if (taskData.contains_pii === undefined && state.containsPii !== undefined) {
-      data = withDataProperty(taskData, 'contains_pii', state.containsPii);
+    const given = ownDataValue(taskData, 'contains_pii');
+    if (typeof given !== 'boolean' && (state.containsPii !== undefined || given !== undefined)) {
+      data = withDataProperty(taskData, 'contains_pii', Boolean(given) || state.containsPii === true);
     }
     this.containsPii = data.contains_pii === true;
     this.costLimitReached =
@@ -108,7 +111,9 @@ class DecisionRun {
 
     // The candidates a strategy ranks, and the order fallbacks are taken in: the agent's preferred
     // models; if none is eligible, any eligible model in the registry.
-    for (const id of agent.fallbackOrder) if (this.eligible(id)) this.candidates.push(id);
+    // setAgentModel replaces the primary: the replaced model is no longer a candidate or a fallback.
+    const replaced = state.agentOverride ? agent.roles.get('primary') : undefined;
+    for (const id of agent.fallbackOrder) if (id !== replaced && this.eligible(id)) this.candidates.push(id);
     let widened = false;
     if (this.candidates.length === 0) {
       for (const id of agent.fallbackOrder) {
@@ -202,6 +207,10 @@ class DecisionRun {
     const { compiled, strategy, trace } = this;
     if (compiled.forceLocalModels) this.requireLocal('force_local_models is set for this environment', false);
     if (!strategy.allowCloud) this.requireLocal(`strategy ${strategy.name} does not allow cloud models`, true);
+    const requested = this.state.requestedStrategy === undefined ? undefined : compiled.strategies.get(this.state.requestedStrategy);
+    if (requested && !requested.allowCloud && strategy.allowCloud) {
+      this.requireLocal(`the request asked for strategy ${requested.name}, which does not allow cloud models`, true);
+    }
     if (strategy.requiredType === 'cloud') {
       this.cloudOnly = true;
       this.constraints.push(`cloud only: strategy ${strategy.name}`);
@@ -211,7 +220,10 @@ class DecisionRun {
     for (const rule of compiled.constraintRules) {
       const result = rule.condition.evaluateDetailed(this.scope);
       if (result.error) {
-        trace.push({ step: 'global_rule', outcome: 'error', rule: rule.name, message: `"${rule.condition.source}" could not be evaluated (${result.error}); treated as false` });
+        // A local-only rule fails closed: when it cannot tell, the data stays local.
+        trace.push({ step: 'global_rule', outcome: 'error', rule: rule.name, message: `"${rule.condition.source}" could not be evaluated (${result.error}); a local-only rule fails closed` });
+        if (rule.action === 'force_local_model') piiHandled = true;
+        this.requireLocal(`global rule ${rule.name} could not be evaluated and fails closed`, rule.action === 'force_local_model');
       } else if (result.value) {
         if (rule.action === 'force_local_model') piiHandled = true;
         this.requireLocal(`global rule ${rule.name} (${rule.condition.source})`, rule.action === 'force_local_model');
@@ -237,7 +249,7 @@ class DecisionRun {
     if (this.cloudOnly && model.type !== 'cloud') return 'it is a local model and only cloud models are allowed';
     const live = this.state.modelStates?.get(model.id);
     if (live && !live.available) {
-      return `it is unavailable (${live.unavailableReason ?? 'unavailable'}${live.availableAt !== undefined ? ` until ${new Date(live.availableAt).toISOString()}` : ''})`;
+      return `it is unavailable (${live.unavailableReason ?? 'unavailable'}${live.availableAt !== undefined ? ` until ${formatTime(live.availableAt)}` : ''})`;
     }
     return undefined;
   }
@@ -332,6 +344,10 @@ class DecisionRun {
       }
       if (this.localOnly) {
         trace.push({ step: 'verification', outcome: 'skipped', rule: rule.name, message: `"${rule.condition.source}" matched, but cloud verification is forbidden: ${this.constraints.join('; ')}` });
+        continue;
+      }
+      if (this.task.privacy_level === 'high') {
+        trace.push({ step: 'verification', outcome: 'skipped', rule: rule.name, message: `"${rule.condition.source}" matched, but the task's privacy_level is high: its text is not sent to a cloud verifier` });
         continue;
       }
       const verifier = this.pickVerifier(chosenId);
@@ -481,6 +497,12 @@ function earliestAvailable(compiled: CompiledConfig, state: RoutingState, localO
 
 function roundUsd(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** An own data property's value, never running a getter. */
+function ownDataValue(source: Readonly<Record<string, unknown>>, key: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(source, key);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }
 
 /** A copy of `source`'s own data properties (never running a getter) with one more property. */

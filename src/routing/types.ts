@@ -81,6 +81,11 @@ export interface RoutingState {
   /** The strategy in force and where it came from. */
   strategy: string;
   strategySource: 'override' | 'context' | 'environment' | 'config' | 'default';
+  /**
+   * The context's `routing_strategy` when a runtime override outranked it. A request that asked for a
+   * local-only strategy keeps that constraint whatever strategy is in force.
+   */
+  requestedStrategy?: string | undefined;
   /** Today's spend across all agents, committed plus reserved, in USD. */
   dailyCostUsd: number;
   /** Today's spend by this agent, in USD. */

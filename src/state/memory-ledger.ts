@@ -1,5 +1,6 @@
 // The embedded cost ledger: one process, in memory, every operation synchronous (so a reservation's
 // check and booking cannot interleave with another's). Keeps a bounded number of days.
+import { InvalidArgumentError } from '../errors.js';
 import type {
   CostLedger,
   DayReport,
@@ -56,6 +57,7 @@ export class MemoryLedger implements CostLedger {
   }
 
   record(day: string, entry: LedgerEntry): void {
+    requireAmount('entry.costMicros', entry.costMicros);
     const totals = this.day(day);
     const cost = Math.max(0, Math.round(entry.costMicros));
     totals.totalMicros += cost;
@@ -65,6 +67,7 @@ export class MemoryLedger implements CostLedger {
   }
 
   reserve(request: ReserveRequest): ReserveResult {
+    requireAmount('amountMicros', request.amountMicros);
     this.expire(request.now);
     const totals = this.day(request.day);
     const amount = Math.max(0, Math.round(request.amountMicros));
@@ -89,6 +92,7 @@ export class MemoryLedger implements CostLedger {
   }
 
   commit(reservationId: string, day: string, entry: LedgerEntry): void {
+    requireAmount('entry.costMicros', entry.costMicros);
     this.release(reservationId);
     this.record(day, entry);
   }
@@ -142,6 +146,11 @@ export class MemoryLedger implements CostLedger {
     }
     this.nextExpiry = next;
   }
+}
+
+/** Money must be a finite number: NaN or Infinity would poison every later sum and limit check. */
+function requireAmount(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError(name, `expected a finite number of micro-dollars, got ${String(value)}`);
 }
 
 function add(map: Map<string, number>, key: string, amount: number): void {

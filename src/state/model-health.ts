@@ -19,6 +19,8 @@ interface Entry {
   lastActivity: number;
 }
 
+const MAX_COOLDOWN_MS = 24 * 3_600_000;
+
 export class ModelHealth {
   private readonly entries = new Map<string, Entry>();
   private readonly approachingShare: number;
@@ -65,7 +67,10 @@ export class ModelHealth {
   }
 
   coolDown(modelId: string, now: number, until: number): void {
-    this.touch(modelId, now, until - now)?.breaker.coolDown(until);
+    // A provider's Retry-After is capped at a day: a bogus header must not retire a model for ever.
+    const capped = Math.min(until, now + MAX_COOLDOWN_MS);
+    if (!Number.isFinite(capped)) return;
+    this.touch(modelId, now, capped - now)?.breaker.coolDown(capped);
   }
 
   /** The circuit's state (ignoring any Retry-After cooldown). */
