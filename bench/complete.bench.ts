@@ -6,12 +6,11 @@
 //   npx tsx bench/complete.bench.ts
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { Bench } from 'tinybench';
 import { createRouter, MemoryLedger, type RouterConfigInput } from '../src/index.js';
 import { createOpenAIProvider } from '../src/openai.js';
+import { isMain, medianNs } from './bench-main.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -103,7 +102,7 @@ export async function runCompleteBench(): Promise<{ name: string; medianNs: numb
       else bench.add(ROUTED, routedCall).add(DIRECT, directCall);
       await bench.run();
       for (const task of bench.tasks) {
-        const p50 = ((task.result as { latency?: { p50: number } } | undefined)?.latency?.p50 ?? Number.NaN) * 1e6;
+        const p50 = medianNs(task);
         (task.name === DIRECT ? directMedians : routedMedians).push(p50);
       }
     }
@@ -119,15 +118,8 @@ export async function runCompleteBench(): Promise<{ name: string; medianNs: numb
   }
 }
 
-function isMain(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const rows = await runCompleteBench();
   const [direct, routed] = rows;
   console.log(`node ${process.version}, ${process.platform}/${process.arch}`);

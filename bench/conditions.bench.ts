@@ -9,12 +9,11 @@
 // router, so the engine's view of the shared evaluation code is the realistic one.
 //
 //   npx tsx bench/conditions.bench.ts
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { compileExpression, useDotAccessOperatorAndOptionalChaining } from 'filtrex';
 import { Bench, type FnReturnedObject } from 'tinybench';
 import { compileCondition, type ConditionScope } from '../src/conditions/index.js';
+import { isMain, medianNs } from './bench-main.js';
 
 const CONDITION = "task.complexity > 8 and task.privacy_level != 'high' and not data.contains_pii";
 const CEL = "task.complexity > 8 && task.privacy_level != 'high' && !data.contains_pii";
@@ -122,20 +121,12 @@ export async function runConditionBench(): Promise<{ name: string; medianNs: num
   await bench.run();
   if (sink === 0) throw new Error('unreachable: no condition ever matched');
   return bench.tasks.map((task) => {
-    const result = task.result as { latency?: { p50: number } } | undefined;
-    return { name: task.name, medianNs: (result?.latency?.p50 ?? Number.NaN) * 1e6 };
+    return { name: task.name, medianNs: medianNs(task) };
   });
 }
 
-function isMain(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const rows = await runConditionBench();
   const baseline = rows.find((row) => /hand-written/.test(row.name))?.medianNs ?? Number.NaN;
   const cel = rows.find((row) => /cel-js/.test(row.name))?.medianNs ?? Number.NaN;

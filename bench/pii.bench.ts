@@ -6,11 +6,10 @@
 //
 //   npx tsx bench/pii.bench.ts
 
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 
 import { defaultPiiDetector } from '../src/privacy/index.js';
+import { isMain, medianNs } from './bench-main.js';
 
 const PROMPT_SIZE = 4096;
 
@@ -82,22 +81,7 @@ export async function runPiiBench(): Promise<{ name: string; medianNs: number }[
   await bench.run();
   if (sink < 0) console.log(sink);
 
-  return bench.tasks.map((task) => {
-    const result = task.result;
-    const medianMs =
-      result.state === 'completed' || result.state === 'aborted-with-statistics' ? result.latency.p50 : Number.NaN;
-    return { name: task.name, medianNs: medianMs * 1e6 };
-  });
-}
-
-function isMainModule(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
+  return bench.tasks.map((task) => ({ name: task.name, medianNs: medianNs(task) }));
 }
 
 async function main(): Promise<void> {
@@ -113,7 +97,7 @@ async function main(): Promise<void> {
   );
 }
 
-if (isMainModule()) {
+if (isMain(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

@@ -3,10 +3,10 @@
 // tasks — the cheapest code that could do this job. Both run in the same process and run.
 //
 //   npx tsx bench/routing.bench.ts
-import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { compileConfig, createRouter, decide, loadConfig, type RoutingState, type Task } from '../src/index.js';
+import { isMain, medianNs } from './bench-main.js';
 
 type Request = { agent: string; task: Task; context: Record<string, unknown> };
 
@@ -100,20 +100,12 @@ export async function runRoutingBench(): Promise<{ name: string; medianNs: numbe
   await bench.run();
   if (sink === 0) throw new Error('unreachable');
   return bench.tasks.map((task) => {
-    const result = task.result as { latency?: { p50: number } } | undefined;
-    return { name: task.name, medianNs: (result?.latency?.p50 ?? Number.NaN) * 1e6 };
+    return { name: task.name, medianNs: medianNs(task) };
   });
 }
 
-function isMain(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const rows = await runRoutingBench();
   const baseline = rows[0]!.medianNs;
   console.log('Routing decision for the seed agents (median per decision)');

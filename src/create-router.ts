@@ -1,6 +1,7 @@
 // createRouter: validates and compiles a configuration once, then for each request gathers the
 // state a decision needs (clock, ledger spend, overrides, PII, token estimate, model health) and
 // hands it to the pure decide().
+import { abortableSleep } from './abortable-sleep.js';
 import type { LoadedConfig } from './config/load-config.js';
 import type { RouterConfigInput } from './config/schema.js';
 import { validateConfig } from './config/validate-config.js';
@@ -269,7 +270,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
       return createMockProvider({ clock });
     },
     retry: options.retry ?? {},
-    sleep: options.sleep ?? defaultSleep,
+    sleep: options.sleep ?? abortableSleep,
     reservationTtlMs: options.reservationTtlMs ?? 10 * 60_000,
     cache: new ResponseCache<CompletionResult>(options.cache),
     warn: (message) => logger.warn?.(message),
@@ -309,18 +310,6 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 /** The largest time a Date can hold. */
 const MAX_EPOCH_MS = 8.64e15;

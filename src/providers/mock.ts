@@ -1,6 +1,7 @@
 // A scriptable provider for demos and tests: replies, usage, latency, HTTP-like failures and broken
 // streams on demand, with every call recorded. Time and randomness are injectable.
 
+import { abortableSleep } from '../abortable-sleep.js';
 import { ProviderError } from '../errors.js';
 import type {
   CallOptions,
@@ -75,17 +76,6 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 function lastUserText(request: ProviderRequest): string {
   for (let i = request.messages.length - 1; i >= 0; i--) {
@@ -118,7 +108,7 @@ export class MockProvider implements ProviderAdapter {
     this.options = options;
     this.provider = options.name ?? 'mock';
     this.random = options.random ?? Math.random;
-    this.sleepFor = options.sleep ?? defaultSleep;
+    this.sleepFor = options.sleep ?? abortableSleep;
     this.clock = options.clock ?? Date.now;
   }
 
