@@ -9,7 +9,7 @@ import { ConfigError, InvalidArgumentError, UnknownAgentError, UnknownStrategyEr
 import { RouterMetrics, type RouterMetricsSnapshot } from './metrics/router-metrics.js';
 import { collectTaskText, defaultPiiDetector, type PiiDetector } from './privacy/index.js';
 import { charsPerTokenEstimator, type TokenEstimator } from './privacy/index.js';
-import { compileConfig, type CompiledConfig } from './routing/compile-config.js';
+import { compileConfig } from './routing/compile-config.js';
 import { decide } from './routing/decide.js';
 import type { ModelLiveState, RoutingContext, RoutingDecision, RoutingState, Task } from './routing/types.js';
 import { RuntimeOverrides } from './runtime-overrides.js';

@@ -1,7 +1,6 @@
 // decide(): the pure core. Same inputs, same decision — no I/O, no clock, no randomness. The order
 // of a decision is DESIGN.md's: hard constraints, task override, agent rules, agent override,
 // strategy, post-rules; and never a cloud model when a local-only constraint is active.
-import type { ConditionScope } from '../conditions/index.js';
 import { formatTime, NoEligibleModelError, UnknownAgentError, UnknownStrategyError } from '../errors.js';
 import type { CompiledAgent, CompiledConfig, CompiledGlobalRule, CompiledModel, CompiledStrategy } from './compile-config.js';
 import { estimateCost, scoreModel, sensitivityOf, type ModelScore, type ScoringInput } from './score-model.js';
