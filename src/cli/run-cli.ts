@@ -16,7 +16,8 @@ Commands:
   simulate <config-dir> --tasks FILE.jsonl [options]     replay a workload per strategy; HTML report
   schema [--out DIR]                                     write JSON Schemas for editors
 
-Run "llm-agent-router <command> --help" for a command's options.`;
+Run "llm-agent-router <command> --help" (or "help <command>") for a command's options;
+"llm-agent-router --version" prints the version.`;
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
@@ -40,6 +41,11 @@ export function packageVersion(): string {
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  // `help validate` is `validate --help`.
+  if (command === 'help' && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) {
+    io.stdout.write(`${COMMANDS[rest[0]]!.usage}\n`);
+    return 0;
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     (command === undefined ? io.stderr : io.stdout).write(`${USAGE}\n`);
     return command === undefined ? EXIT_USAGE : 0;

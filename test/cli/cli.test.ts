@@ -1,11 +1,13 @@
 // The command-line tool, run as users run it: the built binary, spawned.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchemas } from '../../src/config/json-schema.js';
-import { ROOT, ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
+import { CLI, ROOT, ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
+import { checkAgainstSchema } from '../helpers/json-schema-check.js';
 
 const SEED = join(ROOT, 'examples', 'config');
 
@@ -72,6 +74,11 @@ describe('route', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('claude-3-opus (cloud, anthropic) for cto_agent');
     expect(result.stdout).toContain('reason      agent rule routing_rules[1]: task.complexity > 8');
+    expect(result.stdout).toContain('confidence  0.9\n');
+    expect(result.stdout).toContain('est. cost   $0.052500 (1000 in / 500 out tokens)');
+    expect(result.stdout).toContain('constraints none');
+    expect(result.stdout).toContain('fallbacks   gpt-4-turbo, llama-3-70b');
+    expect(result.stdout).toContain('verify with not required');
     expect(result.stdout).toContain(`→ agent_rule     "task.complexity > 8" matched → claude-3-opus`);
     expect(result.stdout).toContain(`· agent_rule     "task.privacy_level == 'high'" is false`);
   });
@@ -93,8 +100,32 @@ describe('route', () => {
     expect(unknown.stderr).toContain('unknown agent "ceo_agent"; the configuration defines: cto_agent, backend_agent, frontend_agent, qa_agent');
     const bad = runBuiltCli(['route', 'examples/config', '--agent', 'cto_agent', '--task', '{complexity: 9}']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--task: invalid JSON');
+    expect(bad.stderr).toContain('--task: invalid JSON at line 1, column 2');
     expect(bad.stderr).toContain('Usage: llm-agent-router route');
+  });
+
+  it('malformed JSON is shown at its line and column, from an @file too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'router-cli-'));
+    writeFileSync(join(dir, 'task.json'), '{\n  "complexity": 9,\n  "critical": }\n');
+    const result = runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '@task.json'], { cwd: dir });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`--task: task.json: invalid JSON at line 3, column 15: Unexpected token '}'\n    "critical": }\n                ^\n`);
+    expect(runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '[1]']).stderr).toContain('--task: expected a JSON object, got an array');
+    const missing = runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '@nowhere.json'], { cwd: dir });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--task: cannot read nowhere.json: ENOENT');
+  });
+
+  it('when no model may serve the task, says why with the trace (exit 1)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'router-cli-'));
+    writeFileSync(join(dir, 'models.yaml'), 'models:\n  gpt:\n    provider: openai\n    type: cloud\n    cost_per_1k_tokens: { input: 0.01, output: 0.03 }\n');
+    writeFileSync(join(dir, 'agents.yaml'), 'agents:\n  support:\n    model_preferences: { primary: gpt }\n');
+    const result = runBuiltCli(['route', dir, '--agent', 'support', '--task', '{"prompt":"Call me at jane.doe@example.com"}']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^llm-agent-router: No model is eligible for agent "support"/);
+    expect(result.stderr).toMatch(/Trace\n(.*\n)*.*gpt skipped: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
@@ -104,15 +135,21 @@ describe('schema', () => {
     const result = runBuiltCli(['schema', '--out', dir]);
     expect(result.status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['agents.schema.json', 'environment.schema.json', 'models.schema.json', 'routing.schema.json']);
-    const models = JSON.parse(readFileSync(join(dir, 'models.schema.json'), 'utf8'));
-    const modelSchema = models.properties.models.additionalProperties;
-    const seedModels = parse(readFileSync(join(SEED, 'models.yaml'), 'utf8')).models as Record<string, Record<string, unknown>>;
-    for (const model of Object.values(seedModels)) {
-      for (const key of Object.keys(model)) expect(Object.keys(modelSchema.properties)).toContain(key);
-      for (const key of modelSchema.required) expect(model).toHaveProperty(key);
-      expect(modelSchema.properties.type.enum).toContain(model.type);
+    const schema = (kind: string) => JSON.parse(readFileSync(join(dir, `${kind}.schema.json`), 'utf8'));
+    const data = (file: string) => parse(readFileSync(join(SEED, file), 'utf8'));
+    for (const [file, kind] of [
+      ['models.yaml', 'models'],
+      ['agents.yaml', 'agents'],
+      ['routing.yaml', 'routing'],
+      ['environments/production.yaml', 'environment'],
+      ['environments/development.yaml', 'environment'],
+    ]) {
+      expect(checkAgainstSchema(schema(kind!), data(file!)), file).toEqual([]);
     }
-    expect(modelSchema.additionalProperties).toBe(false);
+    // ...and they are not so loose that anything passes: a typo in a model is flagged.
+    const seedModels = data('models.yaml');
+    seedModels.models['llama-3-70b'].capabilites = ['typo'];
+    expect(checkAgainstSchema(schema('models'), seedModels)).toEqual([{ path: 'models.llama-3-70b', message: 'unknown key "capabilites"' }]);
   });
 
   it('the committed schema/ files are up to date with the zod schemas', () => {
@@ -145,6 +182,13 @@ describe('usage', () => {
     const version = runBuiltCli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     expect(runBuiltCli(['route', '--help']).stdout).toContain('--task JSON|@file');
+    expect(runBuiltCli(['help', 'validate']).stdout).toContain('Usage: llm-agent-router validate');
+  });
+
+  it.skipIf(process.platform === 'win32')('a reader that goes away early is not an error with a stack trace', () => {
+    // `| true` closes the pipe at once, so every write of the CLI fails with EPIPE.
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" validate examples/config | true`], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
   });
 });
 
