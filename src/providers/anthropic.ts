@@ -28,6 +28,7 @@ import type {
   StreamPart,
   TokenUsage,
 } from './provider.js';
+import { sdkRequestOptions } from './sdk-request-options.js';
 
 export interface AnthropicProviderSettings {
   /** A ready client, e.g. for tests or a custom fetch. Its own retries are bypassed per request. */
@@ -223,12 +224,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'anthropic';
 
-  const requestOptions = (signal: AbortSignal | undefined) => ({
-    maxRetries: 0,
-    ...(signal ? { signal } : {}),
-    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-    ...(settings.client && settings.headers ? { headers: settings.headers } : {}),
-  });
+  const requestOptions = (signal: AbortSignal | undefined) => sdkRequestOptions(settings, signal);
 
   async function complete(request: ProviderRequest, options: CallOptions = {}): Promise<ProviderResponse> {
     const context: ErrorContext = { provider: name, modelId: request.model };

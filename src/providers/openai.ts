@@ -24,6 +24,7 @@ import type {
   StreamPart,
   TokenUsage,
 } from './provider.js';
+import { sdkRequestOptions } from './sdk-request-options.js';
 
 export interface OpenAIProviderSettings {
   /** A ready client, e.g. for tests or a custom fetch. Its own retries are bypassed per request. */
@@ -227,13 +228,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'openai';
 
-  const requestOptions = (signal: AbortSignal | undefined) => ({
-    maxRetries: 0,
-    ...(signal ? { signal } : {}),
-    // Applied per request too, so an injected client honours the settings.
-    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-    ...(settings.client && settings.headers ? { headers: settings.headers } : {}),
-  });
+  const requestOptions = (signal: AbortSignal | undefined) => sdkRequestOptions(settings, signal);
 
   async function complete(request: ProviderRequest, options: CallOptions = {}): Promise<ProviderResponse> {
     const context: ErrorContext = { provider: name, modelId: request.model };
