@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { Bench } from 'tinybench';
-import { createRouter, MemoryLedger, type RouterConfigInput } from '../src/index.js';
-import { createOpenAIProvider } from '../src/openai.js';
+import { createRouter, MemoryLedger, type RouterConfigInput } from 'llm-agent-router';
+import { createOpenAIProvider } from 'llm-agent-router/openai';
 import { isMain, medianNs } from './bench-main.js';
 
 const COMPLETION = JSON.stringify({

@@ -12,7 +12,7 @@
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { compileExpression, useDotAccessOperatorAndOptionalChaining } from 'filtrex';
 import { Bench, type FnReturnedObject } from 'tinybench';
-import { compileCondition, type ConditionScope } from '../src/conditions/index.js';
+import { compileCondition, type ConditionScope } from 'llm-agent-router';
 import { isMain, medianNs } from './bench-main.js';
 
 const CONDITION = "task.complexity > 8 and task.privacy_level != 'high' and not data.contains_pii";

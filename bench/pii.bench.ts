@@ -8,7 +8,7 @@
 
 import { Bench } from 'tinybench';
 
-import { defaultPiiDetector } from '../src/privacy/index.js';
+import { defaultPiiDetector } from 'llm-agent-router';
 import { isMain, medianNs } from './bench-main.js';
 
 const PROMPT_SIZE = 4096;

@@ -5,7 +5,7 @@
 //   npx tsx bench/routing.bench.ts
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { compileConfig, createRouter, decide, loadConfig, type RoutingState, type Task } from '../src/index.js';
+import { compileConfig, createRouter, decide, loadConfig, type RoutingState, type Task } from 'llm-agent-router';
 import { isMain, medianNs } from './bench-main.js';
 
 type Request = { agent: string; task: Task; context: Record<string, unknown> };

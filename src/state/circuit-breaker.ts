@@ -43,7 +43,9 @@ export class CircuitBreaker {
   private consecutive = 0;
   private trialInFlight = false;
   /** Outcomes in the ratio window: [time, failed] pairs, oldest first. */
+  /** Outcomes, oldest first; those before `head` have left the window (dropped in batches). */
   private outcomes: { at: number; failed: boolean }[] = [];
+  private head = 0;
   private failuresInWindow = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
@@ -84,6 +86,7 @@ export class CircuitBreaker {
       this.state = 'closed';
       this.trialInFlight = false;
       this.outcomes = [];
+      this.head = 0;
       this.failuresInWindow = 0;
     }
   }
@@ -96,7 +99,8 @@ export class CircuitBreaker {
       return;
     }
     const { consecutiveFailures, failureRatio, minimumCalls } = this.options;
-    const ratioTripped = this.outcomes.length >= minimumCalls && this.failuresInWindow / this.outcomes.length >= failureRatio;
+    const inWindow = this.outcomes.length - this.head;
+    const ratioTripped = inWindow >= minimumCalls && this.failuresInWindow / inWindow >= failureRatio;
     if (this.state === 'closed' && (this.consecutive >= consecutiveFailures || ratioTripped)) this.open(now);
   }
 
@@ -126,11 +130,14 @@ export class CircuitBreaker {
     this.outcomes.push({ at: now, failed });
     if (failed) this.failuresInWindow += 1;
     const horizon = now - this.options.windowMs;
-    let drop = 0;
-    while (drop < this.outcomes.length && this.outcomes[drop]!.at <= horizon) {
-      if (this.outcomes[drop]!.failed) this.failuresInWindow -= 1;
-      drop++;
+    while (this.head < this.outcomes.length && this.outcomes[this.head]!.at <= horizon) {
+      if (this.outcomes[this.head]!.failed) this.failuresInWindow -= 1;
+      this.head++;
     }
-    if (drop > 0) this.outcomes.splice(0, drop);
+    // Compact now and then, not on every call: O(1) amortised however busy the model is.
+    if (this.head > 1024 && this.head * 2 > this.outcomes.length) {
+      this.outcomes = this.outcomes.slice(this.head);
+      this.head = 0;
+    }
   }
 }
