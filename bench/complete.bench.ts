@@ -3,7 +3,7 @@
 // router's share is routing, the budget reservation and settlement, the rate window, the breaker
 // and the adapter's mapping; the network round trip and the SDK's own work are common to both.
 //
-//   npx tsx bench/complete.bench.ts
+//   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/complete.bench.ts
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';

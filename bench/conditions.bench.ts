@@ -8,7 +8,7 @@
 // The other seed conditions are compiled and evaluated during warm-up, as they would be in a
 // router, so the engine's view of the shared evaluation code is the realistic one.
 //
-//   npx tsx bench/conditions.bench.ts
+//   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/conditions.bench.ts
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { compileExpression, useDotAccessOperatorAndOptionalChaining } from 'filtrex';
 import { Bench, type FnReturnedObject } from 'tinybench';

@@ -4,7 +4,7 @@
 // test (a vectorised search for one character, the floor for any scan) and one plain JavaScript
 // loop over the string's character codes (what any hand-written scanner pays at least).
 //
-//   npx tsx bench/pii.bench.ts
+//   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/pii.bench.ts
 
 import { Bench } from 'tinybench';
 

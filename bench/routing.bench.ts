@@ -2,7 +2,7 @@
 // scan), against a hand-written TypeScript function that makes the same choices for the same
 // tasks — the cheapest code that could do this job. Both run in the same process and run.
 //
-//   npx tsx bench/routing.bench.ts
+//   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/routing.bench.ts
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { compileConfig, createRouter, decide, loadConfig, type RoutingState, type Task } from 'llm-agent-router';
