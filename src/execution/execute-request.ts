@@ -357,6 +357,31 @@ export function createExecutor(deps: ExecutorDeps) {
     if (ProviderError.isInstance(error) && error.retryAfterMs !== undefined) deps.health.coolDown(model.id, now, now + error.retryAfterMs);
   }
 
+  /**
+   * Runs `run` with p-retry's retries. The first try runs directly — on the success path p-retry's
+   * bookkeeping costs more than the rest of a routed call — and a failure is handed to p-retry as
+   * its own first attempt, so whether and when to retry is decided exactly as if it had made it.
+   */
+  async function withRetries<T>(run: () => Promise<T>, model: CompiledModel, signal: AbortSignal | undefined): Promise<T> {
+    let result: T;
+    try {
+      result = await run();
+    } catch (firstError) {
+      if (retry.retries <= 0) throw firstError;
+      let replayed = false;
+      return pRetry(async () => {
+        if (!replayed) {
+          replayed = true;
+          throw firstError;
+        }
+        return run();
+      }, retryOptions(model, signal));
+    }
+    // As p-retry does: an answer that arrives after the caller aborted still ends in the abort.
+    signal?.throwIfAborted();
+    return result;
+  }
+
   function retryOptions(model: CompiledModel, signal: AbortSignal | undefined) {
     return {
       retries: retry.retries,
@@ -417,8 +442,7 @@ export function createExecutor(deps: ExecutorDeps) {
           throw normalized;
         }
       };
-      // Without retries, p-retry would only add its bookkeeping to every call.
-      response = retry.retries > 0 ? await pRetry(run, retryOptions(model, signal)) : await run();
+      response = await withRetries(run, model, signal);
     } catch (error) {
       if (served !== undefined) {
         // The provider answered (and will bill) before the caller's abort was seen: book the cost,
@@ -637,7 +661,7 @@ export function createExecutor(deps: ExecutorDeps) {
       const t0 = deps.clock();
       try {
         // Retries and fallbacks apply until the first part arrives.
-        const opened = await pRetry(async () => {
+        const opened = await withRetries(async () => {
           tryNumber += 1;
           const tryStart = deps.clock();
           try {
@@ -651,7 +675,7 @@ export function createExecutor(deps: ExecutorDeps) {
             onTryFailed(model, normalized);
             throw normalized;
           }
-        }, retryOptions(model, signal));
+        }, model, signal);
         attempts.push({ modelId: model.id, attempt: tryNumber, ok: true, durationMs: deps.clock() - t0 });
         return { ok: true, value: { ...opened, reservation, model, t0 } };
       } catch (error) {
