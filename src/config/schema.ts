@@ -144,6 +144,23 @@ function buildSchemas(mode: Mode) {
     expression: z.string().optional(),
   });
 
+  const experimentVariant = obj(mode, {
+    model: nameString,
+    /** Relative share of the tasks this variant gets. Default 1. */
+    weight: z.number().finite().nonnegative().optional(),
+  });
+
+  const experiment = obj(mode, {
+    name: nameString,
+    description: z.string().optional(),
+    /** The agents in the experiment; all agents when absent. */
+    agents: z.array(nameString).optional(),
+    /** Only tasks for which this condition holds take part. */
+    condition: z.string().optional(),
+    variants: z.array(experimentVariant).min(1),
+    enabled: z.boolean().optional(),
+  });
+
   const globalOverrides = obj(mode, {
     max_cloud_spend_per_day: nonNegative.optional(),
     require_local_for_pii: z.boolean().optional(),
@@ -168,6 +185,7 @@ function buildSchemas(mode: Mode) {
       local_tokens_per_second: z.number().finite().positive().optional(),
     }).optional(),
     metrics: z.array(nameString).optional(),
+    experiments: z.array(experiment).optional(),
   });
 
   const config = obj(mode, {
@@ -177,7 +195,7 @@ function buildSchemas(mode: Mode) {
     metrics: z.array(nameString).optional(),
   });
 
-  return { model, agent, routingRule, strategy, strategyRule, globalRule, routingFactor, routing, globalOverrides, config };
+  return { model, agent, routingRule, strategy, strategyRule, globalRule, routingFactor, experiment, routing, globalOverrides, config };
 }
 
 export const strictSchemas = buildSchemas('strict');
@@ -190,6 +208,7 @@ export type StrategyConfig = z.infer<typeof looseSchemas.strategy>;
 export type StrategyRuleConfig = z.infer<typeof looseSchemas.strategyRule>;
 export type GlobalRuleConfig = z.infer<typeof looseSchemas.globalRule>;
 export type RoutingFactorConfig = z.infer<typeof looseSchemas.routingFactor>;
+export type ExperimentConfig = z.infer<typeof looseSchemas.experiment>;
 export type GlobalOverridesConfig = z.infer<typeof looseSchemas.globalOverrides>;
 export type RoutingConfig = z.infer<typeof looseSchemas.routing>;
 

@@ -244,6 +244,23 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
     }
   });
 
+  const agentIds = new Set(Object.keys(isRecord(input.agents) ? input.agents : {}));
+  list(routing.experiments).forEach((experiment, index) => {
+    if (!isRecord(experiment)) return;
+    const path: PathSegment[] = ['routing', 'experiments', index];
+    checkCondition(experiment.condition, [...path, 'condition'], issue);
+    list(experiment.agents).forEach((agentId, i) => {
+      if (typeof agentId === 'string' && !agentIds.has(agentId)) issue('error', 'unknown_agent', [...path, 'agents', i], `unknown agent "${agentId}"`);
+    });
+    let total = 0;
+    list(experiment.variants).forEach((variant, i) => {
+      if (!isRecord(variant)) return;
+      unknownModel(variant.model, [...path, 'variants', i, 'model']);
+      total += typeof variant.weight === 'number' ? variant.weight : 1;
+    });
+    if (list(experiment.variants).length > 0 && total <= 0) issue('error', 'invalid', [...path, 'variants'], 'the variants\' weights must not all be 0');
+  });
+
   const factors = list(routing.routing_factors);
   let weightSum = 0;
   factors.forEach((factor, index) => {

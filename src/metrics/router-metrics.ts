@@ -28,6 +28,8 @@ export interface RouterMetricsSnapshot {
   /** Decisions by source (`agent_rule`, `strategy`, ...). */
   decisions_by_source: Record<string, number>;
   verifications_required: number;
+  /** A/B experiments: tasks assigned per experiment and variant. */
+  experiments: Record<string, Record<string, number>>;
 }
 
 interface PerfAccumulator {
@@ -44,6 +46,7 @@ export class RouterMetrics {
   private perStrategy = new Map<string, number>();
   private bySource = new Map<string, number>();
   private perf = new Map<string, PerfAccumulator>();
+  private experiments = new Map<string, Map<string, number>>();
   private decisions = 0;
   private privacy = 0;
   private verifications = 0;
@@ -60,6 +63,11 @@ export class RouterMetrics {
     if (decision.privacyEnforced) this.privacy++;
     if (decision.verification) this.verifications++;
     if (decision.source === 'global_rule') this.fallbackTriggers++;
+    if (decision.experiment) {
+      let variants = this.experiments.get(decision.experiment.name);
+      if (!variants) this.experiments.set(decision.experiment.name, (variants = new Map()));
+      bump(variants, decision.experiment.variant);
+    }
   }
 
   /** One finished call (after retries) of a model; `servedByFallback` when it was not the decision's model. */
@@ -107,6 +115,7 @@ export class RouterMetrics {
       decisions: this.decisions,
       decisions_by_source: Object.fromEntries(this.bySource),
       verifications_required: this.verifications,
+      experiments: Object.fromEntries([...this.experiments].map(([name, variants]) => [name, Object.fromEntries(variants)])),
     };
   }
 
@@ -115,6 +124,7 @@ export class RouterMetrics {
     this.perStrategy.clear();
     this.bySource.clear();
     this.perf.clear();
+    this.experiments.clear();
     this.decisions = this.privacy = this.verifications = this.fallbackTriggers = this.calls = 0;
   }
 }

@@ -91,6 +91,15 @@ export interface CompiledFactor {
   expression: CompiledCondition | undefined;
 }
 
+export interface CompiledExperiment {
+  name: string;
+  /** The agents taking part; undefined for all. */
+  agents: ReadonlySet<string> | undefined;
+  condition: CompiledCondition | undefined;
+  /** Variants with the upper end of their share of 0..1, in order. */
+  variants: readonly { modelId: string; upTo: number }[];
+}
+
 export interface CompiledConfig {
   models: ReadonlyMap<string, CompiledModel>;
   agents: ReadonlyMap<string, CompiledAgent>;
@@ -104,6 +113,7 @@ export interface CompiledConfig {
   /** `require_cloud_verification` rules, checked against the chosen model. */
   verificationRules: readonly CompiledGlobalRule[];
   factors: readonly CompiledFactor[];
+  experiments: readonly CompiledExperiment[];
   maxCloudSpendPerDay: number | undefined;
   budgetDaily: number | undefined;
   requireLocalForPii: boolean;
@@ -257,6 +267,22 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
   });
   if (factors.some((factor) => factor.builtin === 'privacy_requirements')) readsPii = true;
 
+  const experiments: CompiledExperiment[] = (routing.experiments ?? [])
+    .filter((experiment) => experiment.enabled !== false)
+    .map((experiment) => {
+      const total = experiment.variants.reduce((sum, variant) => sum + (variant.weight ?? 1), 0);
+      let cumulative = 0;
+      return {
+        name: experiment.name,
+        agents: experiment.agents ? new Set(experiment.agents) : undefined,
+        condition: experiment.condition !== undefined ? compile(experiment.condition) : undefined,
+        variants: experiment.variants.map((variant) => {
+          cumulative += variant.weight ?? 1;
+          return { modelId: variant.model, upTo: cumulative / total };
+        }),
+      };
+    });
+
   const overrides = routing.global_overrides ?? {};
   const requireLocalForPii = overrides.require_local_for_pii ?? true;
   if (requireLocalForPii) readsPii = true;
@@ -276,6 +302,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     fallbackRules: globalRules.filter((rule) => rule.action === 'switch_to_fallback'),
     verificationRules: globalRules.filter((rule) => rule.action === 'require_cloud_verification'),
     factors,
+    experiments,
     maxCloudSpendPerDay: overrides.max_cloud_spend_per_day,
     budgetDaily: routing.budget?.daily,
     requireLocalForPii,

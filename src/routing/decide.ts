@@ -66,6 +66,7 @@ class DecisionRun {
   privacyEnforced = false;
   candidates: string[] = [];
   private scores: Map<string, ModelScore> | undefined;
+  private assigned: { name: string; variant: string } | undefined;
 
   constructor(
     readonly compiled: CompiledConfig,
@@ -106,7 +107,7 @@ class DecisionRun {
     const { compiled, agent, strategy, state, task, trace } = this;
     this.applyConstraints();
 
-    let chosen = this.taskOverride() ?? this.agentRules() ?? this.agentOverride();
+    let chosen = this.taskOverride() ?? this.agentRules() ?? this.agentOverride() ?? this.experiment();
 
     // The candidates a strategy ranks, and the order fallbacks are taken in: the agent's preferred
     // models; if none is eligible, any eligible model in the registry.
@@ -197,6 +198,7 @@ class DecisionRun {
       decidedAt: state.now,
     };
     if (verification) decision.verification = verification;
+    if (this.assigned) decision.experiment = this.assigned;
     if (typeof task.id === 'string') decision.taskId = task.id;
     return decision;
   }
@@ -321,6 +323,38 @@ class DecisionRun {
     const note = override.reason ? ` (${override.reason})` : '';
     this.trace.push({ step: 'agent_override', outcome: 'chosen', modelId: override.modelId, message: `agent model overridden → ${override.modelId}${note}` });
     return { modelId: override.modelId, source: 'agent_override', reason: `agent model override${note}`, confidence: 0.95 };
+  }
+
+  /**
+   * 3c. A/B experiments: a task takes part when its agent and condition match; its variant follows
+   * from a hash of the experiment's name and the task's id, so the same task always gets the same
+   * model. An assigned variant that breaks a constraint is skipped, never swapped for another.
+   */
+  private experiment(): Chosen | undefined {
+    const { trace, task } = this;
+    for (const experiment of this.compiled.experiments) {
+      if (experiment.agents && !experiment.agents.has(this.agent.id)) continue;
+      const key = typeof task.id === 'string' || typeof task.id === 'number' ? String(task.id) : undefined;
+      if (key === undefined) {
+        trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} needs task.id to assign a variant` });
+        continue;
+      }
+      if (experiment.condition && !experiment.condition.evaluate(this.scope)) {
+        trace.push({ step: 'experiment', outcome: 'not_matched', rule: experiment.name, message: `experiment ${experiment.name}: "${experiment.condition.source}" is false` });
+        continue;
+      }
+      const point = stableHash(`${experiment.name}\u0000${key}`);
+      const variant = experiment.variants.find((v) => point < v.upTo) ?? experiment.variants[experiment.variants.length - 1]!;
+      const why = this.ineligible(this.compiled.models.get(variant.modelId)!);
+      if (why) {
+        trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned ${variant.modelId}, skipped: ${why}` });
+        continue;
+      }
+      this.assigned = { name: experiment.name, variant: variant.modelId };
+      trace.push({ step: 'experiment', outcome: 'chosen', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned task ${key} → ${variant.modelId}` });
+      return { modelId: variant.modelId, source: 'strategy', reason: `experiment ${experiment.name}: variant ${variant.modelId}`, confidence: 0.8 };
+    }
+    return undefined;
   }
 
   private ruleMatchesModel(rule: CompiledGlobalRule, modelId: string): boolean {
@@ -492,6 +526,24 @@ function earliestAvailable(compiled: CompiledConfig, state: RoutingState, localO
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
   }
   return earliest;
+}
+
+/**
+ * FNV-1a over the string's UTF-16 units, finished with murmur3's avalanche so that ids differing in
+ * one digit land far apart; scaled to 0..1. The seeded hash experiments assign variants by.
+ */
+export function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 0x1_0000_0000;
 }
 
 function roundUsd(value: number): number {

@@ -39,6 +39,7 @@ export type TraceStepKind =
   | 'task_override'
   | 'agent_rule'
   | 'agent_override'
+  | 'experiment'
   | 'strategy'
   | 'score'
   | 'global_rule'
@@ -140,6 +141,8 @@ export interface RoutingDecision {
   execution: { parallelRequests: boolean; cacheResponses: boolean };
   /** Every step considered, matched or skipped, with why. */
   trace: TraceStep[];
+  /** The A/B experiment that assigned the model, and the variant, when one did. */
+  experiment?: { name: string; variant: string };
   /** The task's id, when it had one. */
   taskId?: string;
   /** Epoch ms of the decision. */
