@@ -65,7 +65,7 @@ const scenarioArb = fc.record({
   withPii: fc.boolean(),
   piiVia: fc.constantFrom('prompt', 'data_flag', 'data_text', 'messages'),
   text: fc.boolean().chain((pii) => prompt(pii)),
-  environment: fc.constantFrom(undefined, 'production', 'development'),
+  environment: fc.constantFrom(undefined, 'production', 'development', 'experiment'),
   spendUsd: fc.double({ min: 0, max: 1000, noNaN: true }),
   strategyOverride: fc.option(fc.constantFrom(...STRATEGIES), { nil: undefined }),
   agentOverride: fc.option(fc.constantFrom('claude-3-opus', 'gpt-4-turbo', 'llama-3-70b', 'qwen-2-72b'), { nil: undefined }),
@@ -77,6 +77,11 @@ beforeAll(async () => {
   configs.base = await loadSeed();
   configs.production = await loadSeed('production');
   configs.development = await loadSeed('development');
+  // An A/B experiment whose every variant is a cloud model, for every agent and task.
+  configs.experiment = {
+    ...configs.base!,
+    routing: { ...configs.base!.routing!, experiments: [{ name: 'cloud_ab', variants: [{ model: 'claude-3-opus' }, { model: 'gpt-4-turbo' }] }] },
+  };
 });
 
 function assertAllLocal(config: LoadedConfig, decision: RoutingDecision): void {
