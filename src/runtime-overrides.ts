@@ -131,10 +131,11 @@ export class RuntimeOverrides {
   list(): OverridesListing {
     const now = this.clock();
     this.sweep(now);
+    // Copies: changing what list() returned must not change the overrides in force.
     return {
-      agentModels: [...this.agentModels.values()],
-      strategy: this.strategyOverride,
-      taskRouting: [...this.taskRoutes.values()],
+      agentModels: [...this.agentModels.values()].map((override) => ({ ...override })),
+      strategy: this.strategyOverride ? { ...this.strategyOverride } : undefined,
+      taskRouting: [...this.taskRoutes.values()].map((override) => ({ ...override })),
     };
   }
 

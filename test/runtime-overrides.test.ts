@@ -19,3 +19,16 @@ describe('parseDuration', () => {
     expect(() => parseDuration(input as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('RuntimeOverrides.list', () => {
+  it('returns copies: changing them does not change the overrides in force', async () => {
+    const { createRouter } = await import('../src/index.js');
+    const { loadSeed } = await import('./helpers/seed.js');
+    const router = createRouter(await loadSeed());
+    router.overrides.setAgentModel('cto_agent', 'qwen-2-72b');
+    const listed = router.overrides.list();
+    listed.agentModels[0]!.value = 'claude-3-opus';
+    expect(router.overrides.list().agentModels[0]!.value).toBe('qwen-2-72b');
+    expect((await router.route('cto_agent', { complexity: 5 })).modelId).toBe('qwen-2-72b');
+  });
+});
