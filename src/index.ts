@@ -48,7 +48,7 @@ export type {
 } from './routing/types.js';
 
 export { RuntimeOverrides, parseDuration } from './runtime-overrides.js';
-export type { ActiveOverride, OverrideOptions, OverridesListing, TaskRoutingOptions } from './runtime-overrides.js';
+export type { ActiveOverride, OverrideChange, OverrideOptions, OverridesListing, TaskRoutingOptions } from './runtime-overrides.js';
 
 export { MemoryLedger } from './state/memory-ledger.js';
 export type { MemoryLedgerOptions } from './state/memory-ledger.js';

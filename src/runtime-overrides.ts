@@ -49,6 +49,12 @@ export interface ActiveOverride {
   expiresAt?: number;
 }
 
+/** What `onChange` listeners receive: an override set, cleared, or expired on the router's clock. */
+export interface OverrideChange {
+  action: 'set' | 'clear' | 'expire';
+  override: ActiveOverride;
+}
+
 export interface OverridesListing {
   agentModels: ActiveOverride[];
   strategy: ActiveOverride | undefined;
@@ -66,7 +72,7 @@ export class RuntimeOverrides {
   private readonly agentModels = new Map<string, ActiveOverride>();
   private readonly taskRoutes = new Map<string, ActiveOverride>();
   private strategyOverride: ActiveOverride | undefined;
-  private readonly listeners = new Set<(change: { action: 'set' | 'clear'; override: ActiveOverride }) => void>();
+  private readonly listeners = new Set<(change: OverrideChange) => void>();
 
   constructor(
     private readonly known: Known,
@@ -140,7 +146,7 @@ export class RuntimeOverrides {
   }
 
   /** Called whenever an override is set or cleared. Returns an unsubscribe function. */
-  onChange(listener: (change: { action: 'set' | 'clear'; override: ActiveOverride }) => void): () => void {
+  onChange(listener: (change: OverrideChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -160,6 +166,7 @@ export class RuntimeOverrides {
     const override = this.strategyOverride;
     if (override?.expiresAt !== undefined && override.expiresAt <= now) {
       this.strategyOverride = undefined;
+      this.emit('expire', override);
       return undefined;
     }
     return override;
@@ -174,14 +181,15 @@ export class RuntimeOverrides {
     const override = map.get(key);
     if (override?.expiresAt !== undefined && override.expiresAt <= now) {
       map.delete(key);
+      this.emit('expire', override);
       return undefined;
     }
     return override;
   }
 
   private sweep(now: number): void {
-    for (const [key, override] of this.agentModels) if (override.expiresAt !== undefined && override.expiresAt <= now) this.agentModels.delete(key);
-    for (const [key, override] of this.taskRoutes) if (override.expiresAt !== undefined && override.expiresAt <= now) this.taskRoutes.delete(key);
+    for (const key of [...this.agentModels.keys()]) this.active(this.agentModels, key, now);
+    for (const key of [...this.taskRoutes.keys()]) this.active(this.taskRoutes, key, now);
     this.strategyAt(now);
   }
 
@@ -206,8 +214,14 @@ export class RuntimeOverrides {
     return existing !== undefined;
   }
 
-  private emit(action: 'set' | 'clear', override: ActiveOverride): void {
-    for (const listener of this.listeners) listener({ action, override });
+  private emit(action: OverrideChange['action'], override: ActiveOverride): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ action, override: { ...override } });
+      } catch {
+        // A listener's failure must not undo or half-apply the change it was told about.
+      }
+    }
   }
 
   private requireAgent(agentId: string): void {

@@ -32,3 +32,23 @@ describe('RuntimeOverrides.list', () => {
     expect((await router.route('cto_agent', { complexity: 5 })).modelId).toBe('qwen-2-72b');
   });
 });
+
+describe('RuntimeOverrides.onChange', () => {
+  it('reports set, clear and expiry (on the router clock); a throwing listener changes nothing', async () => {
+    const { createRouter } = await import('../src/index.js');
+    const { loadSeed, manualClock } = await import('./helpers/seed.js');
+    const clock = manualClock();
+    const router = createRouter(await loadSeed(), { clock });
+    const seen: string[] = [];
+    router.overrides.onChange((change) => seen.push(`${change.action} ${change.override.kind} ${change.override.value}`));
+    router.overrides.onChange(() => {
+      throw new Error('listener bug');
+    });
+    router.overrides.setStrategy('privacy_first', { duration: '1h' });
+    router.overrides.setAgentModel('cto_agent', 'qwen-2-72b');
+    router.overrides.clearAgentModel('cto_agent');
+    clock.advance(3_600_000);
+    expect((await router.route('cto_agent', {})).strategy).toBe('balanced');
+    expect(seen).toEqual(['set strategy privacy_first', 'set agent_model qwen-2-72b', 'clear agent_model qwen-2-72b', 'expire strategy privacy_first']);
+  });
+});
