@@ -1,10 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
 import { createAnthropicProvider } from '../../src/anthropic.js';
 import { normalizeAnthropicBaseURL } from '../../src/providers/anthropic.js';
 import type { ProviderAdapter, ProviderRequest, StreamPart } from '../../src/providers/provider.js';
 import { anthropicWire, useWireServer } from '../helpers/wire-server.js';
+import { collect, failure } from '../helpers/provider-outcomes.js';
 
 const server = useWireServer();
 
@@ -18,26 +18,6 @@ function provider(extra: Parameters<typeof createAnthropicProvider>[0] = {}): Pr
   return createAnthropicProvider({ baseURL: server.url, apiKey: 'test-key', timeoutMs: 2_000, ...extra });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return error as ProviderError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect(parts: AsyncIterable<StreamPart>): Promise<{ parts: StreamPart[]; error: ProviderError | undefined }> {
-  const seen: StreamPart[] = [];
-  try {
-    for await (const part of parts) seen.push(part);
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return { parts: seen, error: error as ProviderError };
-  }
-  return { parts: seen, error: undefined };
-}
 
 /** The key the SDK sent: this SDK version sends `Authorization: Bearer`, older ones `x-api-key`. */
 function sentKey(headers: Record<string, string | string[] | undefined>): string | undefined {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
-import type { ProviderRequest, StreamPart } from '../../src/providers/provider.js';
+import type { ProviderRequest } from '../../src/providers/provider.js';
 import { createMockProvider, MockProvider, type MockProviderOptions } from '../../src/test.js';
+import { collect, failure } from '../helpers/provider-outcomes.js';
 
 const request: ProviderRequest = {
   model: 'mock-model',
@@ -22,26 +23,6 @@ function fakeSleep() {
   return { waits, sleep };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return error as ProviderError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect(parts: AsyncIterable<StreamPart>): Promise<{ parts: StreamPart[]; error: ProviderError | undefined }> {
-  const seen: StreamPart[] = [];
-  try {
-    for await (const part of parts) seen.push(part);
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return { parts: seen, error: error as ProviderError };
-  }
-  return { parts: seen, error: undefined };
-}
 
 describe('MockProvider: replies', () => {
   it('echoes the last user message by default, with usage estimated as ceil(chars / 4)', async () => {

@@ -5,6 +5,7 @@ import { parseRetryAfter } from '../../src/providers/error-mapping.js';
 import { createOpenAIProvider, normalizeOpenAIBaseURL } from '../../src/openai.js';
 import type { ProviderAdapter, ProviderRequest, StreamPart } from '../../src/providers/provider.js';
 import { openaiWire, startWireServer, useWireServer } from '../helpers/wire-server.js';
+import { collect, failure } from '../helpers/provider-outcomes.js';
 
 const server = useWireServer();
 
@@ -18,26 +19,6 @@ function provider(extra: Parameters<typeof createOpenAIProvider>[0] = {}): Provi
   return createOpenAIProvider({ baseURL: server.url, apiKey: 'test-key', timeoutMs: 2_000, ...extra });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return error as ProviderError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect(parts: AsyncIterable<StreamPart>): Promise<{ parts: StreamPart[]; error: ProviderError | undefined }> {
-  const seen: StreamPart[] = [];
-  try {
-    for await (const part of parts) seen.push(part);
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return { parts: seen, error: error as ProviderError };
-  }
-  return { parts: seen, error: undefined };
-}
 
 function texts(parts: StreamPart[]): string[] {
   return parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : []));
