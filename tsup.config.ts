@@ -8,6 +8,7 @@ export default defineConfig([
       test: 'src/test.ts',
       openai: 'src/openai.ts',
       anthropic: 'src/anthropic.ts',
+      simulation: 'src/simulation.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -5,7 +5,11 @@
 //   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/routing.bench.ts
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { compileConfig, createRouter, decide, loadConfig, type RoutingState, type Task } from 'llm-agent-router';
+import { createRouter, loadConfig, type Task } from 'llm-agent-router';
+// decide() is the router's pure core, not part of the public API: measured from source.
+import { compileConfig } from '../src/routing/compile-config.js';
+import { decide } from '../src/routing/decide.js';
+import type { RoutingState } from '../src/routing/types.js';
 import { isMain, medianNs } from './bench-main.js';
 
 type Request = { agent: string; task: Task; context: Record<string, unknown> };

@@ -6,4 +6,5 @@ export {
   DEFAULT_ANTHROPIC_MAX_TOKENS,
   type AnthropicProviderSettings,
   type AnthropicStreamFinishRaw,
+  type AnthropicStructuredOutput,
 } from './providers/anthropic.js';

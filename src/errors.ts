@@ -17,6 +17,51 @@ export function formatTime(epochMs: number): string {
   return Number.isNaN(date.getTime()) ? `${epochMs} ms` : date.toISOString();
 }
 
+/** Every `code` a `RouterError` can carry. */
+export type RouterErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONDITION_SYNTAX'
+  | 'UNKNOWN_AGENT'
+  | 'UNKNOWN_MODEL'
+  | 'UNKNOWN_STRATEGY'
+  | 'INVALID_ARGUMENT'
+  | 'NO_ELIGIBLE_MODEL'
+  | 'BUDGET_EXCEEDED'
+  | 'PROVIDER_ERROR'
+  | 'ALL_MODELS_FAILED'
+  | 'REQUEST_REJECTED'
+  | 'ABORTED'
+  | 'STREAM_INTERRUPTED'
+  | 'PROVIDER_NOT_CONFIGURED'
+  | 'WORKLOAD_INVALID';
+
+/**
+ * What went wrong in a provider call:
+ * - `http`: an HTTP error status not covered below (401, 403, 404, 408, 409, 429, 5xx, ...);
+ * - `bad_request`: the provider rejected the request as malformed (400, 422) — not retried, not
+ *   sent down the fallback chain;
+ * - `context_length`: the request does not fit the model's context (falls back);
+ * - `content_filter`: the provider refused the content (falls back);
+ * - `timeout`, `connection`: transport failures (retried);
+ * - `abort`: the caller's signal fired;
+ * - `invalid_response`: the server answered 2xx with something that is not its protocol;
+ * - `bad_response`: the adapter returned something that is not a response (no content, bad usage);
+ * - `stream_interrupted`: a stream failed after its first part;
+ * - `other`: anything else.
+ */
+export type ProviderErrorKind =
+  | 'http'
+  | 'bad_request'
+  | 'context_length'
+  | 'content_filter'
+  | 'timeout'
+  | 'connection'
+  | 'abort'
+  | 'invalid_response'
+  | 'bad_response'
+  | 'stream_interrupted'
+  | 'other';
+
 function lineage(error: object): string[] {
   return (error as { [MARKER]?: string[] })[MARKER] ?? [];
 }
@@ -24,9 +69,9 @@ function lineage(error: object): string[] {
 export class RouterError extends Error {
   /** The error names this instance answers to in `isInstance`, most specific first. */
   declare readonly [MARKER]: string[];
-  readonly code: string;
+  readonly code: RouterErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: RouterErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = 'RouterError';
@@ -228,8 +273,8 @@ export class ProviderError extends RouterError {
   readonly retryable: boolean;
   /** Milliseconds the provider asked us to wait (Retry-After), when it said. */
   readonly retryAfterMs: number | undefined;
-  /** `http`, `timeout`, `connection`, `abort`, `invalid_response`, `stream_interrupted` or `other`. */
-  readonly kind: string;
+  /** What went wrong; see `ProviderErrorKind`. */
+  readonly kind: ProviderErrorKind;
 
   constructor(
     message: string,
@@ -239,7 +284,7 @@ export class ProviderError extends RouterError {
       status?: number;
       retryable?: boolean;
       retryAfterMs?: number;
-      kind?: string;
+      kind?: ProviderErrorKind;
       cause?: unknown;
     },
   ) {
@@ -307,6 +352,32 @@ export class AllModelsFailedError extends RouterError {
   }
   static override isInstance(value: unknown): value is AllModelsFailedError {
     return hasLineage(value, 'AllModelsFailedError');
+  }
+}
+
+/**
+ * A provider rejected the request as malformed (HTTP 400 or 422 other than a context-length or
+ * content-policy refusal). Another model would reject it too, so it is neither retried nor sent
+ * down the fallback chain: the request needs fixing.
+ */
+export class RequestRejectedError extends RouterError {
+  readonly agentId: string;
+  /** The model that rejected the request. */
+  readonly modelId: string;
+  readonly attempts: readonly AttemptRecord[];
+  constructor(agentId: string, modelId: string, attempts: readonly AttemptRecord[], cause: unknown) {
+    super(
+      'REQUEST_REJECTED',
+      `The request was rejected as malformed by "${modelId}" for agent "${agentId}": ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.brand('RequestRejectedError');
+    this.agentId = agentId;
+    this.modelId = modelId;
+    this.attempts = attempts;
+  }
+  static override isInstance(value: unknown): value is RequestRejectedError {
+    return hasLineage(value, 'RequestRejectedError');
   }
 }
 

@@ -1,7 +1,17 @@
-// The public entry: configuration, conditions, the router, state and errors. Provider adapters for
-// SDKs live behind their own subpaths (`llm-agent-router/openai`, `llm-agent-router/anthropic`).
-export { createRouter } from './create-router.js';
-export type { Router, RouterOptions, RouterLogger, RouterEvent } from './create-router.js';
+// The public entry: configuration, conditions, the router, the request model, state and errors —
+// the documented contract only. Provider adapters for SDKs live behind their own subpaths
+// (`llm-agent-router/openai`, `/anthropic`), the mock behind `/test`, the simulator behind `/simulation`.
+export { createRouter } from './router/create-router.js';
+export type { Router, RouterOptions, RouterLogger, RouterEvent } from './router/create-router.js';
+export { parseDuration } from './router/runtime-overrides.js';
+export type {
+  ActiveOverride,
+  OverrideChange,
+  OverrideOptions,
+  OverridesListing,
+  RuntimeOverrides,
+  TaskRoutingOptions,
+} from './router/runtime-overrides.js';
 
 export { loadConfig, parseConfig } from './config/load-config.js';
 export type { LoadedConfig, LoadConfigOptions, ParseConfigOptions, ParseConfigSources } from './config/load-config.js';
@@ -13,6 +23,7 @@ export type {
   AgentConfig,
   GlobalRuleConfig,
   ModelConfig,
+  PrivacyConfig,
   RouterConfigInput,
   RoutingConfig,
   RoutingFactorConfig,
@@ -24,22 +35,11 @@ export type {
 export { compileCondition } from './conditions/index.js';
 export type { CompiledCondition, ConditionOptions, ConditionScope, ConditionEvaluation } from './conditions/index.js';
 
-export { decide } from './routing/decide.js';
-export { compileConfig } from './routing/compile-config.js';
-export type {
-  CompiledAgent,
-  CompiledConfig,
-  CompiledFactor,
-  CompiledGlobalRule,
-  CompiledModel,
-  CompiledStrategy,
-} from './routing/compile-config.js';
 export type {
   DecisionSource,
   ModelLiveState,
   RoutingContext,
   RoutingDecision,
-  RoutingState,
   Task,
   TraceOutcome,
   TraceStep,
@@ -47,8 +47,58 @@ export type {
   Verification,
 } from './routing/types.js';
 
-export { RuntimeOverrides, parseDuration } from './runtime-overrides.js';
-export type { ActiveOverride, OverrideChange, OverrideOptions, OverridesListing, TaskRoutingOptions } from './runtime-overrides.js';
+export type {
+  AssistantContentPart,
+  AssistantMessage,
+  CompletionRequest,
+  DataContent,
+  FilePart,
+  FinishReason,
+  ImagePart,
+  JsonValue,
+  MessageRole,
+  NormalizedMessage,
+  NormalizedRequest,
+  ProviderOptions,
+  ReasoningPart,
+  RequestMessage,
+  RequestMessage as ChatMessage,
+  MessageRole as ChatRole,
+  ResponseFormat,
+  ResponseInfo,
+  ResultPart,
+  StreamPart,
+  SystemMessage,
+  TextPart,
+  TokenUsage,
+  ToolCall,
+  ToolCallPart,
+  ToolChoice,
+  ToolDefinition,
+  ToolMessage,
+  ToolResultOutput,
+  ToolResultPart,
+  UserContentPart,
+  UserMessage,
+} from './request/types.js';
+export { charsPerTokenEstimator, createCharsPerTokenEstimator } from './request/token-estimator.js';
+export type { TokenEstimator } from './request/token-estimator.js';
+export type { ScanLimits } from './request/collect-text.js';
+
+export type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse } from './providers/provider.js';
+export type {
+  CompleteOptions,
+  CompletionResult,
+  ModelInfo,
+  ProviderFactory,
+  ProviderRegistry,
+  RecordOptions,
+  RetryOptions,
+  RouterStreamPart,
+  VerificationResult,
+} from './execution/types.js';
+export type { ResponseCacheOptions } from './execution/response-cache.js';
+export type { CircuitBreakerOptions, CircuitState } from './state/circuit-breaker.js';
 
 export { MemoryLedger } from './state/memory-ledger.js';
 export type { MemoryLedgerOptions } from './state/memory-ledger.js';
@@ -63,44 +113,10 @@ export type {
   SpendSnapshot,
 } from './state/cost-ledger.js';
 
-export { createRegexPiiDetector, defaultPiiDetector, collectTaskText } from './privacy/index.js';
-export type { PiiDetector, PiiFinding, PiiKind, TokenEstimator, CollectTaskTextOptions, RegexPiiDetectorOptions } from './privacy/index.js';
-export { charsPerTokenEstimator, createCharsPerTokenEstimator } from './privacy/index.js';
+export { createRegexPiiDetector, defaultPiiDetector, withPiiAllowList } from './privacy/index.js';
+export type { PiiAllowList, PiiDetector, PiiFinding, PiiKind, RegexPiiDetectorOptions } from './privacy/index.js';
 
 export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-metrics.js';
-
-export { simulateWorkload } from './simulation/simulate-workload.js';
-export type { SimulationOptions, SimulationReport, SimulatedModel, StrategyOutcome } from './simulation/simulate-workload.js';
-export { parseWorkload, WorkloadError } from './simulation/parse-workload.js';
-export type { ParsedWorkload, WorkloadTask } from './simulation/parse-workload.js';
-export { renderHtmlReport } from './simulation/html-report.js';
-
-export type {
-  CallOptions,
-  ChatMessage,
-  ChatRole,
-  FinishReason,
-  ProviderAdapter,
-  ProviderRequest,
-  ProviderResponse,
-  StreamPart,
-  TokenUsage,
-} from './providers/provider.js';
-
-export type {
-  CompleteOptions,
-  CompletionRequest,
-  CompletionResult,
-  ModelInfo,
-  ProviderFactory,
-  ProviderRegistry,
-  RecordOptions,
-  RetryOptions,
-  RouterStreamPart,
-  VerificationResult,
-} from './execution/execute-request.js';
-export type { ResponseCacheOptions } from './execution/response-cache.js';
-export type { CircuitBreakerOptions, CircuitState } from './state/circuit-breaker.js';
 
 export {
   AllModelsFailedError,
@@ -112,6 +128,7 @@ export {
   ProviderError,
   ProviderNotConfiguredError,
   RequestAbortedError,
+  RequestRejectedError,
   RouterError,
   StreamInterruptedError,
   UnknownAgentError,
@@ -119,4 +136,4 @@ export {
   UnknownStrategyError,
   formatIssue,
 } from './errors.js';
-export type { AttemptRecord, ConfigIssue, SourcePosition } from './errors.js';
+export type { AttemptRecord, ConfigIssue, ProviderErrorKind, RouterErrorCode, SourcePosition } from './errors.js';

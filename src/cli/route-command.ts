@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
-import { createRouter } from '../create-router.js';
+import { createRouter } from '../router/create-router.js';
 import { NoEligibleModelError, UnknownAgentError } from '../errors.js';
 import type { RoutingDecision, TraceStep } from '../routing/types.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from './cli-io.js';

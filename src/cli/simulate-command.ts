@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { createRouter } from '../create-router.js';
+import { createRouter } from '../router/create-router.js';
 import { ConfigError } from '../errors.js';
 import { renderHtmlReport } from '../simulation/html-report.js';
 import { parseWorkload, WorkloadError } from '../simulation/parse-workload.js';

@@ -5,27 +5,14 @@
 // are never read at all. A Proxy's traps may run (nothing in the language can prevent that), but
 // whatever they return is checked the same way.
 
-const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-const hasOwn = Object.hasOwn;
+import { readOwn } from '../own-data.js';
+
+export { readOwn };
+
 const isArray = Array.isArray;
 
 /** Keys that are never read, whatever the object holds. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * The value of `target[key]` when it is an own data property holding a non-function, else
- * `undefined`. `key` must already be known not to be forbidden (the compiler checks literal keys
- * once; `readComputed` checks the others).
- */
-export function readOwn(target: unknown, key: string | number): unknown {
-  if (typeof target !== 'object' || target === null) return undefined;
-  const descriptor = getOwnPropertyDescriptor(target, key);
-  // The descriptor is a fresh ordinary object; `hasOwn` keeps a `value` planted on
-  // Object.prototype from answering for an accessor property.
-  if (descriptor === undefined || !hasOwn(descriptor, 'value')) return undefined;
-  const value: unknown = descriptor.value;
-  return typeof value === 'function' ? undefined : value;
-}
 
 /** `target[key]` for a key computed at evaluation time: a string, or an integer index into an array. */
 export function readComputed(target: unknown, key: unknown): unknown {

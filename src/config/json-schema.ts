@@ -66,7 +66,14 @@ const DESCRIPTIONS: Record<string, string> = {
   'models.*.performance.tokens_per_second': 'Output speed (default 60 for cloud, 30 for local models; `routing.defaults`).',
   'models.*.performance.latency_ms': 'Time to first token, for tasks with `max_latency_ms`.',
   'models.*.quality': '0..1: how capable the model is for hard tasks (default 0.9 cloud, 0.6 local).',
-  'models.*.context_window': 'Tokens; a task larger than this scores 0 on `task_complexity`.',
+  'models.*.context_window':
+    'Tokens. A hard constraint: a request whose input plus output limit exceeds it goes to another model; a task larger than this also scores 0 on `task_complexity`.',
+  'models.*.supports':
+    'What the model takes besides text. A request that needs tools, images, files or a JSON schema routes only to models that support it; an unsaid feature counts as supported.',
+  'models.*.supports.tools': 'Tool (function) calling.',
+  'models.*.supports.images': 'Image inputs.',
+  'models.*.supports.files': 'File inputs (PDF, text files).',
+  'models.*.supports.json_schema': 'Structured output following a JSON schema (`responseFormat: { type: \'json\', schema }`).',
 
   agents: 'The agents that call the router, by id (the first argument of `router.route()`).',
   'agents.*': 'One agent: its model preferences, routing rules and required capabilities.',
@@ -85,6 +92,13 @@ const DESCRIPTIONS: Record<string, string> = {
 
   routing: 'Strategies, global rules, routing factors and defaults.',
   'routing.default_strategy': 'The strategy when nothing else names one (default `balanced`).',
+  'routing.privacy': 'Privacy settings: which privacy levels stay local, PII false positives, unscannable media.',
+  'routing.privacy.local_only_levels':
+    'Task privacy levels that are a hard local-only constraint, compared case-insensitively (default [high]): no cloud model in the decision, its fallbacks, verification or any attempt.',
+  'routing.privacy.allow_patterns':
+    'Regular expressions for PII false positives: a finding whose whole text matches one is ignored (e.g. a support address, test card numbers).',
+  'routing.privacy.unscannable_media':
+    'Images and binary files cannot be scanned for PII. allow (default): they may go to cloud models; local_only: a request carrying one stays local.',
   'routing.strategies': 'Strategies by name. cost_optimized, performance_optimized, privacy_first and balanced exist even when not defined here.',
   'routing.strategies.*.description': 'Informational.',
   'routing.strategies.*.rules': 'A list of one-key rules.',

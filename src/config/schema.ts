@@ -58,6 +58,15 @@ export const GLOBAL_OVERRIDE_KEYS = [
   'rate_limit_threshold',
 ] as const;
 
+function isRegExpSource(source: string): boolean {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function buildSchemas(mode: Mode) {
   const model = obj(mode, {
     provider: nameString,
@@ -83,6 +92,16 @@ function buildSchemas(mode: Mode) {
     /** 0..1: how capable the model is for hard tasks. Defaults: cloud 0.9, local 0.6. */
     quality: share.optional(),
     context_window: positiveInt.optional(),
+    /**
+     * What the model can take besides text. A request that needs one of these routes only to models
+     * that have it; a model that says nothing is assumed able, so older configurations keep working.
+     */
+    supports: obj(mode, {
+      tools: z.boolean().optional(),
+      images: z.boolean().optional(),
+      files: z.boolean().optional(),
+      json_schema: z.boolean().optional(),
+    }).optional(),
   });
 
   const routingRule = obj(mode, {
@@ -170,8 +189,22 @@ function buildSchemas(mode: Mode) {
     rate_limit_threshold: share.optional(),
   });
 
+  const privacy = obj(mode, {
+    /** Privacy levels that keep a task on local models, compared case-insensitively. Default ['high']. */
+    local_only_levels: z.array(nameString).optional(),
+    /** PII findings whose whole text matches one of these regular expressions are not PII (false positives). */
+    allow_patterns: z
+      .array(
+        z.string().refine(isRegExpSource, { message: 'not a valid regular expression' }),
+      )
+      .optional(),
+    /** Images and binary files cannot be scanned for PII: `allow` sends them (default), `local_only` keeps them local. */
+    unscannable_media: z.enum(['allow', 'local_only']).optional(),
+  });
+
   const routing = obj(mode, {
     default_strategy: nameString.optional(),
+    privacy: privacy.optional(),
     strategies: z.record(z.string(), strategy).optional(),
     global_rules: z.array(globalRule).optional(),
     routing_factors: z.array(routingFactor).optional(),
@@ -195,7 +228,7 @@ function buildSchemas(mode: Mode) {
     metrics: z.array(nameString).optional(),
   });
 
-  return { model, agent, routingRule, strategy, strategyRule, globalRule, routingFactor, experiment, routing, globalOverrides, config };
+  return { privacy, model, agent, routingRule, strategy, strategyRule, globalRule, routingFactor, experiment, routing, globalOverrides, config };
 }
 
 export const strictSchemas = buildSchemas('strict');
@@ -211,6 +244,7 @@ export type RoutingFactorConfig = z.infer<typeof looseSchemas.routingFactor>;
 export type ExperimentConfig = z.infer<typeof looseSchemas.experiment>;
 export type GlobalOverridesConfig = z.infer<typeof looseSchemas.globalOverrides>;
 export type RoutingConfig = z.infer<typeof looseSchemas.routing>;
+export type PrivacyConfig = z.infer<typeof looseSchemas.privacy>;
 
 /**
  * A router configuration in the shape of the YAML files: `models` (models.yaml), `agents`

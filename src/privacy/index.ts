@@ -1,13 +1,12 @@
-// Privacy edges of the router: finding PII in a task, and estimating its size in tokens.
+// Privacy edges of the router: finding PII in the text a request would send.
 
+export { collectTaskText, type CollectTaskTextOptions } from './collect-task-text.js';
+export { type PiiAllowList, withPiiAllowList } from './pii-allow-list.js';
 export {
-  collectTaskText,
   createRegexPiiDetector,
   defaultPiiDetector,
-  type CollectTaskTextOptions,
   type PiiDetector,
   type PiiFinding,
   type PiiKind,
   type RegexPiiDetectorOptions,
 } from './pii-detector.js';
-export { charsPerTokenEstimator, createCharsPerTokenEstimator, type TokenEstimator } from './token-estimator.js';

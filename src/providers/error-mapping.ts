@@ -1,7 +1,7 @@
 // Turning HTTP failures into `ProviderError`s: the parts both SDK adapters share (Retry-After
 // parsing, status → retryable, transport errors that escape the SDKs unwrapped).
 
-import { ProviderError, isRetryableStatus } from '../errors.js';
+import { ProviderError, isRetryableStatus, type ProviderErrorKind } from '../errors.js';
 
 /** The header access both SDKs give on their errors (a WHATWG `Headers`), or a plain record. */
 export type HeaderSource =
@@ -53,20 +53,47 @@ function describe(context: ErrorContext): string {
   return context.modelId ? `${context.provider} (${context.modelId})` : context.provider;
 }
 
-/** An HTTP error response: retryable for 408, 409, 429 and 5xx (including Anthropic's 529). */
+// What a 400 says when the request is too long for the model (OpenAI, Anthropic, vLLM, llama.cpp,
+// Ollama word it differently) or when the provider refused its content.
+const CONTEXT_LENGTH_CODES = new Set(['context_length_exceeded', 'string_above_max_length', 'request_too_large']);
+const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'moderation_blocked']);
+const CONTEXT_LENGTH_TEXT =
+  /context[ _-]?(length|window|size|limit)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (available )?context|reduce the length/i;
+const CONTENT_FILTER_TEXT = /content[ _-]?(policy|filter|management)|safety system|flagged by|moderation/i;
+
+/**
+ * The kind of an HTTP failure. A 400 or 422 blames the request: `bad_request`, unless it says the
+ * request is too long for this model (`context_length`) or its content was refused
+ * (`content_filter`) — those another model may serve. 413 is a request too large for this model.
+ */
+export function httpErrorKind(status: number, detail: string | undefined, code?: string): ProviderErrorKind {
+  if (status === 413) return 'context_length';
+  if (status !== 400 && status !== 422) return 'http';
+  if (code !== undefined && CONTEXT_LENGTH_CODES.has(code)) return 'context_length';
+  if (code !== undefined && CONTENT_FILTER_CODES.has(code)) return 'content_filter';
+  if (detail !== undefined && CONTEXT_LENGTH_TEXT.test(detail)) return 'context_length';
+  if (detail !== undefined && CONTENT_FILTER_TEXT.test(detail)) return 'content_filter';
+  return 'bad_request';
+}
+
+/**
+ * An HTTP error response: retryable for 408, 409, 429 and 5xx (including Anthropic's 529). `code`
+ * is the provider's machine-readable error code or type, when its body had one.
+ */
 export function httpError(
   context: ErrorContext,
   status: number,
   headers: HeaderSource,
   detail: string | undefined,
   cause?: unknown,
+  code?: string,
 ): ProviderError {
   return new ProviderError(
     `${describe(context)} request failed with HTTP ${status}${detail ? `: ${detail}` : ''}`,
     {
       ...context,
       status,
-      kind: 'http',
+      kind: httpErrorKind(status, detail, code),
       retryable: isRetryableStatus(status),
       retryAfterMs: parseRetryAfter(headers),
       cause,

@@ -1,51 +1,48 @@
-// A scriptable provider for demos and tests: replies, usage, latency, HTTP-like failures and broken
-// streams on demand, with every call recorded. Time and randomness are injectable.
+// A scriptable provider for demos and tests: replies (text, reasoning, tool calls), usage, latency,
+// HTTP-like failures and broken streams on demand, with every call recorded. Time and randomness
+// are injectable. It speaks the neutral request model like the real adapters.
 
 import { abortableSleep } from '../abortable-sleep.js';
-import { ProviderError } from '../errors.js';
-import type {
-  CallOptions,
-  FinishReason,
-  ProviderAdapter,
-  ProviderRequest,
-  ProviderResponse,
-  StreamPart,
-  TokenUsage,
-} from './provider.js';
+import { ProviderError, type ProviderErrorKind } from '../errors.js';
+import { charsPerTokenEstimator } from '../request/token-estimator.js';
+import type { FinishReason, ResultPart, StreamPart, TokenUsage, ToolCall } from '../request/types.js';
+import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse } from './provider.js';
 
 /** An HTTP-like failure, turned into a `ProviderError` (retryable for 408, 409, 429 and 5xx). */
 export interface MockHttpError {
   status: number;
   retryAfterMs?: number;
   message?: string;
+  /** The kind, when the status alone does not say (e.g. `context_length` for a 400). Default from the status. */
+  kind?: ProviderErrorKind;
 }
 
 export interface MockReply {
-  /** Default: the last user message, echoed. */
+  /** Default: the last user message's text, echoed (none when the reply calls tools). */
   text?: string;
+  /** Reasoning text, before the answer. */
+  reasoning?: string;
+  /** Tool calls the model makes, after its text. */
+  toolCalls?: ToolCall[];
   /** Default: estimated as ceil(characters / 4) for the prompt and for the reply. */
   usage?: Partial<TokenUsage>;
-  /** Default `stop`. */
+  /** Default `tool-calls` when the reply calls tools, else `stop`. */
   finishReason?: FinishReason;
-  toolCalls?: unknown[];
   /** Simulated time before the reply (or the error, or the first chunk). Honours the AbortSignal. */
   latencyMs?: number;
   /** Fail instead of replying, after the latency. */
   error?: ProviderError | MockHttpError;
-  /** The pieces `stream()` yields. Default: the text split after each run of whitespace. */
+  /** The pieces `stream()` yields as text deltas. Default: the text split after each run of whitespace. */
   streamChunks?: string[];
   /**
-   * `stream()` fails after this many chunks: with kind `stream_interrupted` (not retryable) when
+   * `stream()` fails after this many parts: with kind `stream_interrupted` (not retryable) when
    * some were yielded, or as a retryable `connection` failure when 0 — like the real adapters,
-   * where a stream that dies before its first token may be retried or fall back.
+   * where a stream that dies before its first part may be retried or fall back.
    */
   failAfterChunks?: number;
 }
 
-export type MockResponder = (
-  request: ProviderRequest,
-  callIndex: number,
-) => MockReply | string | Promise<MockReply | string>;
+export type MockResponder = (request: ProviderRequest, callIndex: number) => MockReply | string | Promise<MockReply | string>;
 
 /** One reply for every call, a list used in order (the last repeats), or a function. A string is `{ text }`. */
 export type MockResponses = MockReply | string | ReadonlyArray<MockReply | string> | MockResponder;
@@ -71,22 +68,27 @@ export interface MockProviderOptions {
   clock?: () => number;
 }
 
-/** The provider's estimate when a reply gives no usage: a quarter of the characters, rounded up. */
+/** The mock's own token count when a reply gives none: a quarter of the characters, rounded up. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return charsPerTokenEstimator.estimate(text);
 }
-
 
 function lastUserText(request: ProviderRequest): string {
   for (let i = request.messages.length - 1; i >= 0; i--) {
-    const message = request.messages[i];
-    if (message?.role === 'user') return message.content;
+    const message = request.messages[i]!;
+    if (message.role === 'user') return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
   }
   return '';
 }
 
+/** Everything the request sends as text, for the mock's usage estimate. */
 function promptText(request: ProviderRequest): string {
-  return (request.system ?? '') + request.messages.map((message) => message.content).join('');
+  let text = request.system ?? '';
+  for (const message of request.messages) {
+    if (message.role === 'system') text += message.content;
+    else for (const part of message.content) text += 'text' in part ? part.text : part.type === 'tool-call' ? JSON.stringify(part.input) : part.type === 'tool-result' ? JSON.stringify(part.output) : '';
+  }
+  return text;
 }
 
 function splitIntoChunks(text: string): string[] {
@@ -94,7 +96,7 @@ function splitIntoChunks(text: string): string[] {
 }
 
 export class MockProvider implements ProviderAdapter {
-  readonly specificationVersion = 'v1' as const;
+  readonly specificationVersion = 'v2' as const;
   readonly provider: string;
   /** Every call, in order, including failed and aborted ones. */
   readonly calls: MockCall[] = [];
@@ -119,12 +121,12 @@ export class MockProvider implements ProviderAdapter {
 
   async complete(request: ProviderRequest, options: CallOptions = {}): Promise<ProviderResponse> {
     const reply = await this.begin(request, 'complete', options.signal);
-    const text = this.textOf(reply, request);
+    const content = this.contentOf(reply, request);
     return {
-      text,
-      finishReason: reply.finishReason ?? 'stop',
-      usage: this.usageOf(reply, request, text),
-      ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}),
+      content,
+      finishReason: this.finishReasonOf(reply),
+      usage: this.usageOf(reply, request, content),
+      response: { id: `mock-${this.calls.length}`, modelId: request.model, timestamp: this.clock() },
       raw: { mock: true, reply },
     };
   }
@@ -132,29 +134,41 @@ export class MockProvider implements ProviderAdapter {
   async *stream(request: ProviderRequest, options: CallOptions = {}): AsyncGenerator<StreamPart> {
     const { signal } = options;
     const reply = await this.begin(request, 'stream', signal);
-    const text = this.textOf(reply, request);
-    const chunks = reply.streamChunks ?? splitIntoChunks(text);
+    const content = this.contentOf(reply, request);
+    const parts: StreamPart[] = [];
+    for (const part of content) {
+      if (part.type === 'reasoning') parts.push({ type: 'reasoning-delta', text: part.text });
+      else if (part.type === 'text') {
+        for (const chunk of reply.streamChunks ?? splitIntoChunks(part.text)) parts.push({ type: 'text-delta', text: chunk });
+      } else {
+        const input = JSON.stringify(part.input);
+        parts.push(
+          { type: 'tool-input-start', id: part.toolCallId, toolName: part.toolName },
+          { type: 'tool-input-delta', id: part.toolCallId, delta: input },
+          { type: 'tool-input-end', id: part.toolCallId },
+          { type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: part.input },
+        );
+      }
+    }
     const failAfter = reply.failAfterChunks;
     let sent = 0;
-    for (const chunk of chunks) {
+    for (const part of parts) {
       if (failAfter !== undefined && sent >= failAfter) break;
       this.throwIfAborted(request, signal);
-      yield { type: 'text-delta', text: chunk };
+      yield part;
       sent++;
     }
     this.throwIfAborted(request, signal);
     if (failAfter !== undefined) {
       throw sent > 0
-        ? this.error(request, `stream interrupted after ${sent} chunk${sent === 1 ? '' : 's'}`, {
-            kind: 'stream_interrupted',
-            retryable: false,
-          })
-        : this.error(request, 'stream failed before its first chunk', { kind: 'connection', retryable: true });
+        ? this.error(request, `stream interrupted after ${sent} part${sent === 1 ? '' : 's'}`, { kind: 'stream_interrupted', retryable: false })
+        : this.error(request, 'stream failed before its first part', { kind: 'connection', retryable: true });
     }
     yield {
       type: 'finish',
-      finishReason: reply.finishReason ?? 'stop',
-      usage: this.usageOf(reply, request, chunks.join('')),
+      finishReason: this.finishReasonOf(reply),
+      usage: this.usageOf(reply, request, content),
+      response: { modelId: request.model },
       raw: { mock: true, reply },
     };
   }
@@ -173,9 +187,10 @@ export class MockProvider implements ProviderAdapter {
     }
     if (reply.error) {
       if (ProviderError.isInstance(reply.error)) throw reply.error;
-      const { status, retryAfterMs, message } = reply.error;
+      const { status, retryAfterMs, message, kind } = reply.error;
       throw this.error(request, message ?? `simulated HTTP ${status}`, {
         status,
+        kind: kind ?? (status === 400 || status === 422 ? 'bad_request' : 'http'),
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       });
     }
@@ -208,14 +223,24 @@ export class MockProvider implements ProviderAdapter {
     }
   }
 
-  private textOf(reply: MockReply, request: ProviderRequest): string {
-    return reply.text ?? lastUserText(request);
+  private contentOf(reply: MockReply, request: ProviderRequest): ResultPart[] {
+    const content: ResultPart[] = [];
+    if (reply.reasoning) content.push({ type: 'reasoning', text: reply.reasoning });
+    const text = reply.text ?? reply.streamChunks?.join('') ?? (reply.toolCalls?.length ? '' : lastUserText(request));
+    if (text) content.push({ type: 'text', text });
+    for (const call of reply.toolCalls ?? []) content.push({ type: 'tool-call', ...call });
+    return content;
   }
 
-  private usageOf(reply: MockReply, request: ProviderRequest, text: string): TokenUsage {
+  private finishReasonOf(reply: MockReply): FinishReason {
+    return reply.finishReason ?? (reply.toolCalls?.length ? 'tool-calls' : 'stop');
+  }
+
+  private usageOf(reply: MockReply, request: ProviderRequest, content: readonly ResultPart[]): TokenUsage {
+    const output = content.map((part) => ('text' in part ? part.text : JSON.stringify(part.input))).join('');
     return {
       inputTokens: reply.usage?.inputTokens ?? estimateTokens(promptText(request)),
-      outputTokens: reply.usage?.outputTokens ?? estimateTokens(text),
+      outputTokens: reply.usage?.outputTokens ?? estimateTokens(output),
     };
   }
 
@@ -230,7 +255,7 @@ export class MockProvider implements ProviderAdapter {
   private error(
     request: ProviderRequest,
     message: string,
-    details: { status?: number; retryable?: boolean; retryAfterMs?: number; kind?: string },
+    details: { status?: number; retryable?: boolean; retryAfterMs?: number; kind?: ProviderErrorKind },
   ): ProviderError {
     return new ProviderError(`${this.provider} (${request.model}): ${message}`, {
       provider: this.provider,

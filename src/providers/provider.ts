@@ -1,64 +1,50 @@
 // The provider specification: what every model adapter implements. Adapters (openai, anthropic,
-// mock) live in their own files and import only this; the router talks to nothing else.
+// mock) live in their own files and import only this and the request model; the router talks to
+// nothing else.
+import type {
+  FinishReason,
+  NormalizedRequest,
+  ResponseInfo,
+  ResultPart,
+  StreamPart,
+  TokenUsage,
+} from '../request/types.js';
 
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+export type { FinishReason, StreamPart, TokenUsage } from '../request/types.js';
 
-export interface ChatMessage {
-  role: ChatRole;
-  content: string;
-  /** For `tool` messages: the id of the tool call this answers. */
-  toolCallId?: string;
-  name?: string;
-}
-
-/** A normalised chat request, independent of any vendor's wire format. */
-export interface ProviderRequest {
+/**
+ * The neutral request as an adapter receives it: already validated and copied (string contents
+ * expanded to parts), plus the provider's own name for the model.
+ */
+export interface ProviderRequest extends NormalizedRequest {
   /** The provider's own model name (the config's `model_id`, else the model's key). */
   model: string;
-  messages: ChatMessage[];
-  /** A system prompt; adapters place it where their API expects it. */
-  system?: string;
-  maxTokens?: number;
-  temperature?: number;
-  stop?: string[];
-  /** Tool definitions, passed through to the provider untouched. */
-  tools?: unknown[];
-  /** Extra vendor-specific body fields, passed through untouched. */
-  providerOptions?: Record<string, unknown>;
-}
-
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other';
-
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
 }
 
 export interface ProviderResponse {
-  text: string;
+  /** Text, reasoning and tool calls, in the order the model produced them. */
+  content: ResultPart[];
   finishReason: FinishReason;
+  /** The provider's own finish reason, e.g. `end_turn`, `tool_calls`. */
+  rawFinishReason?: string;
   usage: TokenUsage;
-  /** Tool calls the model asked for, passed through in the provider's shape. */
-  toolCalls?: unknown[];
+  response?: ResponseInfo;
   /** The provider's raw response body. */
-  raw: unknown;
+  raw?: unknown;
 }
-
-export type StreamPart =
-  | { type: 'text-delta'; text: string }
-  | { type: 'finish'; finishReason: FinishReason; usage: TokenUsage; raw?: unknown };
 
 export interface CallOptions {
   signal?: AbortSignal;
 }
 
 /**
- * A model provider. `complete` returns one normalised response; `stream` yields text deltas and
- * ends with exactly one `finish` part. Failures are thrown as `ProviderError` (with `status`,
- * `retryable`, `retryAfterMs`) so the router can decide whether to retry or fall back.
+ * A model provider. `complete` returns one normalised response; `stream` yields deltas and tool
+ * calls and ends with exactly one `finish` part. Failures are thrown as `ProviderError` (with
+ * `kind`, `status`, `retryable`, `retryAfterMs`) so the router can decide whether to retry or fall
+ * back. Adapters translate the neutral request both ways, so a conversation can move between them.
  */
 export interface ProviderAdapter {
-  readonly specificationVersion: 'v1';
+  readonly specificationVersion: 'v2';
   /** A short name for logs and errors, e.g. `openai`, `anthropic`, `mock`. */
   readonly provider: string;
   complete(request: ProviderRequest, options?: CallOptions): Promise<ProviderResponse>;

@@ -8,11 +8,22 @@ export interface SdkSettings {
   headers?: Record<string, string>;
 }
 
-export function sdkRequestOptions(settings: SdkSettings, signal: AbortSignal | undefined) {
+/**
+ * `requestHeaders` (a request's own `headers`) win over the adapter's, whatever their case: a
+ * created client already has the adapter's as defaults, an injected one gets them here.
+ */
+export function sdkRequestOptions(
+  settings: SdkSettings,
+  signal: AbortSignal | undefined,
+  requestHeaders?: Record<string, string>,
+) {
+  const headers = new Headers(settings.client ? settings.headers : undefined);
+  for (const [name, value] of Object.entries(requestHeaders ?? {})) headers.set(name, value);
+  const hasHeaders = [...headers.keys()].length > 0;
   return {
     maxRetries: 0,
     ...(signal ? { signal } : {}),
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-    ...(settings.client && settings.headers ? { headers: settings.headers } : {}),
+    ...(hasHeaders ? { headers } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   type StrategyRuleConfig,
 } from '../config/schema.js';
 import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
+import type { FeatureSet } from '../request/types.js';
 import { capabilityFit } from './score-model.js';
 
 export interface CompiledModel {
@@ -28,6 +29,8 @@ export interface CompiledModel {
   requestsPerMinute: number | undefined;
   tokensPerMinute: number | undefined;
   contextWindow: number | undefined;
+  /** What the model takes besides text; a feature the configuration does not mention counts as supported. */
+  supports: FeatureSet;
   /** What conditions see as `model` when the model is idle: its configuration, `id` and default live state. */
   idleView: Readonly<Record<string, unknown>>;
 }
@@ -117,6 +120,12 @@ export interface CompiledConfig {
   maxCloudSpendPerDay: number | undefined;
   budgetDaily: number | undefined;
   requireLocalForPii: boolean;
+  /** Task privacy levels (lower-cased) that keep a decision on local models. */
+  localOnlyPrivacyLevels: ReadonlySet<string>;
+  /** PII false positives: a finding whose whole text matches one of these is not PII. */
+  piiAllowPatterns: readonly RegExp[];
+  /** Whether a request with an image or a binary file (which cannot be scanned) stays local. */
+  unscannableMediaLocal: boolean;
   forceLocalModels: boolean;
   verboseRoutingLogs: boolean;
   rateLimitThreshold: number;
@@ -200,6 +209,12 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       requestsPerMinute: model.rate_limits?.requests_per_minute,
       tokensPerMinute: model.rate_limits?.tokens_per_minute,
       contextWindow: model.context_window,
+      supports: {
+        tools: model.supports?.tools !== false,
+        images: model.supports?.images !== false,
+        files: model.supports?.files !== false,
+        jsonSchema: model.supports?.json_schema !== false,
+      },
       idleView: Object.freeze({
         ...model,
         id,
@@ -306,6 +321,9 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     maxCloudSpendPerDay: overrides.max_cloud_spend_per_day,
     budgetDaily: routing.budget?.daily,
     requireLocalForPii,
+    localOnlyPrivacyLevels: new Set((routing.privacy?.local_only_levels ?? ['high']).map((level) => level.toLowerCase())),
+    piiAllowPatterns: (routing.privacy?.allow_patterns ?? []).map((source) => new RegExp(source, 'u')),
+    unscannableMediaLocal: routing.privacy?.unscannable_media === 'local_only',
     forceLocalModels: overrides.force_local_models === true,
     verboseRoutingLogs: overrides.verbose_routing_logs === true,
     rateLimitThreshold: overrides.rate_limit_threshold ?? routing.rate_limit_threshold ?? 0.8,

@@ -40,7 +40,7 @@ export function capabilityFit(model: CompiledModel, required: readonly string[])
 
 export function sensitivityOf(task: Task, containsPii: boolean): number {
   if (containsPii) return 1;
-  switch (task.privacy_level) {
+  switch (typeof task.privacy_level === 'string' ? task.privacy_level.toLowerCase() : undefined) {
     case 'high':
       return 1;
     case 'medium':

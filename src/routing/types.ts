@@ -1,5 +1,9 @@
 // The types a decision is made of: the task and context a caller passes, the live state the router
 // gathers before deciding, and the `RoutingDecision` it returns.
+import type { FeatureSet } from '../request/types.js';
+import type { ModelLiveState } from '../state/model-live-state.js';
+
+export type { ModelLiveState } from '../state/model-live-state.js';
 
 /** An open object describing the work. The router reads the fields below; conditions may read any. */
 export interface Task {
@@ -61,20 +65,6 @@ export interface TraceStep {
   factors?: Record<string, number>;
 }
 
-/** A model's live state as conditions see it under `model.*` (besides its configuration). */
-export interface ModelLiveState {
-  available: boolean;
-  /** Why the model is unavailable: `circuit_open`, `rate_limited`, `cooling_down`. */
-  unavailableReason?: string;
-  /** When an unavailable model becomes available again (epoch ms). */
-  availableAt?: number;
-  rate_limit_approaching: boolean;
-  requests_last_minute: number;
-  tokens_last_minute: number;
-  /** Highest share (0..1) of the model's rpm / tpm used in the last minute. */
-  load: number;
-}
-
 /** What the router gathers before a decision; `decide()` reads only this, the config and its inputs. */
 export interface RoutingState {
   /** Epoch ms, from the router's clock. */
@@ -93,8 +83,18 @@ export interface RoutingState {
   agentDailyCostUsd: number;
   /** The daily cloud budget in force, in USD, if any. */
   budgetUsd: number | undefined;
-  /** Result of the PII detector over the task's text, when the task did not say. */
+  /**
+   * Whether what would be sent holds PII: the detector's verdict over the request and the task's
+   * text, true when the caller asserted it or when the scan could not read everything; undefined
+   * when nothing needed the scan.
+   */
   containsPii: boolean | undefined;
+  /** Why `containsPii` is true: the scan's finding, the caller's word, or what could not be scanned. */
+  piiReason?: string | undefined;
+  /** What the request needs beyond text (tools, images, files, a JSON schema); absent for a bare task. */
+  requires?: FeatureSet | undefined;
+  /** The most output tokens the request allows, when it says (checked against context windows). */
+  outputLimit?: number | undefined;
   inputTokens: number;
   outputTokens: number;
   agentOverride?: { modelId: string; reason?: string } | undefined;
@@ -135,6 +135,8 @@ export interface RoutingDecision {
   constraints: string[];
   /** Whether every model in `modelId`, `fallbacks` and `verification` must be local. */
   localOnly: boolean;
+  /** Whether only cloud models may serve (a strategy requires them); a budget then never degrades to local. */
+  cloudOnly: boolean;
   /** Whether a privacy constraint (PII in the data, a privacy rule or strategy) made it local-only. */
   privacyEnforced: boolean;
   /** Execution hints from the strategy (`parallel_requests`, `cache_responses`). */

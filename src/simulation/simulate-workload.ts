@@ -5,9 +5,9 @@
 import { compileConfig } from '../routing/compile-config.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { RouterConfigInput } from '../config/schema.js';
-import { createRouter } from '../create-router.js';
+import { createRouter } from '../router/create-router.js';
 import { AllModelsFailedError, BudgetExceededError, InvalidArgumentError, NoEligibleModelError } from '../errors.js';
-import type { CompletionRequest } from '../execution/execute-request.js';
+import type { CompletionRequest } from '../request/types.js';
 import { createMockProvider, type MockProvider, type MockReply } from '../providers/mock.js';
 import type { ProviderRequest } from '../providers/provider.js';
 import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';

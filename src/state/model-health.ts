@@ -1,7 +1,6 @@
 // The live state of every model — rate windows and circuit breakers — and the `ModelLiveState`
 // view of it that decisions read (`model.available`, `model.rate_limit_approaching`, ...).
-import type { CompiledModel } from '../routing/compile-config.js';
-import type { ModelLiveState } from '../routing/types.js';
+import type { ModelLimits, ModelLiveState } from './model-live-state.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitPermit } from './circuit-breaker.js';
 import { RateWindow } from './rate-window.js';
 
@@ -12,7 +11,7 @@ export interface ModelHealthOptions {
 }
 
 interface Entry {
-  model: CompiledModel;
+  model: ModelLimits;
   window: RateWindow;
   breaker: CircuitBreaker;
   /** Epoch ms of the last event; an entry idle for over a minute with a closed circuit is idle. */
@@ -28,7 +27,7 @@ export class ModelHealth {
   private quietAfter = Number.NEGATIVE_INFINITY;
 
   constructor(
-    models: Iterable<CompiledModel>,
+    models: Iterable<ModelLimits>,
     private readonly options: ModelHealthOptions = {},
   ) {
     this.approachingShare = options.approachingShare ?? 0.8;

@@ -200,7 +200,8 @@ describe('simulate', () => {
     expect(result.status, result.stderr).toBe(0);
     const printed = JSON.parse(result.stdout) as { strategies: { strategy: string; totalCostUsd: number; localRequests: number; requests: number }[] };
 
-    const { loadConfig, parseWorkload, simulateWorkload } = await import('../../src/index.js');
+    const { loadConfig } = await import('../../src/index.js');
+    const { parseWorkload, simulateWorkload } = await import('../../src/simulation.js');
     const { tasks } = parseWorkload(readFileSync(join(ROOT, 'examples', 'workloads', 'day.jsonl'), 'utf8'));
     const expected = await simulateWorkload(await loadConfig(SEED, { environment: 'production' }), tasks, { strategies: ['balanced', 'privacy_first'], budgetUsd: 40 });
     expect(printed.strategies.map((s) => [s.strategy, s.totalCostUsd, s.localRequests, s.requests])).toEqual(

@@ -65,7 +65,7 @@ async function hops(count: number): Promise<void> {
 function billedBy(inner: ProviderAdapter) {
   const counter = { served: 0 };
   const adapter: ProviderAdapter = {
-    specificationVersion: 'v1',
+    specificationVersion: 'v2',
     provider: inner.provider,
     async complete(request, options) {
       const response = await inner.complete(request, options);

@@ -73,7 +73,10 @@ describe('complete(): success and billing', () => {
     expect(ledger.report(DAY)).toMatchObject({ totalMicros: 30_000, reservedMicros: 0, byAgent: { cto_agent: 30_000 }, byModel: { 'claude-3-opus': 30_000 }, calls: 1 });
     expect(ledger.openReservations).toBe(0);
     // The provider is given its own name for the model (model_id), and the request as sent.
-    expect(mocks['claude-3-opus']!.calls[0]!.request).toMatchObject({ model: 'claude-3-opus-20240229', messages: ask().messages });
+    expect(mocks['claude-3-opus']!.calls[0]!.request).toMatchObject({
+      model: 'claude-3-opus-20240229',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Design the payment service.' }] }],
+    });
     const metrics = await router.metrics();
     expect(metrics.cost_per_agent_per_day).toEqual({ cto_agent: 0.03 });
     expect(metrics.performance_by_model['claude-3-opus']).toMatchObject({ calls: 1, failures: 0, inputTokens: 1000, outputTokens: 200 });
@@ -90,17 +93,30 @@ describe('complete(): success and billing', () => {
     const { router, mocks } = seedRouter();
     await router.complete(
       'cto_agent',
-      { system: 'be brief', messages: [{ role: 'user', content: 'hi' }], maxTokens: 64, temperature: 0.2, stop: ['END'], providerOptions: { top_p: 0.9 } },
+      {
+        system: 'be brief',
+        messages: [{ role: 'user', content: 'hi' }],
+        maxTokens: 64,
+        temperature: 0.2,
+        topP: 0.9,
+        seed: 7,
+        stop: ['END'],
+        headers: { 'x-trace': 'abc' },
+        providerOptions: { anthropic: { top_k: 5 } },
+      },
       { task: { complexity: 9 } },
     );
     expect(mocks['claude-3-opus']!.calls[0]!.request).toEqual({
       model: 'claude-3-opus-20240229',
       system: 'be brief',
-      messages: [{ role: 'user', content: 'hi' }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
       maxTokens: 64,
       temperature: 0.2,
+      topP: 0.9,
+      seed: 7,
       stop: ['END'],
-      providerOptions: { top_p: 0.9 },
+      headers: { 'x-trace': 'abc' },
+      providerOptions: { anthropic: { top_k: 5 } },
     });
   });
 
@@ -128,7 +144,7 @@ describe('complete(): retries', () => {
     ]);
   });
 
-  it.each([400, 401, 403, 404, 422])('HTTP %i is never retried: one call, then the next model', async (status) => {
+  it.each([401, 403, 404])('HTTP %i is never retried: one call, then the next model', async (status) => {
     const { router, mocks } = seedRouter({ 'claude-3-opus': fail(status) });
     const result = await router.complete('cto_agent', ask(), { task: { complexity: 9 } });
     expect(mocks['claude-3-opus']!.calls).toHaveLength(1);
@@ -136,8 +152,30 @@ describe('complete(): retries', () => {
     expect((result.attempts[0]!.error as ProviderError).status).toBe(status);
   });
 
+  it.each([400, 422])('HTTP %i (a malformed request) fails at once with RequestRejectedError: not retried, not sent down the chain', async (status) => {
+    const { router, mocks, ledger } = seedRouter({ 'claude-3-opus': fail(status) });
+    const error = await rejection(router.complete('cto_agent', ask(), { task: { complexity: 9 } }));
+    expect(error).toMatchObject({ code: 'REQUEST_REJECTED', name: 'RequestRejectedError', modelId: 'claude-3-opus', agentId: 'cto_agent' });
+    expect(error.message).toContain('claude-3-opus');
+    expect((error.cause as ProviderError).kind).toBe('bad_request');
+    expect(modelsOf((error as unknown as { attempts: AttemptRecord[] }).attempts)).toEqual(['claude-3-opus']);
+    expect(mocks['claude-3-opus']!.calls).toHaveLength(1);
+    for (const id of [...CLOUD, ...LOCAL].filter((id) => id !== 'claude-3-opus')) expect(mocks[id]!.calls).toHaveLength(0);
+    expect(ledger.openReservations).toBe(0);
+    // The request's fault, not the model's: its circuit counts nothing.
+    expect(router.modelState('claude-3-opus')?.available).toBe(true);
+  });
+
+  it.each(['context_length', 'content_filter'] as const)('a 400 of kind %s falls back: another model may serve the request', async (kind) => {
+    const { router, mocks } = seedRouter({ 'claude-3-opus': { error: { status: 400, kind } } });
+    const result = await router.complete('cto_agent', ask(), { task: { complexity: 9 } });
+    expect(result.modelId).toBe('gpt-4-turbo');
+    expect(mocks['claude-3-opus']!.calls).toHaveLength(1);
+    expect((result.attempts[0]!.error as ProviderError).kind).toBe(kind);
+  });
+
   it.each(['timeout', 'connection'])('a %s failure is retried', async (kind) => {
-    const error = new ProviderError(`simulated ${kind}`, { provider: 'anthropic', kind, retryable: true });
+    const error = new ProviderError(`simulated ${kind}`, { provider: 'anthropic', kind: kind as 'timeout' | 'connection', retryable: true });
     const { router, mocks } = seedRouter({ 'claude-3-opus': [{ error }, { error }, { text: 'third time lucky' }] });
     const result = await router.complete('cto_agent', ask(), { task: { complexity: 9 } });
     expect(mocks['claude-3-opus']!.calls).toHaveLength(3);
@@ -146,7 +184,7 @@ describe('complete(): retries', () => {
 
   it('an adapter that throws something other than a ProviderError is not retried', async () => {
     const broken: ProviderAdapter = {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: 'anthropic',
       complete: vi.fn(async () => {
         throw new TypeError('cannot read properties of undefined');
@@ -223,13 +261,13 @@ describe('complete(): fallbacks and failures', () => {
   });
 
   it('AllModelsFailedError lists every attempt, every error and the last one; nothing stays reserved or billed', async () => {
-    const { router, ledger } = seedRouter({ 'claude-3-opus': fail(500), 'gpt-4-turbo': fail(500), 'llama-3-70b': fail(400) });
+    const { router, ledger } = seedRouter({ 'claude-3-opus': fail(500), 'gpt-4-turbo': fail(500), 'llama-3-70b': fail(401) });
     const error = (await rejection(router.complete('cto_agent', ask(), { task: { complexity: 9 } }))) as AllModelsFailedError;
     expect(error.code).toBe('ALL_MODELS_FAILED');
     expect(error.name).toBe('AllModelsFailedError');
     expect(modelsOf(error.attempts)).toEqual(['claude-3-opus', 'claude-3-opus', 'claude-3-opus', 'gpt-4-turbo', 'gpt-4-turbo', 'gpt-4-turbo', 'llama-3-70b']);
     expect(error.errors).toHaveLength(7);
-    expect((error.lastError as ProviderError).status).toBe(400);
+    expect((error.lastError as ProviderError).status).toBe(401);
     expect(error.retryAt).toBeUndefined();
     expect(error.message).toContain('llama-3-70b#1');
     expect(ledger.openReservations).toBe(0);
@@ -364,12 +402,12 @@ describe('complete(): abort', () => {
   it('an answer that arrived as the caller aborted is still billed: the provider served it', async () => {
     const controller = new AbortController();
     const answering: ProviderAdapter = {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: 'anthropic',
       async complete() {
         // The response is complete; the caller's abort lands before the router looks at it.
         controller.abort();
-        return { text: 'done', finishReason: 'stop', usage: { inputTokens: 1000, outputTokens: 200 }, raw: {} };
+        return { content: [{ type: 'text', text: 'done' }], finishReason: 'stop', usage: { inputTokens: 1000, outputTokens: 200 } };
       },
     };
     const { mocks } = seedRouter();
@@ -407,7 +445,7 @@ describe('complete(): privacy is an invariant', () => {
   const PII = 'Refund the customer jane.doe@example.com, SSN 123-45-6789, card 4111 1111 1111 1111.';
 
   it('a PII request never reaches a cloud adapter, also not as a fallback when every local model fails', async () => {
-    const { router, mocks } = seedRouter({ 'llama-3-70b': fail(500), 'deepseek-coder-33b': fail(503), 'qwen-2-72b': fail(400) });
+    const { router, mocks } = seedRouter({ 'llama-3-70b': fail(500), 'deepseek-coder-33b': fail(503), 'qwen-2-72b': fail(403) });
     const error = (await rejection(router.complete('cto_agent', ask(PII), { task: { complexity: 9 } }))) as AllModelsFailedError;
     expect(error.code).toBe('ALL_MODELS_FAILED');
     for (const id of CLOUD) expect(mocks[id]!.calls).toHaveLength(0);
@@ -482,7 +520,7 @@ describe('complete(): strategies that change execution', () => {
   });
 
   it('parallel_requests: when both racers fail the chain goes on to the third model', async () => {
-    const { router, mocks } = seedRouter({ 'claude-3-opus': fail(500), 'gpt-4-turbo': fail(400) });
+    const { router, mocks } = seedRouter({ 'claude-3-opus': fail(500), 'gpt-4-turbo': fail(403) });
     const result = await router.complete('cto_agent', ask(), { task: { complexity: 9 }, context: { routing_strategy: 'performance_optimized' } });
     expect(result.modelId).toBe('llama-3-70b');
     expect(mocks['claude-3-opus']!.calls).toHaveLength(3);
@@ -510,7 +548,7 @@ describe('complete(): strategies that change execution', () => {
   });
 
   it('a cached answer from a fallback model says so', async () => {
-    const { router } = seedRouter({ 'claude-3-opus': [fail(400), { text: 'opus' }] });
+    const { router } = seedRouter({ 'claude-3-opus': [fail(403), { text: 'opus' }] });
     const options = { task: { complexity: 9 }, context: { routing_strategy: 'performance_optimized' } };
     const first = await router.complete('cto_agent', ask(), options);
     expect(first.usedFallback).toBe(true);
@@ -543,7 +581,7 @@ describe('complete(): verification', () => {
     const sent = mocks['gpt-4-turbo']!.calls[0]!.request;
     expect(sent.system).toMatch(/VERIFIED/);
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
-    expect(sent.messages[1]!.content).toBe('it("adds", ...)');
+    expect(sent.messages[1]!.content).toEqual([{ type: 'text', text: 'it("adds", ...)' }]);
     expect(ledger.report(DAY)).toMatchObject({ totalMicros: 13_000, byModel: { 'gpt-4-turbo': 13_000 } });
     expect(modelsOf(result.attempts)).toEqual(['llama-3-70b', 'gpt-4-turbo']);
   });

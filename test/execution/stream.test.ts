@@ -88,11 +88,21 @@ describe('stream(): failures before the first token', () => {
     expect(ledger.report(DAY).byModel['claude-3-opus']).toBeUndefined();
   });
 
-  it('an HTTP error when opening the stream falls back too; a 400 is not retried', async () => {
-    const { router, mocks } = setup({ 'claude-3-opus': { error: { status: 400 } } });
+  it('an HTTP error when opening the stream falls back too; a 401 is not retried', async () => {
+    const { router, mocks } = setup({ 'claude-3-opus': { error: { status: 401 } } });
     const { parts } = await drain(router.stream('cto_agent', ask(), COMPLEX));
     expect(parts[0]).toMatchObject({ type: 'start', modelId: 'gpt-4-turbo' });
     expect(mocks['claude-3-opus']!.calls).toHaveLength(1);
+  });
+
+  it('a 400 when opening the stream ends it with RequestRejectedError: no retry, no fallback, nothing reserved', async () => {
+    const { router, mocks, ledger } = setup({ 'claude-3-opus': { error: { status: 400, message: 'messages.1: invalid role' } } });
+    const { parts, error } = await drain(router.stream('cto_agent', ask(), COMPLEX));
+    expect(parts).toEqual([]);
+    expect(error).toMatchObject({ code: 'REQUEST_REJECTED', modelId: 'claude-3-opus' });
+    expect(mocks['claude-3-opus']!.calls).toHaveLength(1);
+    expect(mocks['gpt-4-turbo']!.calls).toHaveLength(0);
+    expect(ledger.openReservations).toBe(0);
   });
 
   it('when every model fails before its first token: AllModelsFailedError with every attempt, nothing reserved', async () => {
@@ -119,7 +129,7 @@ describe('stream(): failures before the first token', () => {
 
   it('an adapter without stream() is skipped', async () => {
     const clock = manualClock();
-    const completeOnly: ProviderAdapter = { specificationVersion: 'v1', provider: 'anthropic', complete: async () => ({ text: 'x', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 }, raw: {} }) };
+    const completeOnly: ProviderAdapter = { specificationVersion: 'v2', provider: 'anthropic', complete: async () => ({ content: [{ type: 'text', text: 'x' }], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } }) };
     const router = createRouter(seed, { clock, providers: { 'claude-3-opus': completeOnly, openai: createMockProvider({ clock }), local: createMockProvider({ clock }) }, retry: NO_WAIT_RETRY, logger: {} });
     const { parts } = await drain(router.stream('cto_agent', ask(), COMPLEX));
     expect(parts[0]).toMatchObject({ type: 'start', modelId: 'gpt-4-turbo' });
@@ -164,7 +174,7 @@ describe('stream(): failures after the first token', () => {
     const clock = manualClock();
     const ledger = new MemoryLedger();
     const noFinish: ProviderAdapter = {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: 'anthropic',
       complete: async () => {
         throw new Error('unused');
@@ -187,7 +197,7 @@ describe('stream(): a provider that breaks the protocol', () => {
     const ledger = new MemoryLedger();
     let closed = false;
     const chatty: ProviderAdapter = {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: 'anthropic',
       complete: async () => {
         throw new Error('unused');
@@ -220,7 +230,7 @@ describe('stream(): the consumer stops or aborts', () => {
   function closable(chunks: string[]) {
     const state = { closed: false, pulled: 0 };
     const adapter: ProviderAdapter = {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: 'anthropic',
       complete: async () => {
         throw new Error('unused');

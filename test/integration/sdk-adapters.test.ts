@@ -114,12 +114,29 @@ describe('complete() through the real SDKs', () => {
     ]);
   });
 
-  it('a 400 is not retried: the next model is asked once', async () => {
+  it('a 401 is not retried: the next model is asked once', async () => {
     const { router } = setup();
-    server.enqueue(anthropicWire.error(400, 'invalid_request_error', 'bad'), openaiWire.completion('ok'));
+    server.enqueue(anthropicWire.error(401, 'authentication_error', 'invalid x-api-key'), openaiWire.completion('ok'));
     const result = await router.complete('cto_agent', ask, COMPLEX);
     expect(result.modelId).toBe('gpt-4-turbo');
     expect(paths()).toEqual(['/v1/messages', '/v1/chat/completions']);
+  });
+
+  it('a 400 for a malformed request fails at once: not retried, and no other model is asked', async () => {
+    const { router, ledger } = setup();
+    server.enqueue(anthropicWire.error(400, 'invalid_request_error', 'messages.0.content: Field required'), openaiWire.completion('never'));
+    const error = await rejection(router.complete('cto_agent', ask, COMPLEX));
+    expect(error).toMatchObject({ code: 'REQUEST_REJECTED', modelId: 'claude-3-opus' });
+    expect(paths()).toEqual(['/v1/messages']);
+    expect(ledger.openReservations).toBe(0);
+  });
+
+  it("Anthropic's context-length 400 falls back to the next model", async () => {
+    const { router } = setup();
+    server.enqueue(anthropicWire.error(400, 'invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'), openaiWire.completion('shorter context, still fine'));
+    const result = await router.complete('cto_agent', ask, COMPLEX);
+    expect(result.modelId).toBe('gpt-4-turbo');
+    expect((result.attempts[0]!.error as ProviderError).kind).toBe('context_length');
   });
 
   it('a reset connection is retried', async () => {

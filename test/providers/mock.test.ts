@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
-import type { ProviderRequest } from '../../src/providers/provider.js';
+import type { ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { createMockProvider, MockProvider, type MockProviderOptions } from '../../src/test.js';
 import { collect, failure } from '../helpers/provider-outcomes.js';
 
@@ -8,11 +8,14 @@ const request: ProviderRequest = {
   model: 'mock-model',
   system: 'sys',
   messages: [
-    { role: 'user', content: 'first question' },
-    { role: 'assistant', content: 'an answer' },
-    { role: 'user', content: 'Hello there, mock!' },
+    { role: 'user', content: [{ type: 'text', text: 'first question' }] },
+    { role: 'assistant', content: [{ type: 'text', text: 'an answer' }] },
+    { role: 'user', content: [{ type: 'text', text: 'Hello there, mock!' }] },
   ],
 };
+
+/** The text parts of a response, joined. */
+const textOf = (response: ProviderResponse) => response.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 
 /** A sleep that takes no real time but records what was asked. */
 function fakeSleep() {
@@ -28,20 +31,20 @@ describe('MockProvider: replies', () => {
   it('echoes the last user message by default, with usage estimated as ceil(chars / 4)', async () => {
     const mock = createMockProvider();
     const result = await mock.complete(request);
-    expect(result.text).toBe('Hello there, mock!');
+    expect(result.content).toEqual([{ type: 'text', text: 'Hello there, mock!' }]);
     expect(result.finishReason).toBe('stop');
     const promptChars = 'sys'.length + 'first question'.length + 'an answer'.length + 'Hello there, mock!'.length;
     expect(result.usage).toEqual({ inputTokens: Math.ceil(promptChars / 4), outputTokens: Math.ceil(18 / 4) });
     expect(mock).toBeInstanceOf(MockProvider);
     expect(mock.provider).toBe('mock');
-    expect(mock.specificationVersion).toBe('v1');
+    expect(mock.specificationVersion).toBe('v2');
   });
 
   it('uses one value for every call', async () => {
     const mock = createMockProvider({ responses: { text: 'fixed', usage: { inputTokens: 3, outputTokens: 2 }, finishReason: 'length' } });
     for (let i = 0; i < 3; i++) {
       expect(await mock.complete(request)).toMatchObject({
-        text: 'fixed',
+        content: [{ type: 'text', text: 'fixed' }],
         finishReason: 'length',
         usage: { inputTokens: 3, outputTokens: 2 },
       });
@@ -51,7 +54,7 @@ describe('MockProvider: replies', () => {
   it('uses a list in order and repeats the last entry; a string is shorthand for { text }', async () => {
     const mock = createMockProvider({ responses: ['one', { text: 'two' }, 'three'] });
     const texts: string[] = [];
-    for (let i = 0; i < 5; i++) texts.push((await mock.complete(request)).text);
+    for (let i = 0; i < 5; i++) texts.push(textOf(await mock.complete(request)));
     expect(texts).toEqual(['one', 'two', 'three', 'three', 'three']);
   });
 
@@ -63,8 +66,8 @@ describe('MockProvider: replies', () => {
         return { text: `reply ${index}` };
       },
     });
-    expect((await mock.complete(request)).text).toBe('reply 0');
-    expect((await mock.complete({ ...request, model: 'other' })).text).toBe('reply 1');
+    expect(textOf(await mock.complete(request))).toBe('reply 0');
+    expect(textOf(await mock.complete({ ...request, model: 'other' }))).toBe('reply 1');
     expect(seen).toEqual([
       ['mock-model', 0],
       ['other', 1],
@@ -78,11 +81,28 @@ describe('MockProvider: replies', () => {
     expect(usage.inputTokens).toBeGreaterThan(0);
   });
 
-  it('passes tool calls through and keeps the reply in raw', async () => {
-    const toolCalls = [{ id: 't1', name: 'lookup' }];
-    const result = await createMockProvider({ responses: { text: '', toolCalls, finishReason: 'tool_calls' } }).complete(request);
-    expect(result.toolCalls).toEqual(toolCalls);
+  it('answers with tool calls (finish reason tool-calls) and keeps the reply in raw', async () => {
+    const toolCalls = [{ toolCallId: 't1', toolName: 'lookup', input: { q: 'orders' } }];
+    const result = await createMockProvider({ responses: { reasoning: 'need data', text: 'Looking it up.', toolCalls } }).complete(request);
+    expect(result.content).toEqual([
+      { type: 'reasoning', text: 'need data' },
+      { type: 'text', text: 'Looking it up.' },
+      { type: 'tool-call', toolCallId: 't1', toolName: 'lookup', input: { q: 'orders' } },
+    ]);
+    expect(result.finishReason).toBe('tool-calls');
     expect(result.raw).toMatchObject({ mock: true });
+  });
+
+  it('streams tool calls as tool-input parts, then the tool-call, then finish', async () => {
+    const toolCalls = [{ toolCallId: 't1', toolName: 'lookup', input: { q: 'orders' } }];
+    const { parts } = await collect(createMockProvider({ responses: { toolCalls, usage: { inputTokens: 1, outputTokens: 1 } } }).stream(request));
+    expect(parts).toEqual([
+      { type: 'tool-input-start', id: 't1', toolName: 'lookup' },
+      { type: 'tool-input-delta', id: 't1', delta: '{"q":"orders"}' },
+      { type: 'tool-input-end', id: 't1' },
+      { type: 'tool-call', toolCallId: 't1', toolName: 'lookup', input: { q: 'orders' } },
+      { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 1, outputTokens: 1 }, response: { modelId: 'mock-model' }, raw: expect.anything() },
+    ]);
   });
 });
 
@@ -103,7 +123,7 @@ describe('MockProvider: recording', () => {
     mock.reset();
     expect(mock.calls).toEqual([]);
     // The list starts again from its first entry.
-    expect((await mock.complete(request)).text).toBe('ok');
+    expect(textOf(await mock.complete(request))).toBe('ok');
   });
 });
 
@@ -123,7 +143,7 @@ describe('MockProvider: failures', () => {
       kind: 'http',
     });
     expect(rateLimited.message).toContain('slow down');
-    expect(await failure(mock.complete(request))).toMatchObject({ status: 400, retryable: false });
+    expect(await failure(mock.complete(request))).toMatchObject({ status: 400, retryable: false, kind: 'bad_request' });
   });
 
   it('throws a given ProviderError as it is', async () => {
@@ -155,7 +175,7 @@ describe('MockProvider: latency and abort', () => {
     const { waits, sleep } = fakeSleep();
     const mock = createMockProvider({ responses: { text: 'slow', latencyMs: 60_000 }, sleep });
     const started = Date.now();
-    expect((await mock.complete(request)).text).toBe('slow');
+    expect(textOf(await mock.complete(request))).toBe('slow');
     expect(waits).toEqual([60_000]);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
@@ -219,7 +239,7 @@ describe('MockProvider: streaming', () => {
       { type: 'text-delta', text: 'quick ' },
       { type: 'text-delta', text: 'brown ' },
       { type: 'text-delta', text: 'fox' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 4 }, raw: expect.anything() },
+      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 4 }, response: { modelId: 'mock-model' }, raw: expect.anything() },
     ]);
     expect(mock.calls[0]?.mode).toBe('stream');
   });

@@ -1,12 +1,13 @@
-// Privacy is an invariant: with PII in the data or a privacy constraint in force, no cloud model
+// Privacy is an invariant: with PII in the data, a local-only privacy level (`high`, in any case)
+// or a privacy constraint in force, no cloud model
 // appears in modelId, fallbacks or verification — for any task, context, spend, override or model
 // health. Checked with fast-check over the seed configuration and its environments.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compileConfig } from '../../src/routing/compile-config.js';
+import { decide } from '../../src/routing/decide.js';
 import {
-  compileConfig,
   createRouter,
-  decide,
   MemoryLedger,
   NoEligibleModelError,
   type LoadedConfig,
@@ -40,7 +41,7 @@ const taskArb = fc.record(
     id: fc.constantFrom('t1', 't2', 't3'),
     type: fc.constantFrom('code_generation', 'test_generation', 'review', 'design'),
     complexity: fc.integer({ min: 0, max: 10 }),
-    privacy_level: fc.constantFrom('low', 'medium', 'high'),
+    privacy_level: fc.constantFrom('low', 'medium', 'high', 'HIGH', 'High'),
     critical: fc.boolean(),
     involves_ui_design: fc.boolean(),
     requires_reasoning: fc.boolean(),
@@ -114,7 +115,7 @@ describe('privacy invariant', () => {
           else task.messages = [{ role: 'user', content: piiText }];
         }
         const strategy = s.strategyOverride ?? s.context.routing_strategy ?? 'balanced';
-        const mustBeLocal = s.withPii || strategy === 'privacy_first';
+        const mustBeLocal = s.withPii || strategy === 'privacy_first' || s.task.privacy_level?.toLowerCase() === 'high';
 
         let decision: RoutingDecision;
         try {
@@ -158,12 +159,12 @@ describe('privacy invariant', () => {
           });
           expect(modelStates.get(decision.modelId)!.available).toBe(true);
           for (const id of decision.fallbacks) expect(modelStates.get(id)!.available).toBe(true);
-          if (s.withPii || strategy === 'privacy_first') assertAllLocal(configs.base!, decision);
+          if (s.withPii || strategy === 'privacy_first' || s.task.privacy_level?.toLowerCase() === 'high') assertAllLocal(configs.base!, decision);
         } catch (error) {
           expect(NoEligibleModelError.isInstance(error)).toBe(true);
           const local = modelIds.filter((id) => compiled.models.get(id)!.type === 'local');
           // Refused only when every model the constraints allow is down.
-          const localOnly = s.withPii || strategy === 'privacy_first' || s.spendUsd > 500 * 0.8;
+          const localOnly = s.withPii || strategy === 'privacy_first' || s.task.privacy_level?.toLowerCase() === 'high' || s.spendUsd > 500 * 0.8;
           const allowed = localOnly ? local : modelIds;
           expect(allowed.every((id) => !modelStates.get(id)!.available)).toBe(true);
         }

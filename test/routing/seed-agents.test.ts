@@ -112,9 +112,13 @@ describe('global rules', () => {
     const d = await createRouter(seed).route('frontend_agent', { involves_ui_design: true, data: { contains_pii: true } });
     expect(LOCAL.has(d.modelId)).toBe(true);
   });
-  it('data.contains_pii: false given by the task is trusted (no scan)', async () => {
-    const d = await createRouter(seed).route('frontend_agent', { involves_ui_design: true, prompt: 'a@b.co', data: { contains_pii: false } });
-    expect(d.modelId).toBe('gpt-4-turbo');
+  it('data.contains_pii: false given by the task cannot switch the scan off', async () => {
+    const router = createRouter(seed);
+    const d = await router.route('frontend_agent', { involves_ui_design: true, prompt: 'mail a@b.co', data: { contains_pii: false } });
+    expect(d.modelType).toBe('local');
+    expect(d.constraints.join()).toContain('the PII scan found email');
+    // Without PII in the text, the same task goes to the cloud.
+    expect((await router.route('frontend_agent', { involves_ui_design: true, prompt: 'mail the team', data: { contains_pii: false } })).modelId).toBe('gpt-4-turbo');
   });
   it('quality_assurance: a critical task on a local model gets a cloud verifier', async () => {
     const d = await createRouter(seed).route('qa_agent', { type: 'test_generation', critical: true });
@@ -252,12 +256,16 @@ describe('overrides', () => {
     expect(withPii.modelId).toBe('llama-3-70b');
     expect(withPii.trace.find((s) => s.step === 'task_override')?.outcome).toBe('skipped');
   });
-  it('setAgentModel replaces the primary after the rules, and expires on the router clock', async () => {
+  it("setAgentModel beats the agent's rules and strategy, and expires on the router clock", async () => {
     const clock = manualClock();
     const router = createRouter(seed, { clock });
     router.overrides.setAgentModel('cto_agent', 'qwen-2-72b', { reason: 'privacy', duration: '30m' });
     expect((await router.route('cto_agent', { complexity: 5 })).modelId).toBe('qwen-2-72b');
-    expect((await router.route('cto_agent', { complexity: 9 })).modelId).toBe('claude-3-opus');
+    // The README's example: a complex task that the agent's rule sends to claude-3-opus stays on the override.
+    const complex = await router.route('cto_agent', { complexity: 9 });
+    expect(complex).toMatchObject({ modelId: 'qwen-2-72b', source: 'agent_override' });
+    expect(complex.trace.find((step) => step.step === 'agent_override')?.message).toContain("comes before the agent's routing rules");
+    expect(complex.trace.some((step) => step.step === 'agent_rule')).toBe(false);
     clock.advance(30 * 60_000);
     expect((await router.route('cto_agent', { complexity: 5 })).source).toBe('strategy');
     expect(router.overrides.list().agentModels).toEqual([]);

@@ -144,11 +144,16 @@ describe('simulateWorkload: the sample day', () => {
     const report = await simulateWorkload(config, tasks, { strategies: ['balanced'] });
     const s = outcome(report, 'balanced');
 
-    // The seed's only privacy rule is PII in the data: one activation per prompt the detector flags.
+    // Privacy activations: a prompt the detector flags, or a task whose privacy_level is high (the
+    // default local-only level, in any letter case).
     const withPii = tasks.filter((t) => defaultPiiDetector.detect(String(t.task.prompt ?? '')).length > 0).length;
     expect(withPii).toBeGreaterThan(tasks.length * 0.03);
     expect(withPii).toBeLessThan(tasks.length * 0.08);
-    expect(s.privacyActivations).toBe(withPii);
+    const privateTasks = tasks.filter(
+      (t) => defaultPiiDetector.detect(String(t.task.prompt ?? '')).length > 0 || String(t.task.privacy_level ?? '').toLowerCase() === 'high',
+    ).length;
+    expect(privateTasks).toBeGreaterThan(withPii);
+    expect(s.privacyActivations).toBe(privateTasks);
 
     // Without a budget in force, spend does not change decisions, and the day is far below the rate
     // limits: each task is served by the model route() picks for it, and verified when it says so —

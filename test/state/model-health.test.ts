@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { compileConfig, type RouterConfigInput } from 'llm-agent-router';
 import { ModelHealth } from '../../src/state/model-health.js';
+import type { ModelLimits } from '../../src/state/model-live-state.js';
 
 const T0 = Date.parse('2026-11-25T09:00:00Z');
 
-const config: RouterConfigInput = {
-  models: {
-    cloud: { provider: 'openai', type: 'cloud', rate_limits: { requests_per_minute: 10, tokens_per_minute: 1_000 } },
-    local: { provider: 'local', type: 'local' },
-  },
-  agents: { a: { model_preferences: { primary: 'cloud' } } },
-};
+const models: ModelLimits[] = [
+  { id: 'cloud', requestsPerMinute: 10, tokensPerMinute: 1_000 },
+  { id: 'local', requestsPerMinute: undefined, tokensPerMinute: undefined },
+];
 
 function health(options: ConstructorParameters<typeof ModelHealth>[1] = {}) {
-  return new ModelHealth(compileConfig(config).models.values(), options);
+  return new ModelHealth(models, options);
 }
 
 describe('ModelHealth: rate windows', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, RouterError, type RoutingDecision } from '../src/index.js';
-import { loadSeed, manualClock } from './helpers/seed.js';
+import { createRouter, RouterError, type RoutingDecision } from '../../src/index.js';
+import { loadSeed, manualClock } from '../helpers/seed.js';
 
 describe('createRouter', () => {
   it('emits a decision event per route() and unsubscribes', async () => {

@@ -1,4 +1,4 @@
-// Estimates how many tokens a text is, for cost estimates and token rate windows before a call.
+// Estimates how many tokens a text is, for cost estimates, budget reservations and token rate windows.
 // The default is the common rule of thumb of four characters per token; a host that needs exact
 // counts plugs in its model's tokenizer behind the same interface.
 

@@ -1,6 +1,6 @@
 // Runtime overrides, in process: an agent's model, the strategy in force, a task's model. Each may
 // expire after a duration measured on the router's clock; expired overrides simply stop applying.
-import { InvalidArgumentError, UnknownAgentError, UnknownModelError, UnknownStrategyError } from './errors.js';
+import { InvalidArgumentError, UnknownAgentError, UnknownModelError, UnknownStrategyError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -68,7 +68,25 @@ interface Known {
 }
 
 /** `router.overrides`: change routing at run time without reloading the configuration. */
-export class RuntimeOverrides {
+export interface RuntimeOverrides {
+  /** An operator's choice of model for an agent: beats its routing rules and the strategy, within the hard constraints. */
+  setAgentModel(agentId: string, modelId: string, options?: OverrideOptions): ActiveOverride;
+  /** Puts a strategy in force for every request, above the context's `routing_strategy`. */
+  setStrategy(strategy: string, options?: OverrideOptions): ActiveOverride;
+  /** Forces a model for one task id (honoured only within the hard constraints, like privacy). */
+  setTaskRouting(taskId: string, options: TaskRoutingOptions): ActiveOverride;
+  clearAgentModel(agentId: string): boolean;
+  clearStrategy(): boolean;
+  clearTaskRouting(taskId: string): boolean;
+  clearAll(): void;
+  /** The overrides in force now (expired ones are dropped); copies. */
+  list(): OverridesListing;
+  /** Called whenever an override is set, cleared or expires. Returns an unsubscribe function. */
+  onChange(listener: (change: OverrideChange) => void): () => void;
+}
+
+/** The router's own store of overrides, read on every decision. */
+export class OverrideStore implements RuntimeOverrides {
   private readonly agentModels = new Map<string, ActiveOverride>();
   private readonly taskRoutes = new Map<string, ActiveOverride>();
   private strategyOverride: ActiveOverride | undefined;
@@ -79,7 +97,6 @@ export class RuntimeOverrides {
     private readonly clock: () => number,
   ) {}
 
-  /** Replaces the agent's primary model (its routing rules still come first). */
   setAgentModel(agentId: string, modelId: string, options: OverrideOptions = {}): ActiveOverride {
     this.requireAgent(agentId);
     this.requireModel(modelId, `override for agent "${agentId}"`);

@@ -1,35 +1,31 @@
 // createRouter: validates and compiles a configuration once, then for each request gathers the
-// state a decision needs (clock, ledger spend, overrides, PII, token estimate, model health) and
-// hands it to the pure decide().
-import { abortableSleep } from './abortable-sleep.js';
-import type { LoadedConfig } from './config/load-config.js';
-import type { RouterConfigInput } from './config/schema.js';
-import { validateConfig } from './config/validate-config.js';
-import { ConfigError, InvalidArgumentError, UnknownAgentError, UnknownStrategyError, type ConfigIssue } from './errors.js';
-import { RouterMetrics, type RouterMetricsSnapshot } from './metrics/router-metrics.js';
-import { collectTaskText, defaultPiiDetector, type PiiDetector } from './privacy/index.js';
-import { charsPerTokenEstimator, type TokenEstimator } from './privacy/index.js';
-import { compileConfig } from './routing/compile-config.js';
-import { decide } from './routing/decide.js';
-import type { ModelLiveState, RoutingContext, RoutingDecision, RoutingState, Task } from './routing/types.js';
-import { RuntimeOverrides } from './runtime-overrides.js';
-import { ledgerDay, microsToUsd, type CostLedger, type SpendSnapshot } from './state/cost-ledger.js';
-import { MemoryLedger } from './state/memory-ledger.js';
-import {
-  createExecutor,
-  type CompleteOptions,
-  type CompletionRequest,
-  type CompletionResult,
-  type ProviderRegistry,
-  type RecordOptions,
-  type RetryOptions,
-  type RouterStreamPart,
-} from './execution/execute-request.js';
-import { ResponseCache, type ResponseCacheOptions } from './execution/response-cache.js';
-import { createMockProvider } from './providers/mock.js';
-import type { TokenUsage } from './providers/provider.js';
-import type { CircuitBreakerOptions } from './state/circuit-breaker.js';
-import { ModelHealth } from './state/model-health.js';
+// state a decision needs (clock, ledger spend, overrides, what the request holds and needs, model
+// health) and hands it to the pure decide(); complete() and stream() then make the call.
+import { abortableSleep } from '../abortable-sleep.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { RouterConfigInput } from '../config/schema.js';
+import { validateConfig } from '../config/validate-config.js';
+import { ConfigError, InvalidArgumentError, UnknownAgentError, type ConfigIssue } from '../errors.js';
+import { createExecutor } from '../execution/create-executor.js';
+import { createAdapterLookup } from '../execution/provider-registry.js';
+import { ResponseCache, type ResponseCacheOptions } from '../execution/response-cache.js';
+import type { CompleteOptions, CompletionRequest, CompletionResult, ProviderRegistry, RecordOptions, RetryOptions, RouterStreamPart } from '../execution/types.js';
+import { RouterMetrics, type RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import { defaultPiiDetector, withPiiAllowList, type PiiDetector } from '../privacy/index.js';
+import { createMockProvider } from '../providers/mock.js';
+import { DEFAULT_SCAN_LIMITS, type ScanLimits } from '../request/collect-text.js';
+import { charsPerTokenEstimator, type TokenEstimator } from '../request/token-estimator.js';
+import type { NormalizedRequest, TokenUsage } from '../request/types.js';
+import { compileConfig } from '../routing/compile-config.js';
+import { decide } from '../routing/decide.js';
+import type { ModelLiveState, RoutingContext, RoutingDecision, Task } from '../routing/types.js';
+import type { CircuitBreakerOptions } from '../state/circuit-breaker.js';
+import { ledgerDay, microsToUsd, type CostLedger } from '../state/cost-ledger.js';
+import { MemoryLedger } from '../state/memory-ledger.js';
+import { ModelHealth } from '../state/model-health.js';
+import { gatherState } from './gather-state.js';
+import { inspectRequest, privacyReasonOf, type Inspector } from './inspect-request.js';
+import { OverrideStore, type RuntimeOverrides } from './runtime-overrides.js';
 
 export interface RouterLogger {
   debug?(message: string, details?: unknown): void;
@@ -42,8 +38,13 @@ export interface RouterOptions {
   ledger?: CostLedger;
   /** Epoch-ms clock; overrides expire and days roll over on it. Default `Date.now`. */
   clock?: () => number;
-  /** Finds PII in a task's prompt, messages and data. Default: the regex detector. */
+  /**
+   * Finds PII in everything a request would send and in the task's text. Default: the regex
+   * detector. The configuration's `routing.privacy.allow_patterns` apply to it either way.
+   */
   piiDetector?: PiiDetector;
+  /** Limits of the PII scan; what it cannot read within them counts as PII. */
+  scanLimits?: Partial<ScanLimits>;
   /** Estimates input tokens from text. Default: characters / 4. */
   tokenEstimator?: TokenEstimator;
   /** Receives decision logs when `verbose_routing_logs` is on. Default: `console`. */
@@ -86,7 +87,7 @@ export interface Router {
   metrics(): Promise<RouterMetricsSnapshot>;
   /** Routes, then calls the chosen model with retries and fallbacks, and books the cost. */
   complete(agentId: string, request: CompletionRequest, options?: CompleteOptions): Promise<CompletionResult>;
-  /** Like `complete`, streaming: `start`, `text-delta`s, then `finish` with the result. */
+  /** Like `complete`, streaming: `start`, deltas and tool calls, then `finish` with the result. */
   stream(agentId: string, request: CompletionRequest, options?: CompleteOptions): AsyncGenerator<RouterStreamPart, void, undefined>;
   /** For hosts that call models themselves: books usage in the ledger, rate windows and metrics; returns the cost in USD. */
   record(decision: RoutingDecision, usage: TokenUsage, options?: RecordOptions): Promise<number>;
@@ -101,6 +102,7 @@ export interface Router {
 }
 
 const EMPTY_CONTEXT: RoutingContext = Object.freeze({});
+const RETRY_DEFAULTS: Required<RetryOptions> = { retries: 2, minTimeoutMs: 250, maxTimeoutMs: 4000, factor: 2, randomize: true, maxRetryAfterMs: 5000 };
 
 /**
  * Creates a router from a loaded configuration (`loadConfig`, `parseConfig`) or a plain object
@@ -120,8 +122,6 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const compiled = compileConfig(validated, environment);
   const clock = options.clock ?? Date.now;
   const ledger = options.ledger ?? new MemoryLedger();
-  const piiDetector = options.piiDetector ?? defaultPiiDetector;
-  const tokenEstimator = options.tokenEstimator ?? charsPerTokenEstimator;
   const logger = options.logger ?? console;
   const verbose = options.verbose ?? compiled.verboseRoutingLogs;
   const metrics = new RouterMetrics();
@@ -129,8 +129,17 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const agentIds = [...compiled.agents.keys()];
   const modelIds = [...compiled.models.keys()];
   const strategyNames = () => [...compiled.strategies.keys()];
-
-  const overrides = new RuntimeOverrides({ agents: () => agentIds, models: () => modelIds, strategies: strategyNames }, clock);
+  const overrides = new OverrideStore({ agents: () => agentIds, models: () => modelIds, strategies: strategyNames }, clock);
+  const health = new ModelHealth(compiled.models.values(), {
+    approachingShare: compiled.rateLimitThreshold,
+    ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
+  });
+  const inspector: Inspector = {
+    compiled,
+    piiDetector: withPiiAllowList(options.piiDetector ?? defaultPiiDetector, compiled.piiAllowPatterns),
+    tokenEstimator: options.tokenEstimator ?? charsPerTokenEstimator,
+    scanLimits: { ...DEFAULT_SCAN_LIMITS, ...definedOnly(options.scanLimits ?? {}) },
+  };
 
   const emit = (event: RouterEvent) => {
     for (const listener of listeners) {
@@ -142,95 +151,10 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }
   };
 
-
-  function resolveStrategy(context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource' | 'requestedStrategy'> {
-    const override = overrides.isEmpty ? undefined : overrides.strategyAt(now);
-    const requested = context.routing_strategy;
-    if (override) {
-      const keep = typeof requested === 'string' && compiled.strategies.has(requested) && requested !== override.value;
-      return { strategy: override.value, strategySource: 'override', ...(keep ? { requestedStrategy: requested } : {}) };
-    }
-    if (requested !== undefined) {
-      if (typeof requested !== 'string' || !compiled.strategies.has(requested)) {
-        throw new UnknownStrategyError(String(requested), strategyNames());
-      }
-      return { strategy: requested, strategySource: 'context' };
-    }
-    return { strategy: compiled.defaultStrategy.name, strategySource: compiled.defaultStrategy.source };
-  }
-
-  function gatherState(agentId: string, task: Task, context: RoutingContext, spend: SpendSnapshot, now: number): RoutingState {
-    const { strategy, strategySource, requestedStrategy } = resolveStrategy(context, now);
-    const budgetUsd = compiled.maxCloudSpendPerDay ?? compiled.strategies.get(strategy)!.cloudBudgetPerDay ?? compiled.budgetDaily;
-
-    // Text is gathered only when something needs it: the PII scan or the token estimate.
-    const data = task.data;
-    // Only an explicit boolean counts as the task's word on PII; anything else is scanned.
-    const piiGiven = typeof data === 'object' && data !== null && typeof ownData(data, 'contains_pii') === 'boolean';
-    const givenInput = ownData(task, 'estimated_tokens');
-    const givenOutput = ownData(task, 'max_output_tokens');
-    const needsTokenEstimate = !isCount(givenInput);
-    let texts: string[] | undefined;
-    if ((compiled.readsPii && !piiGiven) || needsTokenEstimate) {
-      if (task.prompt !== undefined || task.messages !== undefined || data !== undefined) texts = collectTaskText(task);
-    }
-    let containsPii: boolean | undefined;
-    if (compiled.readsPii && !piiGiven) {
-      containsPii = false;
-      if (texts) {
-        for (const text of texts) {
-          if (piiDetector.containsPii ? piiDetector.containsPii(text) : piiDetector.detect(text).length > 0) {
-            containsPii = true;
-            break;
-          }
-        }
-      }
-    }
-    let inputTokens: number;
-    if (!needsTokenEstimate) inputTokens = givenInput as number;
-    else if (task.prompt !== undefined || task.messages !== undefined) {
-      inputTokens = 0;
-      for (const text of texts ?? []) inputTokens += tokenEstimator.estimate(text);
-    } else inputTokens = compiled.defaults.inputTokens;
-    const outputTokens = isCount(givenOutput) ? givenOutput : compiled.defaults.outputTokens;
-
-    const state: RoutingState = {
-      now,
-      strategy,
-      strategySource,
-      requestedStrategy,
-      dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
-      agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
-      budgetUsd,
-      containsPii,
-      inputTokens,
-      outputTokens,
-      modelStates: modelStatesAt(now),
-    };
-    if (!overrides.isEmpty) {
-      const agentOverride = overrides.agentModelAt(agentId, now);
-      if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };
-      if (typeof task.id === 'string') {
-        const taskOverride = overrides.taskRoutingAt(task.id, now);
-        if (taskOverride) state.taskOverride = { modelId: taskOverride.value, ...(taskOverride.reason ? { reason: taskOverride.reason } : {}) };
-      }
-    }
-    return state;
-  }
-
-  const health = new ModelHealth(compiled.models.values(), {
-    approachingShare: compiled.rateLimitThreshold,
-    ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
-  });
-  const modelStatesAt = (now: number) => health.snapshot(now);
-
   function finish(decision: RoutingDecision): RoutingDecision {
     metrics.recordDecision(decision);
     if (verbose) {
-      logger.info?.(
-        `[llm-agent-router] ${decision.agentId} → ${decision.modelId} (${decision.source}, strategy ${decision.strategy}): ${decision.reason}`,
-        decision,
-      );
+      logger.info?.(`[llm-agent-router] ${decision.agentId} → ${decision.modelId} (${decision.source}, strategy ${decision.strategy}): ${decision.reason}`, decision);
     }
     if (listeners.size > 0) emit({ type: 'decision', decision });
     return decision;
@@ -242,7 +166,8 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     if (typeof context !== 'object' || context === null || Array.isArray(context)) throw new InvalidArgumentError('context', 'expected an object');
   }
 
-  async function route(agentId: string, task: Task = {}, context: RoutingContext = EMPTY_CONTEXT): Promise<RoutingDecision> {
+  /** route() for a task, or for the request complete() and stream() are about to send. */
+  async function routeFor(agentId: string, task: Task, context: RoutingContext, request: NormalizedRequest | undefined): Promise<RoutingDecision> {
     checkArguments(agentId, task, context);
     const now = clock();
     if (!Number.isFinite(now) || Math.abs(now) > MAX_EPOCH_MS) {
@@ -250,7 +175,9 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }
     const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
     const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
-    return finish(decide(compiled, agentId, task, context, gatherState(agentId, task, context, spend, now)));
+    const inspection = inspectRequest(inspector, task, request);
+    const state = gatherState({ compiled, overrides, health }, agentId, task, context, spend, inspection, now);
+    return finish(decide(compiled, agentId, task, context, state));
   }
 
   let warnedMock = false;
@@ -260,24 +187,24 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     ledger,
     health,
     metrics,
-    route,
-    providers: options.providers,
-    defaultProvider: () => {
+    tokenEstimator: inspector.tokenEstimator,
+    privacyReasonOf: (request) => privacyReasonOf(inspector, request),
+    adapterFor: createAdapterLookup(options.providers, () => {
       if (!warnedMock) {
         warnedMock = true;
         logger.warn?.('[llm-agent-router] no providers configured: every model is served by the mock provider');
       }
       return createMockProvider({ clock });
-    },
-    retry: options.retry ?? {},
+    }),
+    retry: { ...RETRY_DEFAULTS, ...definedOnly(options.retry ?? {}) },
     sleep: options.sleep ?? abortableSleep,
     reservationTtlMs: options.reservationTtlMs ?? 10 * 60_000,
+    route: routeFor,
     cache: new ResponseCache<CompletionResult>(options.cache),
-    warn: (message) => logger.warn?.(message),
   });
 
-  const router = {
-    route,
+  return {
+    route: (agentId: string, task: Task = {}, context: RoutingContext = EMPTY_CONTEXT) => routeFor(agentId, task, context, undefined),
     complete: executor.complete,
     stream: executor.stream,
     record: executor.record,
@@ -303,24 +230,19 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     modelIds: () => [...modelIds],
     strategyNames,
   };
-  return router;
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/**
+ * An option given as `undefined` keeps its default (a spread would copy the undefined: p-retry
+ * then retries 10 times, and every Retry-After, however long, is waited out).
+ */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 /** The largest time a Date can hold. */
 const MAX_EPOCH_MS = 8.64e15;
-
-/** A token count the router can price: a finite, non-negative number. Anything else is ignored. */
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-/** An own data property's value, never running a getter. */
-function ownData(target: object, key: string): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(target, key);
-  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
-}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { charsPerTokenEstimator, createCharsPerTokenEstimator } from '../../src/privacy/index.js';
+import { charsPerTokenEstimator, createCharsPerTokenEstimator } from '../../src/request/token-estimator.js';
 
 describe('charsPerTokenEstimator', () => {
   it('is 0 for the empty string', () => {

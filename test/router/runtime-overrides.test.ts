@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/index.js';
+import { parseDuration } from '../../src/index.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -22,8 +22,8 @@ describe('parseDuration', () => {
 
 describe('RuntimeOverrides.list', () => {
   it('returns copies: changing them does not change the overrides in force', async () => {
-    const { createRouter } = await import('../src/index.js');
-    const { loadSeed } = await import('./helpers/seed.js');
+    const { createRouter } = await import('../../src/index.js');
+    const { loadSeed } = await import('../helpers/seed.js');
     const router = createRouter(await loadSeed());
     router.overrides.setAgentModel('cto_agent', 'qwen-2-72b');
     const listed = router.overrides.list();
@@ -35,8 +35,8 @@ describe('RuntimeOverrides.list', () => {
 
 describe('RuntimeOverrides.onChange', () => {
   it('reports set, clear and expiry (on the router clock); a throwing listener changes nothing', async () => {
-    const { createRouter } = await import('../src/index.js');
-    const { loadSeed, manualClock } = await import('./helpers/seed.js');
+    const { createRouter } = await import('../../src/index.js');
+    const { loadSeed, manualClock } = await import('../helpers/seed.js');
     const clock = manualClock();
     const router = createRouter(await loadSeed(), { clock });
     const seen: string[] = [];

@@ -1,0 +1,191 @@
+// One model's attempt, the pipeline every call shares (complete, stream, verification, races):
+// gate (privacy, rate window, circuit breaker, adapter) → reserve the budget → call with retries
+// → settle the actual cost, or release the reservation. The router ends a try itself when the
+// caller aborts, whatever the adapter does with its signal.
+import { ProviderError, RequestAbortedError, RequestRejectedError } from '../errors.js';
+import type { ProviderAdapter, ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import type { CompiledModel } from '../routing/compile-config.js';
+import { bookUnreserved, releaseBudget, reserveBudget, settleBudget, type Reservation } from './budget-reservation.js';
+import { skip, type AttemptOutcome, type CallContext } from './call-context.js';
+import { isAbort, isRejectedRequest, noteFailedTry, toProviderError, unavailableUntil } from './failures.js';
+import { checkResponse } from './response-check.js';
+import { withRetries } from './retry-policy.js';
+
+/** A model cleared to be called: its adapter, its reservation, and when the attempt began. */
+export interface Lease {
+  model: CompiledModel;
+  adapter: ProviderAdapter;
+  reservation: Reservation;
+  request: ProviderRequest;
+  startedAt: number;
+}
+
+export interface Served {
+  response: ProviderResponse;
+  modelId: string;
+  costMicros: number;
+  latencyMs: number;
+}
+
+type Refused = Extract<AttemptOutcome<never>, { ok: false }>;
+
+/** The gate and the reservation. Every way out that does not call the model records why and frees what it took. */
+export async function acquire(call: CallContext, model: CompiledModel): Promise<Lease | Refused> {
+  const { deps, decision } = call;
+  if (decision.localOnly && model.type !== 'local') {
+    // The decision never lists such a model; refuse defensively rather than leak.
+    skip(call, model.id, 'privacy');
+    return { ok: false, budgetRefused: false };
+  }
+  const now = deps.clock();
+  const rate = deps.health.rateLimited(model.id, now);
+  if (rate.limited) {
+    skip(call, model.id, 'rate_limited');
+    return { ok: false, budgetRefused: false, ...(rate.availableAt !== undefined ? { retryAt: rate.availableAt } : {}) };
+  }
+  // Claims the single half-open trial when the circuit is half-open; released on every path below.
+  const permit = deps.health.tryAcquire(model.id, now);
+  if (!permit.allowed) {
+    skip(call, model.id, (permit.reason ?? 'circuit_open') as 'circuit_open');
+    return { ok: false, budgetRefused: false, ...(permit.retryAt !== undefined ? { retryAt: permit.retryAt } : {}) };
+  }
+  let adapter: ProviderAdapter;
+  try {
+    adapter = deps.adapterFor(model);
+  } catch (error) {
+    deps.health.onCancel(model.id);
+    skip(call, model.id, 'no_provider', error);
+    return { ok: false, budgetRefused: false };
+  }
+  const budget = await reserveBudget(call, model, now);
+  if (!budget.ok) {
+    deps.health.onCancel(model.id);
+    skip(call, model.id, 'budget', budget.error);
+    return { ok: false, budgetRefused: true };
+  }
+  const { reservation } = budget;
+  if (reservation.id !== undefined) {
+    // Other calls ran while the ledger was awaited: check the window again and count this request
+    // in the same synchronous step, or concurrent calls all pass the check before any is counted.
+    const again = deps.health.rateLimited(model.id, deps.clock());
+    if (again.limited) {
+      await releaseBudget(call, reservation);
+      deps.health.onCancel(model.id);
+      skip(call, model.id, 'rate_limited');
+      return { ok: false, budgetRefused: false, ...(again.availableAt !== undefined ? { retryAt: again.availableAt } : {}) };
+    }
+  }
+  deps.health.recordRequest(model.id, now, reservation.estimatedInput);
+  return { model, adapter, reservation, request: { ...call.request, model: model.providerModelId }, startedAt: deps.clock() };
+}
+
+/**
+ * Runs `invoke` with retries under `lease`, recording each try and its effect on the breaker.
+ * `healthyOnSuccess: false` leaves the breaker's success to the caller (a stream counts once it ends).
+ */
+export async function callWithRetries<T>(
+  call: CallContext,
+  lease: Lease,
+  signal: AbortSignal | undefined,
+  invoke: (signal: AbortSignal | undefined) => Promise<T>,
+  healthyOnSuccess = true,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  const { deps } = call;
+  const { model } = lease;
+  let tryNumber = 0;
+  const once = async () => {
+    tryNumber += 1;
+    // A retry is a new request for the rate window.
+    if (tryNumber > 1) deps.health.recordRequest(model.id, deps.clock(), 0);
+    const t0 = deps.clock();
+    try {
+      const value = await untilAborted(invoke(signal), signal, lease);
+      if (healthyOnSuccess) deps.health.onSuccess(model.id, deps.clock());
+      call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: true, durationMs: deps.clock() - t0 });
+      return value;
+    } catch (thrown) {
+      const error = toProviderError(thrown, lease.adapter.provider, model, signal);
+      call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, durationMs: deps.clock() - t0, error });
+      noteFailedTry(deps, model, error);
+      throw error;
+    }
+  };
+  try {
+    return { ok: true, value: await withRetries(call, model, signal, once) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Ends an attempt that failed: frees its reservation and says whether the whole call ends here. */
+export async function failAttempt(call: CallContext, lease: Lease, error: unknown, signal: AbortSignal | undefined): Promise<Refused> {
+  const { deps } = call;
+  await releaseBudget(call, lease.reservation);
+  deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });
+  if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
+  // A malformed request fails at once: it is neither retried nor sent down the chain.
+  if (isRejectedRequest(error)) return { ok: false, budgetRefused: false, fatal: new RequestRejectedError(call.decision.agentId, lease.model.id, call.attempts, error) };
+  const retryAt = unavailableUntil(deps, lease.model);
+  return { ok: false, budgetRefused: false, ...(retryAt !== undefined ? { retryAt } : {}) };
+}
+
+/** `complete()` on one model: the whole pipeline. */
+export async function completeOn(call: CallContext, model: CompiledModel, signal: AbortSignal | undefined = call.signal): Promise<AttemptOutcome<Served>> {
+  const lease = await acquire(call, model);
+  if (!('adapter' in lease)) return lease;
+  const { adapter } = lease;
+  const { deps } = call;
+  // An answer can land after the router stopped waiting for it (the caller aborted): the provider
+  // served it and will bill it, so it is booked either way.
+  let answered: ProviderResponse | undefined;
+  let released = false;
+  const outcome = await callWithRetries(call, lease, signal, (trySignal) =>
+    adapter.complete(lease.request, trySignal ? { signal: trySignal } : {}).then((value) => {
+      const response = checkResponse(value, adapter.provider, model);
+      if (released) void bookUnreserved(call, model, response.usage);
+      else answered = response;
+      return response;
+    }),
+  );
+  if (!outcome.ok) {
+    if (answered === undefined) {
+      released = true;
+      return failAttempt(call, lease, outcome.error, signal);
+    }
+    await settleBudget(call, model, lease.reservation, answered.usage, deps.clock() - lease.startedAt);
+    return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? outcome.error) };
+  }
+  // Outside the try: a ledger that fails to book must not be mistaken for a failed call.
+  const latencyMs = deps.clock() - lease.startedAt;
+  const costMicros = await settleBudget(call, model, lease.reservation, outcome.value.usage, latencyMs);
+  return { ok: true, value: { response: outcome.value, modelId: model.id, costMicros, latencyMs } };
+}
+
+/** Settles with the adapter's promise, or rejects as soon as `signal` aborts, whatever the adapter does. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, lease: Lease): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () =>
+    new ProviderError(`Call to ${lease.model.id} aborted`, { provider: lease.adapter.provider, modelId: lease.model.id, kind: 'abort', retryable: false, cause: signal.reason });
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(aborted());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // The adapter's late answer or failure has nowhere to go.
+      promise.catch(() => {});
+      reject(aborted());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

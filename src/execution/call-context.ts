@@ -1,0 +1,60 @@
+// What every execution policy is handed: the router's dependencies once, and per call one context
+// object (`{ deps, decision, request, attempts, signal }`) rather than the same five parameters
+// repeated through every function.
+import type { AttemptRecord } from '../errors.js';
+import type { RouterMetrics } from '../metrics/router-metrics.js';
+import type { ProviderAdapter } from '../providers/provider.js';
+import type { TokenEstimator } from '../request/token-estimator.js';
+import type { NormalizedRequest } from '../request/types.js';
+import type { CompiledConfig, CompiledModel } from '../routing/compile-config.js';
+import type { RoutingDecision } from '../routing/types.js';
+import type { CostLedger } from '../state/cost-ledger.js';
+import type { ModelHealth } from '../state/model-health.js';
+import type { RetryOptions } from './types.js';
+
+export interface ExecutorDeps {
+  compiled: CompiledConfig;
+  clock: () => number;
+  ledger: CostLedger;
+  health: ModelHealth;
+  metrics: RouterMetrics;
+  tokenEstimator: TokenEstimator;
+  /** The adapter for a model; throws when none is configured or its factory fails. */
+  adapterFor: (model: CompiledModel) => ProviderAdapter;
+  retry: Required<RetryOptions>;
+  /** Waits out a Retry-After or a backoff; injectable for tests. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  reservationTtlMs: number;
+  /** Why a request must not leave for the cloud (PII, or what the scan could not read), if it must not. */
+  privacyReasonOf: (request: NormalizedRequest) => string | undefined;
+}
+
+export interface CallContext {
+  readonly deps: ExecutorDeps;
+  readonly decision: RoutingDecision;
+  readonly request: NormalizedRequest;
+  /** Every try and skip, in order; the result and the errors carry it. */
+  readonly attempts: AttemptRecord[];
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * One model's turn: its value, or why it did not serve — refused by the budget, unavailable until
+ * `retryAt`, or a `fatal` error that ends the whole call (an abort, a malformed request).
+ */
+export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; budgetRefused: boolean; retryAt?: number; fatal?: unknown };
+
+export type SkipReason =
+  | 'privacy'
+  | 'rate_limited'
+  | 'circuit_open'
+  | 'cooling_down'
+  | 'half_open_trial_in_flight'
+  | 'no_provider'
+  | 'no_streaming'
+  | 'budget';
+
+/** Records that `model` was not called, and why. */
+export function skip(call: CallContext, modelId: string, reason: SkipReason, error?: unknown): void {
+  call.attempts.push({ modelId, attempt: 0, ok: false, durationMs: 0, skipped: reason, ...(error !== undefined ? { error } : {}) });
+}

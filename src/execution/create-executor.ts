@@ -1,0 +1,93 @@
+// Making the call once route() has decided: `complete`, `stream` and `record` composed from the
+// policies beside this file (attempt pipeline, fallback chain, hedged call, stream, verification,
+// cache). The request is checked and copied first; the copy is what is scanned, routed and sent.
+import { InvalidArgumentError, RequestAbortedError } from '../errors.js';
+import { normalizeRequest } from '../request/normalize-request.js';
+import type { NormalizedRequest, TokenUsage } from '../request/types.js';
+import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';
+import { ledgerDay, microsToUsd } from '../state/cost-ledger.js';
+import { completeOn, type Served } from './attempt-pipeline.js';
+import { callCostMicros } from './budget-reservation.js';
+import type { CallContext, ExecutorDeps } from './call-context.js';
+import { completionResult } from './completion-result.js';
+import { walkChain } from './fallback-chain.js';
+import { hedgeWith } from './hedged-call.js';
+import { ResponseCache } from './response-cache.js';
+import { streamCall } from './stream-call.js';
+import type { CompleteOptions, CompletionRequest, CompletionResult, RecordOptions, RouterStreamPart } from './types.js';
+import { verifyAnswer } from './verification.js';
+
+export interface Executor {
+  complete(agentId: string, request: CompletionRequest, options?: CompleteOptions): Promise<CompletionResult>;
+  stream(agentId: string, request: CompletionRequest, options?: CompleteOptions): AsyncGenerator<RouterStreamPart, void, undefined>;
+  record(decision: RoutingDecision, usage: TokenUsage, options?: RecordOptions): Promise<number>;
+}
+
+export interface ExecutorWiring extends ExecutorDeps {
+  /** Decides for a request: the request's own bytes are scanned and its needs are hard constraints. */
+  route: (agentId: string, task: Task, context: RoutingContext, request: NormalizedRequest) => Promise<RoutingDecision>;
+  cache: ResponseCache<CompletionResult>;
+}
+
+export function createExecutor(wiring: ExecutorWiring): Executor {
+  const { route, cache, ...deps } = wiring;
+
+  async function begin(agentId: string, request: CompletionRequest, options: CompleteOptions): Promise<{ call: CallContext; startedAt: number }> {
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { task?, context?, signal?, verify? }');
+    const normalized = normalizeRequest(request);
+    const { signal } = options;
+    if (signal?.aborted) throw new RequestAbortedError(signal.reason);
+    const startedAt = deps.clock();
+    const decision = await route(agentId, options.task ?? {}, options.context ?? {}, normalized);
+    return { call: { deps, decision, request: normalized, attempts: [], signal }, startedAt };
+  }
+
+  async function complete(agentId: string, request: CompletionRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
+    const { call, startedAt } = await begin(agentId, request, options);
+    const { decision } = call;
+
+    const cacheKey = decision.execution.cacheResponses ? ResponseCache.keyOf(decision.modelId, call.request) : undefined;
+    if (cacheKey !== undefined) {
+      const hit = cache.get(cacheKey, startedAt);
+      // An answer a fallback gave is cached under the decision's model: never hand a cloud model's
+      // answer to a request that must stay local, and say when a fallback had served it.
+      const allowed = hit !== undefined && !(decision.localOnly && deps.compiled.models.get(hit.modelId)?.type !== 'local');
+      if (hit && allowed) {
+        return { ...hit, decision, attempts: call.attempts, costUsd: 0, latencyMs: deps.clock() - startedAt, cached: true, usedFallback: hit.modelId !== decision.modelId };
+      }
+    }
+
+    const hedge = decision.execution.parallelRequests ? hedgeWith<Served>(call, (model, signal) => completeOn(call, model, signal)) : undefined;
+    const { value } = await walkChain(call, (model) => completeOn(call, model), hedge);
+    deps.metrics.recordRequest(value.modelId !== decision.modelId);
+    const result = completionResult(call, value.response, { modelId: value.modelId, costMicros: value.costMicros, startedAt });
+    if (decision.verification && options.verify !== false) result.verification = await verifyAnswer(call, result.content);
+    if (cacheKey !== undefined) cache.set(cacheKey, result, deps.clock());
+    return result;
+  }
+
+  async function* stream(agentId: string, request: CompletionRequest, options: CompleteOptions = {}): AsyncGenerator<RouterStreamPart, void, undefined> {
+    const { call, startedAt } = await begin(agentId, request, options);
+    yield* streamCall(call, startedAt);
+  }
+
+  /** For hosts that call models themselves: books the usage against the ledger, rate windows and metrics. */
+  async function record(decision: RoutingDecision, usage: TokenUsage, options: RecordOptions = {}): Promise<number> {
+    const modelId = options.modelId ?? decision.modelId;
+    const model = deps.compiled.models.get(modelId);
+    if (!model) throw new InvalidArgumentError('modelId', `unknown model "${modelId}"`);
+    if (!Number.isFinite(usage?.inputTokens) || !Number.isFinite(usage?.outputTokens) || usage.inputTokens < 0 || usage.outputTokens < 0) {
+      throw new InvalidArgumentError('usage', 'expected { inputTokens, outputTokens } as non-negative numbers');
+    }
+    const now = deps.clock();
+    deps.health.recordRequest(model.id, now, usage.inputTokens + usage.outputTokens);
+    if (options.ok === false) deps.health.onFailure(model.id, now);
+    else deps.health.onSuccess(model.id, now);
+    const cost = callCostMicros(model, usage.inputTokens, usage.outputTokens);
+    await deps.ledger.record(ledgerDay(now), { agentId: decision.agentId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost, at: now });
+    deps.metrics.recordCall(model.id, { ok: options.ok !== false, latencyMs: options.latencyMs ?? 0, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+    return microsToUsd(cost);
+  }
+
+  return { complete, stream, record };
+}

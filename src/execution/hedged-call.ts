@@ -1,0 +1,39 @@
+// `parallel_requests`: the first models of the chain are called at once through the attempt
+// pipeline; the first success wins, the others are aborted (their reservations released), and only
+// a caller's abort ends the whole call. The models raced are the decision's, so they satisfy every
+// hard constraint, and the pipeline's gate checks again.
+import { RequestAbortedError } from '../errors.js';
+import type { CompiledModel } from '../routing/compile-config.js';
+import type { AttemptOutcome, CallContext } from './call-context.js';
+import type { Hedge } from './fallback-chain.js';
+
+export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, signal: AbortSignal) => Promise<AttemptOutcome<T>>): Hedge<T> {
+  return async (models) => {
+    const { signal } = call;
+    const controllers = models.map(() => new AbortController());
+    const onAbort = () => controllers.forEach((controller) => controller.abort(signal?.reason));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const runs = models.map((model, index) => attempt(model, controllers[index]!.signal).then((outcome) => ({ outcome, model, index })));
+      const outcomes: AttemptOutcome<T>[] = [];
+      const pending = new Set(runs);
+      while (pending.size > 0) {
+        const settled = await Promise.race(pending);
+        pending.delete(runs[settled.index]!);
+        if (settled.outcome.ok) {
+          controllers.forEach((controller, i) => i !== settled.index && controller.abort(new Error('another model answered first')));
+          // The losers settle (releasing their reservations) before the winner is returned.
+          await Promise.all(pending);
+          return { winner: settled.outcome.value, modelId: settled.model.id };
+        }
+        // A loser's abort is ours, not the caller's: only a caller abort (or a rejected request) is fatal.
+        const ours = !signal?.aborted && RequestAbortedError.isInstance(settled.outcome.fatal);
+        outcomes.push(ours ? { ...settled.outcome, fatal: undefined } : settled.outcome);
+      }
+      return { outcomes };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  };
+}

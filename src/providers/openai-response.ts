@@ -1,0 +1,263 @@
+// Chat-completions answers in the neutral shape: a whole completion as a `ProviderResponse`, and a
+// stream of chunks as text deltas, tool-input parts, tool calls and one final `finish`.
+
+import type OpenAI from 'openai';
+import type { ResponseInfo, ResultPart } from '../request/types.js';
+import {
+  abortError,
+  type ErrorContext,
+  invalidResponseError,
+  streamInterruptedError,
+} from './error-mapping.js';
+import { mapOpenAIError } from './openai-errors.js';
+import type { FinishReason, ProviderResponse, StreamPart, TokenUsage } from './provider.js';
+
+/**
+ * What the `finish` part of a stream carries in `raw`. When the server never reported usage (older
+ * local servers ignore `stream_options.include_usage`), `usage` in the part is `{ 0, 0 }` and
+ * `usageMissing` is true: the adapter does not guess, so the caller can estimate or flag it.
+ */
+export interface OpenAIStreamFinishRaw {
+  id: string | undefined;
+  model: string | undefined;
+  finishReason: string;
+  usage: OpenAI.CompletionUsage | null;
+  usageMissing: boolean;
+}
+
+export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool-calls';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Cache and reasoning counts appear only when the server reported them. */
+export function toUsage(usage: unknown): TokenUsage {
+  const record = isRecord(usage) ? usage : {};
+  const prompt = isRecord(record['prompt_tokens_details']) ? record['prompt_tokens_details'] : {};
+  const completion = isRecord(record['completion_tokens_details']) ? record['completion_tokens_details'] : {};
+  const cached = count(prompt['cached_tokens']);
+  const reasoning = count(completion['reasoning_tokens']);
+  return {
+    inputTokens: count(record['prompt_tokens']) ?? 0,
+    outputTokens: count(record['completion_tokens']) ?? 0,
+    ...(cached !== undefined ? { cachedInputTokens: cached } : {}),
+    ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
+  };
+}
+
+/**
+ * The arguments a model wrote, parsed. Text that is not JSON is kept as it is, so nothing the model
+ * said is lost; empty arguments (some local servers send them for tools without parameters) are `{}`.
+ */
+export function parseToolInput(args: string): unknown {
+  if (args.trim() === '') return {};
+  try {
+    return JSON.parse(args) as unknown;
+  } catch {
+    return args;
+  }
+}
+
+/**
+ * Calls from servers that send no id (some local ones) still get a stable one, so the next turn
+ * can answer them; its shape cannot clash with OpenAI's `call_…` ids.
+ */
+function toolCallId(id: unknown, index: number): string {
+  return text(id) ?? `tool-call-${index}`;
+}
+
+/** vLLM, llama.cpp and DeepSeek send `reasoning_content`; Ollama and newer vLLM send `reasoning`. */
+function reasoningOf(record: Record<string, unknown>): string | undefined {
+  return text(record['reasoning_content']) ?? text(record['reasoning']);
+}
+
+function responseInfo(id: unknown, model: unknown, created: unknown, requestedModel: string): ResponseInfo {
+  const seconds = count(created);
+  const responseId = text(id);
+  return {
+    ...(responseId !== undefined ? { id: responseId } : {}),
+    // A server that does not name its model served the one asked for.
+    modelId: text(model) ?? requestedModel,
+    ...(seconds !== undefined ? { timestamp: seconds * 1000 } : {}),
+  };
+}
+
+/** A non-streamed completion; anything that is not one is an `invalid_response`. */
+export function toProviderResponse(context: ErrorContext & { modelId: string }, completion: unknown): ProviderResponse {
+  if (!isRecord(completion) || !Array.isArray(completion['choices'])) {
+    throw invalidResponseError(
+      context,
+      typeof completion === 'string' ? 'expected a JSON chat completion, got text' : 'no choices in the body',
+    );
+  }
+  const choice: unknown = completion['choices'][0];
+  if (!isRecord(choice) || !isRecord(choice['message'])) {
+    throw invalidResponseError(context, 'the first choice has no message');
+  }
+  const message = choice['message'];
+  const content: ResultPart[] = [];
+  const reasoning = reasoningOf(message);
+  if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning });
+  const answer = text(message['content']);
+  if (answer !== undefined) content.push({ type: 'text', text: answer });
+  const toolCalls = Array.isArray(message['tool_calls']) ? message['tool_calls'] : [];
+  toolCalls.forEach((call: unknown, index) => {
+    if (!isRecord(call) || !isRecord(call['function'])) return;
+    const fn = call['function'];
+    content.push({
+      type: 'tool-call',
+      toolCallId: toolCallId(call['id'], index),
+      toolName: typeof fn['name'] === 'string' ? fn['name'] : '',
+      input: parseToolInput(typeof fn['arguments'] === 'string' ? fn['arguments'] : ''),
+    });
+  });
+  const rawFinishReason = text(choice['finish_reason']);
+  return {
+    content,
+    finishReason: mapOpenAIFinishReason(rawFinishReason),
+    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
+    usage: toUsage(completion['usage']),
+    response: responseInfo(completion['id'], completion['model'], completion['created'], context.modelId),
+    raw: completion,
+  };
+}
+
+/** One tool call being streamed, keyed by its `index` in the deltas. */
+interface StreamedToolCall {
+  id: string | undefined;
+  name: string | undefined;
+  args: string;
+  started: boolean;
+}
+
+/**
+ * Folds one chunk's tool-call fragments into `calls` and returns the parts they produce. A call
+ * starts when both its id and name are known; fragments of arguments that came earlier follow the
+ * start as one delta. The name is taken whole from its first appearance: OpenAI never splits it,
+ * and some compatible servers repeat it in every fragment.
+ */
+function toolCallDeltas(calls: StreamedToolCall[], fragments: unknown[]): StreamPart[] {
+  const parts: StreamPart[] = [];
+  fragments.forEach((fragment, position) => {
+    if (!isRecord(fragment)) return;
+    const index = count(fragment['index']) ?? position;
+    const call = (calls[index] ??= { id: undefined, name: undefined, args: '', started: false });
+    const fn = isRecord(fragment['function']) ? fragment['function'] : {};
+    call.id ??= text(fragment['id']);
+    call.name ??= text(fn['name']);
+    const args = typeof fn['arguments'] === 'string' ? fn['arguments'] : '';
+    call.args += args;
+    if (call.started) {
+      if (args !== '') parts.push({ type: 'tool-input-delta', id: call.id!, delta: args });
+    } else if (call.id !== undefined && call.name !== undefined) {
+      parts.push(...startToolCall(call, call.id));
+    }
+  });
+  return parts;
+}
+
+function startToolCall(call: StreamedToolCall, id: string): StreamPart[] {
+  call.started = true;
+  const parts: StreamPart[] = [{ type: 'tool-input-start', id, toolName: call.name ?? '' }];
+  if (call.args !== '') parts.push({ type: 'tool-input-delta', id, delta: call.args });
+  return parts;
+}
+
+/** Every streamed call closed and parsed, in index order; one never named still gets an id. */
+function finishToolCalls(calls: StreamedToolCall[]): StreamPart[] {
+  const parts: StreamPart[] = [];
+  calls.forEach((call, index) => {
+    const id = call.id ?? toolCallId(undefined, index);
+    if (!call.started) parts.push(...startToolCall(call, id));
+    parts.push(
+      { type: 'tool-input-end', id },
+      { type: 'tool-call', toolCallId: id, toolName: call.name ?? '', input: parseToolInput(call.args) },
+    );
+  });
+  return parts;
+}
+
+/**
+ * The stream's parts, ending with exactly one `finish`. A failure after the first part is a
+ * `stream_interrupted` error (a retry would repeat what the caller already has); before it, the
+ * mapped error, which the router may retry or fall back from.
+ */
+export async function* readOpenAIStream(
+  chunks: AsyncIterable<unknown>,
+  context: ErrorContext & { modelId: string },
+  signal: AbortSignal | undefined,
+): AsyncGenerator<StreamPart> {
+  let yielded = 0;
+  let finishReason: string | undefined;
+  let usage: OpenAI.CompletionUsage | null = null;
+  let id: string | undefined;
+  let model: string | undefined;
+  let created: number | undefined;
+  const calls: StreamedToolCall[] = [];
+  try {
+    for await (const chunk of chunks) {
+      if (!isRecord(chunk)) throw invalidResponseError(context, 'a stream event is not a JSON object');
+      id ??= text(chunk['id']);
+      model ??= text(chunk['model']);
+      created ??= count(chunk['created']);
+      if (isRecord(chunk['usage'])) usage = chunk['usage'] as unknown as OpenAI.CompletionUsage;
+      const choice: unknown = Array.isArray(chunk['choices']) ? chunk['choices'][0] : undefined;
+      if (!isRecord(choice)) continue;
+      const delta = isRecord(choice['delta']) ? choice['delta'] : {};
+      const parts: StreamPart[] = [];
+      const reasoning = reasoningOf(delta);
+      if (reasoning !== undefined) parts.push({ type: 'reasoning-delta', text: reasoning });
+      const answer = text(delta['content']);
+      if (answer !== undefined) parts.push({ type: 'text-delta', text: answer });
+      if (Array.isArray(delta['tool_calls'])) parts.push(...toolCallDeltas(calls, delta['tool_calls']));
+      finishReason = text(choice['finish_reason']) ?? finishReason;
+      for (const part of parts) {
+        yielded++;
+        yield part;
+      }
+    }
+  } catch (error) {
+    if (signal?.aborted) throw abortError(context, error);
+    if (yielded > 0) throw streamInterruptedError(context, error instanceof Error ? error.message : String(error), error);
+    throw mapOpenAIError(context, error, signal);
+  }
+  // The SDK ends the iteration quietly when the request is aborted; say so instead.
+  if (signal?.aborted) throw abortError(context);
+  if (finishReason === undefined) {
+    if (yielded > 0) throw streamInterruptedError(context, 'the stream ended without a finish_reason');
+    throw invalidResponseError(context, 'the stream ended without output or a finish_reason');
+  }
+  yield* finishToolCalls(calls);
+  const raw: OpenAIStreamFinishRaw = { id, model, finishReason, usage, usageMissing: usage === null };
+  yield {
+    type: 'finish',
+    finishReason: mapOpenAIFinishReason(finishReason),
+    rawFinishReason: finishReason,
+    usage: toUsage(usage),
+    response: responseInfo(id, model, created, context.modelId),
+    raw,
+  };
+}

@@ -1,0 +1,71 @@
+// Everything decide() reads besides the configuration and its inputs, gathered in one place: the
+// strategy in force and where it came from, the budget, today's spend, the request's inspection,
+// the overrides and the models' live state.
+import { UnknownStrategyError } from '../errors.js';
+import type { CompiledConfig } from '../routing/compile-config.js';
+import type { RoutingContext, RoutingState, Task } from '../routing/types.js';
+import { microsToUsd, type SpendSnapshot } from '../state/cost-ledger.js';
+import type { ModelHealth } from '../state/model-health.js';
+import type { RequestInspection } from './inspect-request.js';
+import type { OverrideStore } from './runtime-overrides.js';
+
+export interface StateSources {
+  compiled: CompiledConfig;
+  overrides: OverrideStore;
+  health: ModelHealth;
+}
+
+export function gatherState(
+  sources: StateSources,
+  agentId: string,
+  task: Task,
+  context: RoutingContext,
+  spend: SpendSnapshot,
+  inspection: RequestInspection,
+  now: number,
+): RoutingState {
+  const { compiled, overrides } = sources;
+  const { strategy, strategySource, requestedStrategy } = resolveStrategy(sources, context, now);
+  const state: RoutingState = {
+    now,
+    strategy,
+    strategySource,
+    requestedStrategy,
+    dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
+    agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
+    budgetUsd: compiled.maxCloudSpendPerDay ?? compiled.strategies.get(strategy)!.cloudBudgetPerDay ?? compiled.budgetDaily,
+    containsPii: inspection.containsPii,
+    piiReason: inspection.piiReason,
+    inputTokens: inspection.inputTokens,
+    outputTokens: inspection.outputTokens,
+    outputLimit: inspection.outputLimit,
+    requires: inspection.requires,
+    modelStates: sources.health.snapshot(now),
+  };
+  if (!overrides.isEmpty) {
+    const agentOverride = overrides.agentModelAt(agentId, now);
+    if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };
+    if (typeof task.id === 'string') {
+      const taskOverride = overrides.taskRoutingAt(task.id, now);
+      if (taskOverride) state.taskOverride = { modelId: taskOverride.value, ...(taskOverride.reason ? { reason: taskOverride.reason } : {}) };
+    }
+  }
+  return state;
+}
+
+function resolveStrategy(sources: StateSources, context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource' | 'requestedStrategy'> {
+  const { compiled, overrides } = sources;
+  const override = overrides.isEmpty ? undefined : overrides.strategyAt(now);
+  const requested = context.routing_strategy;
+  if (override) {
+    const keep = typeof requested === 'string' && compiled.strategies.has(requested) && requested !== override.value;
+    return { strategy: override.value, strategySource: 'override', ...(keep ? { requestedStrategy: requested } : {}) };
+  }
+  if (requested !== undefined) {
+    if (typeof requested !== 'string' || !compiled.strategies.has(requested)) {
+      throw new UnknownStrategyError(String(requested), [...compiled.strategies.keys()]);
+    }
+    return { strategy: requested, strategySource: 'context' };
+  }
+  return { strategy: compiled.defaultStrategy.name, strategySource: compiled.defaultStrategy.source };
+}

@@ -1,0 +1,190 @@
+// One decision's working state, shared by the steps of decide(): the condition scope, the hard
+// constraints found so far, the trace, and the candidates' scores (computed once, on demand).
+// A class rather than closures inside decide(): its methods are created once, not on every call.
+import { formatTime } from '../errors.js';
+import { FEATURE_NAMES, missingFeature } from '../request/request-features.js';
+import type { CompiledAgent, CompiledConfig, CompiledModel, CompiledStrategy } from './compile-config.js';
+import { estimateCost, scoreModel, sensitivityOf, type ModelScore, type ScoringInput } from './score-model.js';
+import type { DecisionSource, ModelLiveState, RoutingContext, RoutingState, Task, TraceStep } from './types.js';
+import { readOwn } from '../own-data.js';
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+export interface Chosen {
+  modelId: string;
+  source: DecisionSource;
+  reason: string;
+  confidence: number;
+}
+
+/** The object conditions see as `model`: its configuration plus its live state. */
+export function modelView(model: CompiledModel, live: ModelLiveState | undefined): Readonly<Record<string, unknown>> {
+  if (!live) return model.idleView;
+  return {
+    ...model.idleView,
+    available: live.available,
+    rate_limit_approaching: live.rate_limit_approaching,
+    requests_last_minute: live.requests_last_minute,
+    tokens_last_minute: live.tokens_last_minute,
+    load: live.load,
+  };
+}
+
+export class DecisionRun {
+  readonly trace: TraceStep[] = [];
+  readonly constraints: string[] = [];
+  readonly scope: Record<string, unknown>;
+  readonly containsPii: boolean;
+  readonly costLimitReached: boolean;
+  localOnly = false;
+  cloudOnly = false;
+  privacyEnforced = false;
+  candidates: string[] = [];
+  assigned: { name: string; variant: string } | undefined;
+  private scores: Map<string, ModelScore> | undefined;
+
+  constructor(
+    readonly compiled: CompiledConfig,
+    readonly agent: CompiledAgent,
+    readonly strategy: CompiledStrategy,
+    readonly task: Task,
+    readonly context: RoutingContext,
+    readonly state: RoutingState,
+  ) {
+    // `data.contains_pii` in conditions: the task's `true`, or the scan's verdict. A task's `false`
+    // cannot switch the scan off; anything but a boolean counts as PII when truthy.
+    const taskData = isObject(task.data) ? task.data : EMPTY;
+    const given = readOwn(taskData, 'contains_pii');
+    const containsPii = given === true || (typeof given !== 'boolean' && Boolean(given)) || state.containsPii === true;
+    this.containsPii = containsPii;
+    const data = given === containsPii || (given === undefined && state.containsPii === undefined) ? taskData : withDataProperty(taskData, 'contains_pii', containsPii);
+    this.costLimitReached =
+      typeof context.cost_limit_reached === 'boolean'
+        ? context.cost_limit_reached
+        : (state.budgetUsd !== undefined && state.dailyCostUsd >= state.budgetUsd) ||
+          (agent.dailyBudgetUsd !== undefined && state.agentDailyCostUsd >= agent.dailyBudgetUsd);
+    this.scope = {
+      task,
+      context,
+      agent: agent.config,
+      model: undefined,
+      data,
+      daily_cost: state.dailyCostUsd,
+      budget: state.budgetUsd,
+      cost_limit_reached: this.costLimitReached,
+    };
+  }
+
+  requireLocal(why: string, privacy: boolean): void {
+    this.localOnly = true;
+    if (privacy) this.privacyEnforced = true;
+    this.constraints.push(`local only: ${why}`);
+    this.trace.push({ step: 'constraint', outcome: 'applied', message: `local models only: ${why}` });
+  }
+
+  /** Why a model may not serve this request (a hard constraint), or undefined when it may. */
+  ineligible(model: CompiledModel): string | undefined {
+    if (this.localOnly && model.type !== 'local') return 'it is a cloud model and only local models are allowed';
+    if (this.cloudOnly && model.type !== 'cloud') return 'it is a local model and only cloud models are allowed';
+    const missing = this.state.requires && missingFeature(model.supports, this.state.requires);
+    if (missing) return `the request needs ${FEATURE_NAMES[missing]}, which it does not support`;
+    if (model.contextWindow !== undefined) {
+      const needed = this.state.inputTokens + (this.state.outputLimit ?? 0);
+      if (needed > model.contextWindow) return `the request needs ${needed} tokens of context and it holds ${model.contextWindow}`;
+    }
+    const live = this.state.modelStates?.get(model.id);
+    if (live && !live.available) {
+      return `it is unavailable (${live.unavailableReason ?? 'unavailable'}${live.availableAt !== undefined ? ` until ${formatTime(live.availableAt)}` : ''})`;
+    }
+    return undefined;
+  }
+
+  eligible(id: string): boolean {
+    const model = this.compiled.models.get(id);
+    return model !== undefined && this.ineligible(model) === undefined;
+  }
+
+  /** Eligible registry models other than `except`, most capable for the agent first. */
+  registryAlternatives(except: string | undefined, limit: number): string[] {
+    const fit = this.agent.capabilityFit;
+    const models: CompiledModel[] = [];
+    for (const model of this.compiled.models.values()) {
+      if (model.id !== except && this.ineligible(model) === undefined) models.push(model);
+    }
+    models.sort((a, b) => fit.get(b.id)! - fit.get(a.id)!);
+    return models.slice(0, limit).map((model) => model.id);
+  }
+
+  scopeWithModel(model: CompiledModel): Record<string, unknown> {
+    return { ...this.scope, model: modelView(model, this.state.modelStates?.get(model.id)) };
+  }
+
+  /** Scores are computed at most once per decision, and only if a step needs them. */
+  scoreOf(id: string): ModelScore {
+    this.scores ??= this.scoreCandidates(this.candidates, this.trace);
+    return this.scores.get(id) ?? this.scoreCandidates([id], []).get(id)!;
+  }
+
+  private scoreCandidates(candidates: readonly string[], trace: TraceStep[]): Map<string, ModelScore> {
+    const { compiled, state, task } = this;
+    const models = candidates.map((id) => compiled.models.get(id)!);
+    let maxCost = 0;
+    let maxTokensPerSecond = 0;
+    for (const model of models) {
+      maxCost = Math.max(maxCost, estimateCost(model, state.inputTokens, state.outputTokens));
+      maxTokensPerSecond = Math.max(maxTokensPerSecond, model.tokensPerSecond);
+    }
+    const input: ScoringInput = {
+      complexity: typeof task.complexity === 'number' && Number.isFinite(task.complexity) ? Math.min(10, Math.max(0, task.complexity)) : 5,
+      sensitivity: sensitivityOf(task, this.containsPii),
+      inputTokens: state.inputTokens,
+      outputTokens: state.outputTokens,
+      capabilityFit: this.agent.capabilityFit,
+      maxCost,
+      maxTokensPerSecond,
+      maxLatencyMs: typeof task.max_latency_ms === 'number' ? task.max_latency_ms : undefined,
+      modelStates: state.modelStates,
+      scopes: this,
+    };
+    const scores = new Map<string, ModelScore>();
+    for (const model of models) {
+      const score = scoreModel(model, compiled.factors, input);
+      scores.set(model.id, score);
+      trace.push({ step: 'score', outcome: 'info', modelId: model.id, score: score.score, factors: score.factors, message: `${model.id} scores ${score.score}` });
+    }
+    return scores;
+  }
+
+  best(ids: readonly string[]): string {
+    let top = ids[0]!;
+    for (const id of ids) if (this.scoreOf(id).score > this.scoreOf(top).score) top = id;
+    return top;
+  }
+
+  pick(id: string, why: string): Chosen {
+    const label = `strategy ${this.strategy.name}`;
+    const score = this.scoreOf(id).score;
+    this.trace.push({ step: 'strategy', outcome: 'chosen', modelId: id, score, message: `${label}: ${why} → ${id}` });
+    return { modelId: id, source: 'strategy', reason: `${label}: ${why}`, confidence: confidenceOf(score) };
+  }
+}
+
+/** A confidence from a 0..1 score: a decent model for the task is never below 0.5. */
+export function confidenceOf(score: number): number {
+  return Math.round((0.5 + score / 2) * 1000) / 1000;
+}
+
+/** A copy of `source`'s own data properties (never running a getter) with one more property. */
+function withDataProperty(source: Readonly<Record<string, unknown>>, key: string, value: unknown): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(source)) {
+    const own = readOwn(source, name);
+    if (own !== undefined) Object.defineProperty(copy, name, { value: own, enumerable: true, writable: true, configurable: true });
+  }
+  copy[key] = value;
+  return copy;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

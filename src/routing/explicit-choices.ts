@@ -1,0 +1,113 @@
+// Steps 2 to 4 of a decision and the experiments: the choices someone made explicitly — a task
+// override, an operator's agent override, the agent's own rules, an A/B assignment. Each is honoured
+// only within the hard constraints; a skipped one says why in the trace.
+import type { Chosen, DecisionRun } from './decision-run.js';
+
+/** 2. Task override (setTaskRouting, or task.force_model). */
+export function taskOverride(run: DecisionRun): Chosen | undefined {
+  const { state, task, trace } = run;
+  const override = state.taskOverride ?? (typeof task.force_model === 'string' ? { modelId: task.force_model, reason: 'task.force_model' } : undefined);
+  if (!override) return undefined;
+  const model = run.compiled.models.get(override.modelId);
+  const why = model ? run.ineligible(model) : `unknown model "${override.modelId}"`;
+  if (why) {
+    trace.push({ step: 'task_override', outcome: 'skipped', modelId: override.modelId, message: `task override to ${override.modelId} skipped: ${why}` });
+    return undefined;
+  }
+  trace.push({ step: 'task_override', outcome: 'chosen', modelId: override.modelId, message: `task override → ${override.modelId}${override.reason ? ` (${override.reason})` : ''}` });
+  return { modelId: override.modelId, source: 'task_override', reason: `task override${override.reason ? `: ${override.reason}` : ''}`, confidence: 1 };
+}
+
+/** 3. An operator's runtime override of the agent's model (setAgentModel): beats the agent's rules and strategy. */
+export function agentOverride(run: DecisionRun): Chosen | undefined {
+  const override = run.state.agentOverride;
+  if (!override) return undefined;
+  const model = run.compiled.models.get(override.modelId);
+  const why = model ? run.ineligible(model) : `unknown model "${override.modelId}"`;
+  if (why) {
+    run.trace.push({ step: 'agent_override', outcome: 'skipped', modelId: override.modelId, message: `agent model override skipped: ${why}` });
+    return undefined;
+  }
+  const note = override.reason ? ` (${override.reason})` : '';
+  run.trace.push({
+    step: 'agent_override',
+    outcome: 'chosen',
+    modelId: override.modelId,
+    message: `agent model overridden → ${override.modelId}${note}; an operator's override comes before the agent's routing rules and the strategy`,
+  });
+  return { modelId: override.modelId, source: 'agent_override', reason: `agent model override${note}`, confidence: 0.95 };
+}
+
+/** 4. The agent's rules, first match wins; a rule whose model breaks a constraint is skipped. */
+export function agentRules(run: DecisionRun): Chosen | undefined {
+  const { trace } = run;
+  for (const rule of run.agent.rules) {
+    const result = rule.condition.evaluateDetailed(run.scope);
+    if (result.error) {
+      trace.push({ step: 'agent_rule', outcome: 'error', rule: rule.label, message: `"${rule.condition.source}" could not be evaluated (${result.error}); treated as false` });
+      continue;
+    }
+    if (!result.value) {
+      trace.push({ step: 'agent_rule', outcome: 'not_matched', rule: rule.label, message: `"${rule.condition.source}" is false` });
+      continue;
+    }
+    const why = run.ineligible(run.compiled.models.get(rule.modelId)!);
+    if (why) {
+      trace.push({ step: 'agent_rule', outcome: 'skipped', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched, but ${rule.modelId} is skipped: ${why}` });
+      continue;
+    }
+    trace.push({ step: 'agent_rule', outcome: 'chosen', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched → ${rule.modelId}` });
+    return { modelId: rule.modelId, source: 'agent_rule', reason: `agent rule ${rule.label}: ${rule.condition.source}`, confidence: 0.9 };
+  }
+  return undefined;
+}
+
+/**
+ * A/B experiments: a task takes part when its agent and condition match; its variant follows from
+ * a hash of the experiment's name and the task's id, so the same task always gets the same model.
+ * An assigned variant that breaks a constraint is skipped, never swapped for another.
+ */
+export function experiment(run: DecisionRun): Chosen | undefined {
+  const { trace, task } = run;
+  for (const experiment of run.compiled.experiments) {
+    if (experiment.agents && !experiment.agents.has(run.agent.id)) continue;
+    const key = typeof task.id === 'string' || typeof task.id === 'number' ? String(task.id) : undefined;
+    if (key === undefined) {
+      trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} needs task.id to assign a variant` });
+      continue;
+    }
+    if (experiment.condition && !experiment.condition.evaluate(run.scope)) {
+      trace.push({ step: 'experiment', outcome: 'not_matched', rule: experiment.name, message: `experiment ${experiment.name}: "${experiment.condition.source}" is false` });
+      continue;
+    }
+    const point = stableHash(`${experiment.name}\u0000${key}`);
+    const variant = experiment.variants.find((v) => point < v.upTo) ?? experiment.variants[experiment.variants.length - 1]!;
+    const why = run.ineligible(run.compiled.models.get(variant.modelId)!);
+    if (why) {
+      trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned ${variant.modelId}, skipped: ${why}` });
+      continue;
+    }
+    run.assigned = { name: experiment.name, variant: variant.modelId };
+    trace.push({ step: 'experiment', outcome: 'chosen', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned task ${key} → ${variant.modelId}` });
+    return { modelId: variant.modelId, source: 'strategy', reason: `experiment ${experiment.name}: variant ${variant.modelId}`, confidence: 0.8 };
+  }
+  return undefined;
+}
+
+/**
+ * FNV-1a over the string's UTF-16 units, finished with murmur3's avalanche so that ids differing in
+ * one digit land far apart; scaled to 0..1. The seeded hash experiments assign variants by.
+ */
+export function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 0x1_0000_0000;
+}
