@@ -55,3 +55,86 @@ export function isArrayValue(value: unknown): value is unknown[] {
     return false;
   }
 }
+
+/**
+ * What a walk visits below `source`: an array's length (its indices), an object's own enumerable
+ * keys, or `undefined` when a Proxy's trap refuses. Never runs a getter.
+ */
+export function ownChildren(source: object): string[] | number | undefined {
+  if (isArrayValue(source)) {
+    const length = ownSlot(source, 'length');
+    return length.kind === 'data' && typeof length.value === 'number' ? length.value : 0;
+  }
+  return ownKeys(source);
+}
+
+/** What kind of object a host value is, told apart without running its code; a revoked Proxy is `unreadable`. */
+export function objectKind(value: object): 'bytes' | 'date' | 'url' | 'plain' | 'unreadable' {
+  try {
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return 'bytes';
+    if (value instanceof Date) return 'date';
+    if (value instanceof URL) return 'url';
+    return 'plain';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+export interface OwnDataVisit {
+  /** The object whose property this is. */
+  parent: object;
+  key: string | number;
+  slot: OwnSlot;
+  /** `request.messages[2].content`: where the property is, for messages. */
+  path: string;
+  /** The nesting depth of the property's value (the root is 0). */
+  depth: number;
+}
+
+export interface OwnDataWalker {
+  /** Each own property in document order: `'descend'` into an object or array value, `'next'`, or `'stop'` the walk. */
+  visit(visit: OwnDataVisit): 'descend' | 'next' | 'stop';
+  /** An object refers back to one it is inside of (JSON cannot carry it); the walk stops. */
+  cycle(path: string): void;
+  /** A Proxy refused to list its keys; the walk goes on without them. */
+  unreadable(path: string): void;
+}
+
+/**
+ * Walks the own data properties below `root` depth-first, without recursion (deep values cannot
+ * overflow the stack), never running a getter. Shared references are walked each time they
+ * appear; only a cycle stops the walk.
+ */
+export function walkOwnData(root: object, rootPath: string, walker: OwnDataWalker): void {
+  type Frame = { source: object; keys: string[] | number; next: number; depth: number; path: string };
+  const frame = (source: object, depth: number, path: string): Frame => {
+    const keys = ownChildren(source);
+    if (keys === undefined) walker.unreadable(path);
+    return { source, keys: keys ?? [], next: 0, depth, path };
+  };
+  const open = new Set<object>([root]);
+  const stack: Frame[] = [frame(root, 0, rootPath)];
+  while (stack.length > 0) {
+    const current = stack[stack.length - 1]!;
+    const size = typeof current.keys === 'number' ? current.keys : current.keys.length;
+    if (current.next >= size) {
+      open.delete(current.source);
+      stack.pop();
+      continue;
+    }
+    const key = typeof current.keys === 'number' ? current.next : current.keys[current.next]!;
+    current.next++;
+    const path = typeof key === 'number' ? `${current.path}[${key}]` : `${current.path}.${key}`;
+    const slot = ownSlot(current.source, key);
+    const step = walker.visit({ parent: current.source, key, slot, path, depth: current.depth + 1 });
+    if (step === 'stop') return;
+    if (step === 'next' || slot.kind !== 'data') continue;
+    const child = slot.value as object;
+    if (open.has(child)) {
+      walker.cycle(path);
+      return;
+    }
+    open.add(child);
+    stack.push(frame(child, current.depth + 1, path));
+  }
+}

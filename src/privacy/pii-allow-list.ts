@@ -2,7 +2,7 @@
 // numbers), for false positives now that the scan cannot be switched off. Each finding is judged
 // on its own text alone, so an allowed value can never hide anything around or inside it.
 import { InvalidArgumentError } from '../errors.js';
-import type { PiiDetector, PiiFinding } from './pii-detector.js';
+import type { PiiDetector, PiiFinding } from './pii-types.js';
 
 /**
  * Findings that are not PII. A string is compared with a finding's exact text (case-sensitive); a

@@ -1,4 +1,4 @@
-// Finds personal data and secrets in the text of a task, so the router can keep such a task on a
+// Finds personal data and secrets in the text a request would send, so the router can keep such a task on a
 // local model. A miss leaks data to a cloud provider while a false alarm only costs a cloud call, so
 // well-structured identifiers are matched generously, but each kind is validated (Luhn, mod-97,
 // SSN ranges, e-mail domain shape) so ordinary numbers, dates and hashes do not trip it.
@@ -15,23 +15,9 @@ import { scanIbans } from './scanners/iban-scanner.js';
 import { scanCards, scanNumberClusters, scanPhones, scanSsns } from './scanners/number-scanners.js';
 import type { KindReport, Scanner } from './scanners/scanner.js';
 import { scanApiKeys } from './scanners/secret-scanner.js';
+import type { PiiDetector, PiiFinding, PiiKind } from './pii-types.js';
 
-export type PiiKind = 'email' | 'phone' | 'credit_card' | 'us_ssn' | 'iban' | 'api_key';
-
-export interface PiiFinding {
-  kind: PiiKind;
-  /** UTF-16 offset of the finding in the scanned text. */
-  index: number;
-  /** Length in UTF-16 code units: `text.slice(index, index + length)` is the finding. */
-  length: number;
-}
-
-/** Pluggable: the host may supply its own (e.g. a Presidio client wrapped synchronously, or a stricter regex set). */
-export interface PiiDetector {
-  detect(text: string): PiiFinding[];
-  /** fast path, may stop at the first finding */
-  containsPii?(text: string): boolean;
-}
+export type { PiiDetector, PiiFinding, PiiKind } from './pii-types.js';
 
 export interface RegexPiiDetectorOptions {
   /** The kinds to look for; all of them by default. */

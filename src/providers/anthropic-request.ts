@@ -2,6 +2,7 @@
 // alternate, tool results as user turns, media as image/document blocks, JSON answers and options.
 import type Anthropic from '@anthropic-ai/sdk';
 import { ProviderError } from '../errors.js';
+import { toolOutputText } from '../request/tool-output.js';
 import { base64ToText, imageMediaType, resolveData } from '../request/data-content.js';
 import type {
   AssistantContentPart,
@@ -117,20 +118,13 @@ function toolResultBlock(part: ToolResultPart, context: ErrorContext): Anthropic
   };
 }
 
+/** Rich content keeps its images and documents here (a tool result block takes them); the rest is text. */
 function toolResultContent(output: ToolResultOutput, context: ErrorContext): Anthropic.ToolResultBlockParam['content'] {
-  switch (output.type) {
-    case 'text':
-    case 'error-text':
-      return output.value;
-    case 'json':
-    case 'error-json':
-      return JSON.stringify(output.value ?? null);
-    case 'content':
-      return output.value.flatMap((item): Array<Anthropic.TextBlockParam | Anthropic.ImageBlockParam | Anthropic.DocumentBlockParam> => {
-        if (item.type === 'text') return item.text === '' ? [] : [{ type: 'text', text: item.text }];
-        return [mediaBlock(item.data, item.mediaType, undefined, context)];
-      });
-  }
+  if (output.type !== 'content') return toolOutputText(output);
+  return output.value.flatMap((item): Array<Anthropic.TextBlockParam | Anthropic.ImageBlockParam | Anthropic.DocumentBlockParam> => {
+    if (item.type === 'text') return item.text === '' ? [] : [{ type: 'text', text: item.text }];
+    return [mediaBlock(item.data, item.mediaType, undefined, context)];
+  });
 }
 
 /** Images, PDFs and text files: the kinds of media the Messages API reads. */

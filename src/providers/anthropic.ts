@@ -13,14 +13,13 @@ import { type AnthropicStructuredOutput, toAnthropicBody } from './anthropic-req
 import { AnthropicStreamParser, toProviderResponse } from './anthropic-response.js';
 import {
   abortError,
-  connectionError,
   type ErrorContext,
   httpError,
   invalidResponseError,
+  mapSdkTransportError,
   mapUnknownError,
   otherError,
   streamInterruptedError,
-  timeoutError,
 } from './error-mapping.js';
 import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse, StreamPart } from './provider.js';
 import { sdkRequestOptions } from './sdk-request-options.js';
@@ -87,12 +86,8 @@ export function mapAnthropicError(
   error: unknown,
   signal: AbortSignal | undefined,
 ): ProviderError {
-  if (signal?.aborted || error instanceof APIUserAbortError) return abortError(context, error);
-  if (error instanceof APIConnectionTimeoutError) return timeoutError(context, error);
-  if (error instanceof APIConnectionError) {
-    const cause = (error as { cause?: unknown }).cause;
-    return connectionError(context, cause instanceof Error ? cause.message : error.message, error);
-  }
+  const transport = mapSdkTransportError(context, error, signal, { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError });
+  if (transport) return transport;
   if (error instanceof APIError) {
     // Unlike openai's, this SDK keeps the whole body in `error.error` and the text in `apiMessage`.
     const detail = error.apiMessage ?? error.message;

@@ -216,3 +216,29 @@ export function mapUnknownError(
   if (isTransportFailure(error)) return connectionError(context, messageOf(error), error);
   return otherError(context, messageOf(error), error);
 }
+
+/** The transport error classes an official SDK throws; both SDKs have the same three. */
+export interface SdkTransportErrors {
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIConnectionError: abstract new (...args: never[]) => Error;
+}
+
+/**
+ * An abort, a timeout or a dropped connection as an SDK reports it, as a `ProviderError`; undefined
+ * for anything else (an HTTP error, which each adapter reads from its own SDK's error body).
+ */
+export function mapSdkTransportError(
+  context: ErrorContext,
+  error: unknown,
+  signal: AbortSignal | undefined,
+  sdk: SdkTransportErrors,
+): ProviderError | undefined {
+  if (signal?.aborted || error instanceof sdk.APIUserAbortError) return abortError(context, error);
+  if (error instanceof sdk.APIConnectionTimeoutError) return timeoutError(context, error);
+  if (error instanceof sdk.APIConnectionError) {
+    const cause = (error as { cause?: unknown }).cause;
+    return connectionError(context, cause instanceof Error ? cause.message : error.message, error);
+  }
+  return undefined;
+}

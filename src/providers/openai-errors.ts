@@ -3,15 +3,7 @@
 
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ProviderError } from '../errors.js';
-import {
-  abortError,
-  connectionError,
-  type ErrorContext,
-  httpError,
-  mapUnknownError,
-  otherError,
-  timeoutError,
-} from './error-mapping.js';
+import { type ErrorContext, httpError, mapSdkTransportError, mapUnknownError, otherError } from './error-mapping.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,12 +20,8 @@ export function mapOpenAIError(
   error: unknown,
   signal: AbortSignal | undefined,
 ): ProviderError {
-  if (signal?.aborted || error instanceof APIUserAbortError) return abortError(context, error);
-  if (error instanceof APIConnectionTimeoutError) return timeoutError(context, error);
-  if (error instanceof APIConnectionError) {
-    const cause = (error as { cause?: unknown }).cause;
-    return connectionError(context, cause instanceof Error ? cause.message : error.message, error);
-  }
+  const transport = mapSdkTransportError(context, error, signal, { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError });
+  if (transport) return transport;
   if (error instanceof APIError) {
     // The SDK unwraps the body's `error` object into `error.error`.
     const body = isRecord(error.error) ? error.error : undefined;

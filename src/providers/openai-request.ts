@@ -2,6 +2,7 @@
 // sampling options and this adapter's own `providerOptions`. Pure: no client, no I/O.
 
 import type OpenAI from 'openai';
+import { toolOutputText } from '../request/tool-output.js';
 import { base64ToText, imageMediaType, resolveData, toDataUrl, type ResolvedData } from '../request/data-content.js';
 import type {
   AssistantContentPart,
@@ -9,7 +10,6 @@ import type {
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
-  ToolResultOutput,
   UserContentPart,
 } from '../request/types.js';
 import type { ProviderError } from '../errors.js';
@@ -197,22 +197,6 @@ function toAssistantMessage(
 function toolArguments(input: unknown): string {
   if (typeof input === 'string') return input;
   return JSON.stringify(input ?? {}) ?? '{}';
-}
-
-function toolOutputText(output: ToolResultOutput): string {
-  switch (output.type) {
-    case 'text':
-    case 'error-text':
-      return output.value;
-    case 'json':
-    case 'error-json':
-      return JSON.stringify(output.value) ?? 'null';
-    case 'content':
-      // Tool messages hold text only; media in a tool result cannot be sent here.
-      return output.value.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
-    default:
-      return JSON.stringify(output as unknown) ?? 'null';
-  }
 }
 
 function toTool(tool: ToolDefinition): OpenAI.ChatCompletionFunctionTool {

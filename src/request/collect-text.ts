@@ -4,7 +4,7 @@
 // prompt, tool names, descriptions and schemas, stop sequences, headers and provider options.
 // What it cannot read completely — a depth, node or size limit, a getter, a cycle — is reported,
 // and the caller counts it as PII: the scan fails closed.
-import { isArrayValue, ownKeys, ownSlot } from '../own-data.js';
+import { objectKind, ownSlot, walkOwnData } from '../own-data.js';
 import { base64ToText, resolveData } from './data-content.js';
 import type { DataContent, NormalizedRequest } from './types.js';
 
@@ -21,8 +21,6 @@ export const DEFAULT_SCAN_LIMITS: Readonly<ScanLimits> = Object.freeze({ maxDept
 
 /** Media types whose bytes are text, and so are decoded and scanned. */
 const TEXT_MEDIA = /^(text\/|application\/(json|xml|csv|x-ndjson|yaml|x-yaml|javascript|sql)\b)|\+(json|xml)\b/i;
-
-type Frame = { source: object; keys: string[] | number; next: number; depth: number; path: string };
 
 export class TextCollector {
   readonly texts: string[] = [];
@@ -50,42 +48,26 @@ export class TextCollector {
     this.texts.push(value);
   }
 
-  /** Every string, key and long number under `value`, iteratively; host objects are read without running getters. */
+  /** Every string, key and long number under `value`; host objects are read without running getters. */
   value(value: unknown, path: string): void {
-    if (this.done) return;
-    if (!this.leaf(value, path)) return;
-    const open = new Set<object>([value as object]);
-    const stack: Frame[] = [this.frame(value as object, 0, path)];
-    while (stack.length > 0 && !this.done) {
-      const current = stack[stack.length - 1]!;
-      const size = typeof current.keys === 'number' ? current.keys : current.keys.length;
-      if (current.next >= size) {
-        open.delete(current.source);
-        stack.pop();
-        continue;
-      }
-      const key = typeof current.keys === 'number' ? current.next : current.keys[current.next]!;
-      current.next++;
-      if (typeof key === 'string') this.text(key);
-      const slot = ownSlot(current.source, key);
-      const childPath = typeof key === 'number' ? `${current.path}[${key}]` : `${current.path}.${key}`;
-      if (slot.kind === 'accessor') {
-        this.incomplete = `${childPath} is an accessor property (getter), which is not read`;
-        break;
-      }
-      if (slot.kind === 'missing' || !this.leaf(slot.value, childPath)) continue;
-      const child = slot.value as object;
-      if (open.has(child)) {
-        this.incomplete = `${childPath} refers back to an enclosing value (a cycle)`;
-        break;
-      }
-      if (current.depth + 1 > this.limits.maxDepth) {
-        this.incomplete = `${childPath} is nested deeper than ${this.limits.maxDepth} levels`;
-        break;
-      }
-      open.add(child);
-      stack.push(this.frame(child, current.depth + 1, childPath));
-    }
+    if (this.done || !this.leaf(value, path)) return;
+    walkOwnData(value as object, path, {
+      visit: ({ key, slot, path: childPath, depth }) => {
+        if (typeof key === 'string') this.text(key);
+        if (slot.kind === 'accessor') this.incomplete = `${childPath} is an accessor property (getter), which is not read`;
+        else if (slot.kind === 'data' && this.leaf(slot.value, childPath)) {
+          if (depth > this.limits.maxDepth) this.incomplete = `${childPath} is nested deeper than ${this.limits.maxDepth} levels`;
+          else return 'descend';
+        }
+        return this.done ? 'stop' : 'next';
+      },
+      cycle: (cyclePath) => {
+        this.incomplete = `${cyclePath} refers back to an enclosing value (a cycle)`;
+      },
+      unreadable: (unreadablePath) => {
+        this.incomplete ??= `${unreadablePath} could not be read (a Proxy refused)`;
+      },
+    });
   }
 
   /** Collects a scalar; true when `value` is an object or array still to be walked. */
@@ -102,24 +84,21 @@ export class TextCollector {
         this.text(String(value));
       }
     } else if (typeof value === 'object' && value !== null) {
-      if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
-      if (value instanceof URL) {
-        this.text(value.href);
-        return false;
+      switch (objectKind(value)) {
+        case 'plain':
+          return true;
+        case 'url':
+          this.text((value as URL).href);
+          return false;
+        case 'date':
+        case 'bytes':
+          return false;
+        case 'unreadable':
+          this.incomplete ??= `${path} could not be read (a revoked Proxy)`;
+          return false;
       }
-      return true;
     }
     return false;
-  }
-
-  private frame(source: object, depth: number, path: string): Frame {
-    if (isArrayValue(source)) {
-      const length = ownSlot(source, 'length');
-      return { source, keys: length.kind === 'data' && typeof length.value === 'number' ? length.value : 0, next: 0, depth, path };
-    }
-    const keys = ownKeys(source);
-    if (keys === undefined) this.incomplete ??= `${path} could not be read (a Proxy refused)`;
-    return { source, keys: keys ?? [], next: 0, depth, path };
   }
 
   /** The normalised request, every byte an adapter may send. */

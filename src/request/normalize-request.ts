@@ -3,7 +3,7 @@
 // and sent, so what is checked is exactly what leaves. Bad input gets an `InvalidArgumentError`
 // naming the path (`request.messages[2].content[0].toolCallId`).
 import { InvalidArgumentError } from '../errors.js';
-import { isArrayValue, ownKeys, readOwn } from '../own-data.js';
+import { isArrayValue, objectKind, ownChildren, ownKeys, ownSlot } from '../own-data.js';
 import { copyJson } from './copy-json.js';
 import type {
   AssistantContentPart,
@@ -29,22 +29,33 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !isArrayValue(value);
 }
 
-function field(source: object, key: string): unknown {
-  return readOwn(source, key);
+/** An own data property of the caller's object; a getter is refused, never run. */
+function field(source: object, key: string, path = 'request'): unknown {
+  const slot = ownSlot(source, key);
+  if (slot.kind === 'accessor') fail(`${path}.${key}`, 'an accessor property (getter) is not read; pass plain data');
+  return slot.kind === 'data' && typeof slot.value !== 'function' ? slot.value : undefined;
 }
 
 function stringField(source: object, key: string, path: string, optional = false): string | undefined {
-  const value = field(source, key);
+  const value = field(source, key, path);
   if (value === undefined && optional) return undefined;
   if (typeof value !== 'string') fail(`${path}.${key}`, 'expected a string');
   return value;
 }
 
+/** More items in one list (messages, parts, tools) are refused: a sparse array can claim 2^32 - 1. */
+const MAX_ITEMS = 100_000;
+
 function arrayOf(value: unknown, path: string, what: string): unknown[] {
   if (!isArrayValue(value)) fail(path, `expected an array of ${what}`);
-  const length = readOwn(value, 'length');
+  const length = ownChildren(value);
+  if (typeof length !== 'number' || length > MAX_ITEMS) fail(path, `expected at most ${MAX_ITEMS} ${what}`);
   const out: unknown[] = [];
-  for (let i = 0; i < (typeof length === 'number' ? length : 0); i++) out.push(readOwn(value, i));
+  for (let i = 0; i < length; i++) {
+    const slot = ownSlot(value, i);
+    if (slot.kind === 'accessor') fail(`${path}[${i}]`, 'an accessor property (getter) is not read; pass plain data');
+    out.push(slot.kind === 'data' ? slot.value : undefined);
+  }
   return out;
 }
 
@@ -111,8 +122,8 @@ export function normalizeRequest(input: unknown): NormalizedRequest {
 
 function normalizeMessage(message: unknown, path: string, toolCallNames: Map<string, string>): NormalizedMessage {
   if (!isObject(message)) fail(path, "expected a message { role: 'system' | 'user' | 'assistant' | 'tool', content }");
-  const role = field(message, 'role');
-  const content = field(message, 'content');
+  const role = field(message, 'role', path);
+  const content = field(message, 'content', path);
   const name = stringField(message, 'name', path, true);
   const named = name !== undefined ? { name } : {};
   switch (role) {
@@ -142,17 +153,17 @@ function normalizeMessage(message: unknown, path: string, toolCallNames: Map<str
 function userPart(part: unknown, path: string): UserContentPart {
   if (typeof part === 'string') return { type: 'text', text: part };
   if (!isObject(part)) fail(path, "expected a part { type: 'text' | 'image' | 'file', ... }");
-  switch (field(part, 'type')) {
+  switch (field(part, 'type', path)) {
     case 'text':
       return { type: 'text', text: stringField(part, 'text', path)! };
     case 'image': {
       // `image` is the AI SDK's name for the same field.
-      const data = dataContent(field(part, 'data') ?? field(part, 'image'), `${path}.data`);
+      const data = dataContent(field(part, 'data', path) ?? field(part, 'image', path), `${path}.data`);
       const mediaType = stringField(part, 'mediaType', path, true);
       return { type: 'image', data, ...(mediaType !== undefined ? { mediaType } : {}) };
     }
     case 'file': {
-      const data = dataContent(field(part, 'data'), `${path}.data`);
+      const data = dataContent(field(part, 'data', path), `${path}.data`);
       const filename = stringField(part, 'filename', path, true);
       return { type: 'file', data, mediaType: stringField(part, 'mediaType', path)!, ...(filename !== undefined ? { filename } : {}) };
     }
@@ -164,7 +175,7 @@ function userPart(part: unknown, path: string): UserContentPart {
 function assistantPart(part: unknown, path: string): AssistantContentPart {
   if (typeof part === 'string') return { type: 'text', text: part };
   if (!isObject(part)) fail(path, "expected a part { type: 'text' | 'tool-call' | 'reasoning', ... }");
-  switch (field(part, 'type')) {
+  switch (field(part, 'type', path)) {
     case 'text':
       return { type: 'text', text: stringField(part, 'text', path)! };
     case 'reasoning':
@@ -174,7 +185,7 @@ function assistantPart(part: unknown, path: string): AssistantContentPart {
         type: 'tool-call',
         toolCallId: nonEmpty(stringField(part, 'toolCallId', path)!, `${path}.toolCallId`),
         toolName: nonEmpty(stringField(part, 'toolName', path)!, `${path}.toolName`),
-        input: copyJson(field(part, 'input') ?? {}, `${path}.input`),
+        input: copyJson(field(part, 'input', path) ?? {}, `${path}.input`),
       };
     default:
       return fail(`${path}.type`, "expected 'text', 'tool-call' or 'reasoning' in an assistant message");
@@ -182,10 +193,10 @@ function assistantPart(part: unknown, path: string): AssistantContentPart {
 }
 
 function toolResultPart(part: unknown, path: string, toolCallNames: Map<string, string>): ToolResultPart {
-  if (!isObject(part) || field(part, 'type') !== 'tool-result') fail(path, "expected { type: 'tool-result', toolCallId, toolName, output }");
-  const isError = field(part, 'isError');
+  if (!isObject(part) || field(part, 'type', path) !== 'tool-result') fail(path, "expected { type: 'tool-result', toolCallId, toolName, output }");
+  const isError = field(part, 'isError', path);
   if (isError !== undefined && typeof isError !== 'boolean') fail(`${path}.isError`, 'expected a boolean');
-  return toolResult(stringField(part, 'toolCallId', path)!, stringField(part, 'toolName', path, true), field(part, 'output'), isError, path, toolCallNames);
+  return toolResult(stringField(part, 'toolCallId', path)!, stringField(part, 'toolName', path, true), field(part, 'output', path), isError, path, toolCallNames);
 }
 
 function toolResult(
@@ -211,7 +222,7 @@ function toolResult(
 /** An AI SDK output shape as it is; any other value is JSON (a string is text). */
 function toolOutput(output: unknown, path: string): ToolResultOutput {
   if (typeof output === 'string') return { type: 'text', value: output };
-  if (isObject(output) && TOOL_OUTPUT_TYPES.has(field(output, 'type') as string) && ownKeys(output)?.includes('value')) {
+  if (isObject(output) && TOOL_OUTPUT_TYPES.has(field(output, 'type', path) as string) && ownKeys(output)?.includes('value')) {
     const copy = copyJson(output, path) as { type: string; value: unknown };
     if ((copy.type === 'text' || copy.type === 'error-text') && typeof copy.value !== 'string') fail(`${path}.value`, 'expected a string');
     if (copy.type === 'content' && !Array.isArray(copy.value)) fail(`${path}.value`, 'expected an array of text and media parts');
@@ -222,9 +233,11 @@ function toolOutput(output: unknown, path: string): ToolResultOutput {
 
 function dataContent(value: unknown, path: string): DataContent {
   if (typeof value === 'string') return value;
-  if (value instanceof URL) return new URL(value.href);
-  if (value instanceof Uint8Array) return new Uint8Array(value);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+  if (typeof value === 'object' && value !== null) {
+    const kind = objectKind(value);
+    if (kind === 'url') return new URL((value as URL).href);
+    if (kind === 'bytes') return copyJson(value, path) as Uint8Array;
+  }
   return fail(path, 'expected base64 text, a data: or http(s) URL, a URL, or bytes (Uint8Array / ArrayBuffer)');
 }
 
@@ -232,7 +245,7 @@ function normalizeTool(tool: unknown, path: string): ToolDefinition {
   if (!isObject(tool)) fail(path, 'expected { name, description?, inputSchema }');
   const name = nonEmpty(stringField(tool, 'name', path)!, `${path}.name`);
   const description = stringField(tool, 'description', path, true);
-  const schema = field(tool, 'inputSchema');
+  const schema = field(tool, 'inputSchema', path);
   if (schema !== undefined && !isObject(schema)) fail(`${path}.inputSchema`, 'expected a JSON Schema object');
   return {
     name,
@@ -243,7 +256,7 @@ function normalizeTool(tool: unknown, path: string): ToolDefinition {
 
 function normalizeToolChoice(choice: unknown, tools: ToolDefinition[] | undefined): ToolChoice {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
-  if (isObject(choice) && field(choice, 'type') === 'tool') {
+  if (isObject(choice) && field(choice, 'type', 'request.toolChoice') === 'tool') {
     const toolName = stringField(choice, 'toolName', 'request.toolChoice')!;
     if (!tools?.some((tool) => tool.name === toolName)) fail('request.toolChoice.toolName', `"${toolName}" is not among request.tools`);
     return { type: 'tool', toolName };
@@ -253,10 +266,10 @@ function normalizeToolChoice(choice: unknown, tools: ToolDefinition[] | undefine
 
 function normalizeResponseFormat(format: unknown): ResponseFormat {
   if (!isObject(format)) fail('request.responseFormat', "expected { type: 'text' } or { type: 'json', schema? }");
-  const type = field(format, 'type');
+  const type = field(format, 'type', 'request.responseFormat');
   if (type === 'text') return { type };
   if (type !== 'json') fail('request.responseFormat.type', "expected 'text' or 'json'");
-  const schema = field(format, 'schema');
+  const schema = field(format, 'schema', 'request.responseFormat');
   if (schema !== undefined && !isObject(schema)) fail('request.responseFormat.schema', 'expected a JSON Schema object');
   const name = stringField(format, 'name', 'request.responseFormat', true);
   const description = stringField(format, 'description', 'request.responseFormat', true);
@@ -272,7 +285,7 @@ function normalizeHeaders(headers: unknown): Record<string, string> {
   if (!isObject(headers)) fail('request.headers', 'expected an object of header names to strings');
   const out: Record<string, string> = {};
   for (const name of ownKeys(headers) ?? []) {
-    const value = readOwn(headers, name);
+    const value = field(headers, name, 'request.headers');
     if (typeof value !== 'string') fail(`request.headers.${name}`, 'expected a string');
     out[name] = value;
   }

@@ -11,7 +11,6 @@ import {
 } from '../config/schema.js';
 import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
 import type { FeatureSet } from '../request/types.js';
-import { capabilityFit } from './score-model.js';
 
 export interface CompiledModel {
   id: string;
@@ -181,6 +180,14 @@ function compileStrategy(name: string, description: string | undefined, rules: r
     complexThreshold: merged.complex_task_threshold ?? 7,
     routineThreshold: merged.routine_task_threshold ?? 3,
   };
+}
+
+/** Share (0..1) of the required capabilities the model offers; 1 when none are required. */
+export function capabilityFit(model: CompiledModel, required: readonly string[]): number {
+  if (required.length === 0) return 1;
+  let matched = 0;
+  for (const capability of required) if (model.capabilities.has(capability)) matched++;
+  return matched / required.length;
 }
 
 /** Compiles a configuration that `validateConfig` accepted. */

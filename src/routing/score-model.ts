@@ -30,14 +30,6 @@ export function estimateCost(model: CompiledModel, inputTokens: number, outputTo
   return inputTokens * model.inputPrice + outputTokens * model.outputPrice;
 }
 
-/** Share (0..1) of the required capabilities the model offers; 1 when none are required. */
-export function capabilityFit(model: CompiledModel, required: readonly string[]): number {
-  if (required.length === 0) return 1;
-  let matched = 0;
-  for (const capability of required) if (model.capabilities.has(capability)) matched++;
-  return matched / required.length;
-}
-
 export function sensitivityOf(task: Task, containsPii: boolean): number {
   if (containsPii) return 1;
   switch (typeof task.privacy_level === 'string' ? task.privacy_level.toLowerCase() : undefined) {

@@ -1,7 +1,7 @@
 // Numbers that identify a person: payment cards, phone numbers and US Social Security numbers.
 // They are looked for only inside clusters of digits and separators (`scanNumberClusters`), so
 // text without a run of digits costs one regex search and one indexOf, whatever the kinds asked for.
-import type { PiiKind } from '../pii-detector.js';
+import type { PiiKind } from '../pii-types.js';
 import {
   CLOSE_PAREN,
   COMMA,

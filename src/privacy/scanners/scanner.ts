@@ -1,6 +1,6 @@
 // The contract every scanner follows: it reports each candidate of its kind in the order found,
 // and stops as soon as the report asks it to (the fast path wants only the first finding).
-import type { PiiKind } from '../pii-detector.js';
+import type { PiiKind } from '../pii-types.js';
 
 /** Reports a candidate; returns true to stop the scan (the fast path stops at the first). */
 export type Report = (index: number, length: number) => boolean;
