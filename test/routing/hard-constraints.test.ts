@@ -1,0 +1,90 @@
+// The hard constraints a request brings with it — the features it needs, the context it fills —
+// and the typed flags they leave on the decision (nothing reads a message's wording).
+import { describe, expect, it } from 'vitest';
+import { createRouter, type RouterConfigInput } from '../../src/index.js';
+import { compileConfig } from '../../src/routing/compile-config.js';
+import { decide } from '../../src/routing/decide.js';
+import type { RoutingState } from '../../src/routing/types.js';
+import { createMockProvider } from '../../src/test.js';
+
+const config: RouterConfigInput = {
+  models: {
+    big: { provider: 'openai', type: 'cloud', context_window: 128_000, cost_per_1k_tokens: { input: 0.01, output: 0.03 } },
+    small: { provider: 'openai', type: 'cloud', context_window: 8_000, cost_per_1k_tokens: { input: 0.001, output: 0.002 }, supports: { images: false, json_schema: false } },
+    plain: { provider: 'local', type: 'local', supports: { tools: false, images: false, files: false, json_schema: false } },
+    vision: { provider: 'local', type: 'local', supports: { tools: false } },
+  },
+  agents: { a: { model_preferences: { primary: 'small', fallback: 'big', local_alternative: 'plain', vision: 'vision' } } },
+  routing: { default_strategy: 'cloudy', strategies: { cloudy: { rules: [{ required_model_type: 'cloud' }, { dynamic_routing: false }] } } },
+};
+const compiled = compileConfig(config);
+const NONE = { tools: false, images: false, files: false, jsonSchema: false };
+
+function state(extra: Partial<RoutingState> = {}): RoutingState {
+  return { now: 0, strategy: 'balanced', strategySource: 'default', dailyCostUsd: 0, agentDailyCostUsd: 0, budgetUsd: undefined, containsPii: false, inputTokens: 1000, outputTokens: 500, ...extra };
+}
+
+describe('what the request needs is a hard constraint', () => {
+  it('a model without the feature is skipped, with the reason in the trace; without the need it is chosen', () => {
+    const plain = decide(compiled, 'a', {}, {}, state({ strategy: 'cost_optimized', requires: NONE }));
+    expect(plain.modelId).toBe('plain');
+    const tools = decide(compiled, 'a', {}, {}, state({ strategy: 'cost_optimized', requires: { ...NONE, tools: true } }));
+    expect(tools.modelId).not.toBe('plain');
+    expect([tools.modelId, ...tools.fallbacks]).not.toContain('plain');
+    expect([tools.modelId, ...tools.fallbacks]).not.toContain('vision');
+    expect(tools.trace).toContainEqual(expect.objectContaining({ outcome: 'skipped', modelId: 'plain', message: 'plain skipped: the request needs tool calling, which it does not support' }));
+  });
+
+  it.each([
+    ['images', 'image input', 'small'],
+    ['jsonSchema', 'JSON-schema output', 'small'],
+    ['files', 'file input', 'plain'],
+  ] as const)('needing %s skips the models that say they cannot (%s)', (feature, words, excluded) => {
+    const d = decide(compiled, 'a', {}, {}, state({ requires: { ...NONE, [feature]: true } }));
+    expect([d.modelId, ...d.fallbacks]).not.toContain(excluded);
+    expect(d.trace.some((step) => step.modelId === excluded && step.message.includes(words))).toBe(true);
+  });
+
+  it('a task override or a rule to a model that cannot serve the request is skipped, never obeyed', () => {
+    const d = decide(compiled, 'a', { force_model: 'plain' }, {}, state({ requires: { ...NONE, tools: true } }));
+    expect(d.modelId).not.toBe('plain');
+    expect(d.trace.find((step) => step.step === 'task_override')).toMatchObject({ outcome: 'skipped', message: expect.stringContaining('tool calling') });
+  });
+
+  it('a context window smaller than input + output limit is skipped', () => {
+    const fits = decide(compiled, 'a', {}, {}, state({ inputTokens: 7_000, outputLimit: 500 }));
+    expect([fits.modelId, ...fits.fallbacks]).toContain('small');
+    const tooBig = decide(compiled, 'a', {}, {}, state({ inputTokens: 7_000, outputLimit: 2_000 }));
+    expect([tooBig.modelId, ...tooBig.fallbacks]).not.toContain('small');
+    expect(tooBig.trace).toContainEqual(expect.objectContaining({ modelId: 'small', message: 'small skipped: the request needs 9000 tokens of context and it holds 8000' }));
+  });
+
+  it('through complete(): maxTokens counts against the context window, and the request routes around it', async () => {
+    const mocks = { openai: createMockProvider({ name: 'openai' }), local: createMockProvider({ name: 'local' }) };
+    const router = createRouter(config, { providers: mocks, logger: {} });
+    const text = 'x'.repeat(4 * 7_000);
+    const roomy = await router.complete('a', { messages: [{ role: 'user', content: text }], maxTokens: 500 });
+    expect(roomy.modelId).toBe('small');
+    const long = await router.complete('a', { messages: [{ role: 'user', content: text }], maxTokens: 4_000 });
+    expect(long.modelId).toBe('big');
+  });
+});
+
+describe('typed flags on the decision', () => {
+  it('cloudOnly is set by a strategy that requires cloud models, and localOnly by privacy; never both from one strategy', () => {
+    const cloudy = decide(compiled, 'a', {}, {}, state({ strategy: 'cloudy' }));
+    expect(cloudy).toMatchObject({ cloudOnly: true, localOnly: false, modelType: 'cloud' });
+    const privateTask = decide(compiled, 'a', { privacy_level: 'HIGH' }, {}, state());
+    expect(privateTask).toMatchObject({ cloudOnly: false, localOnly: true, privacyEnforced: true, modelType: 'local' });
+    const balanced = decide(compiled, 'a', {}, {}, state());
+    expect(balanced).toMatchObject({ cloudOnly: false, localOnly: false });
+  });
+
+  it('a cloud-only decision never degrades to local models when the budget refuses (complete())', async () => {
+    const budgeted: RouterConfigInput = { ...config, routing: { ...config.routing!, budget: { daily: 0.000001 } } };
+    const local = createMockProvider({ name: 'local' });
+    const router = createRouter(budgeted, { providers: { openai: createMockProvider({ name: 'openai' }), local }, logger: {} });
+    await expect(router.complete('a', { messages: [{ role: 'user', content: 'x'.repeat(4000) }] }, { task: { complexity: 9 } })).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    expect(local.calls).toEqual([]);
+  });
+});
