@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import { Bench } from 'tinybench';
 import { createRouter, MemoryLedger, type RouterConfigInput } from 'llm-agent-router';
 import { createOpenAIProvider } from 'llm-agent-router/openai';
+import { createMockProvider } from 'llm-agent-router/test';
 import { isMain, medianNs } from './bench-main.js';
 
 const COMPLETION = JSON.stringify({
@@ -118,6 +119,30 @@ export async function runCompleteBench(): Promise<{ name: string; medianNs: numb
   }
 }
 
+/**
+ * The router's own CPU time per call, without HTTP: the mock adapter answering at once, called
+ * directly and through `router.complete()` (checking and copying the request, routing, the PII
+ * scan of every byte, breaker and rate-window checks, the reservation and its settlement).
+ */
+export async function runRouterOverheadBench(): Promise<{ name: string; medianNs: number }[]> {
+  const mock = createMockProvider({ name: 'openai', responses: { text: 'Use PostgreSQL.', usage: { inputTokens: 12, outputTokens: 4 } } });
+  // The mock records every call; a benchmark of millions of calls must not keep them.
+  mock.calls.push = () => 0;
+  const router = createRouter(CONFIG, { ledger: new MemoryLedger(), providers: { openai: mock }, logger: {} });
+  const request = { model: 'gpt-bench', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: MESSAGES[0]!.content }] }] };
+  let sink = 0;
+  const bench = new Bench({ time: 2000, warmup: true });
+  bench
+    .add('mock adapter called directly (baseline)', async () => {
+      sink += (await mock.complete(request)).content.length;
+    })
+    .add('router.complete() over the mock adapter', async () => {
+      sink += (await router.complete('bench_agent', { messages: MESSAGES })).text.length;
+    });
+  await bench.run();
+  if (sink === 0) throw new Error('unreachable');
+  return bench.tasks.map((task) => ({ name: task.name, medianNs: medianNs(task) }));
+}
 
 if (isMain(import.meta.url)) {
   const rows = await runCompleteBench();
@@ -133,4 +158,6 @@ if (isMain(import.meta.url)) {
     console.log(`  overhead: ${overheadUs.toFixed(1)} µs at the median, ${ratio.toFixed(3)}× (${((ratio - 1) * 100).toFixed(1)}%)`);
     console.log(`  target (under 5% or under 100 µs): ${overheadUs < 100 || ratio < 1.05 ? 'met' : 'NOT met'}`);
   }
+  console.log('The router\'s own time per call, no HTTP (median)');
+  for (const row of await runRouterOverheadBench()) console.log(`  ${row.name.padEnd(52)} ${(row.medianNs / 1000).toFixed(2).padStart(8)} µs`);
 }

@@ -1,6 +1,6 @@
 // Runs every benchmark in one process and prints each figure with its ratio to the baseline
 // measured in the same run. `npm run bench`; the figures go in docs/performance.md.
-import { runCompleteBench } from './complete.bench.js';
+import { runCompleteBench, runRouterOverheadBench } from './complete.bench.js';
 import { runConditionBench } from './conditions.bench.js';
 import { runPiiBench } from './pii.bench.js';
 import { runRoutingBench } from './routing.bench.js';
@@ -35,3 +35,6 @@ print('PII scan of a 4 KB prompt (median)', pii, { 'single regex': pii.find((r) 
 const complete = await runCompleteBench();
 const direct = complete.find((r) => /direct|bare|sdk/i.test(r.name))?.medianNs ?? 0;
 print('complete() over the bare SDK call, local HTTP server (median)', complete, { 'bare SDK': direct });
+
+const overhead = await runRouterOverheadBench();
+print("The router's own time per call, no HTTP (median)", overhead, { 'mock direct': overhead[0]!.medianNs });
