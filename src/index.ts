@@ -119,21 +119,24 @@ export type { PiiAllowList, PiiDetector, PiiFinding, PiiKind, RegexPiiDetectorOp
 export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-metrics.js';
 
 export {
-  AllModelsFailedError,
   BudgetExceededError,
   ConditionSyntaxError,
   ConfigError,
   InvalidArgumentError,
   NoEligibleModelError,
-  ProviderError,
-  ProviderNotConfiguredError,
-  RequestAbortedError,
-  RequestRejectedError,
   RouterError,
-  StreamInterruptedError,
   UnknownAgentError,
   UnknownModelError,
   UnknownStrategyError,
   formatIssue,
 } from './errors.js';
-export type { AttemptRecord, ConfigIssue, ProviderErrorKind, RouterErrorCode, SourcePosition } from './errors.js';
+export type { ConfigIssue, RouterErrorCode, SourcePosition } from './errors.js';
+export {
+  AllModelsFailedError,
+  ProviderError,
+  ProviderNotConfiguredError,
+  RequestAbortedError,
+  RequestRejectedError,
+  StreamInterruptedError,
+} from './call-errors.js';
+export type { AttemptRecord, ProviderErrorKind } from './call-errors.js';

@@ -2,13 +2,16 @@
 // own) must still recognise each other's errors: every `isInstance` is checked across two module
 // instances of the errors module, whose classes are different objects.
 import { describe, expect, it } from 'vitest';
-import * as copyA from '../src/errors.js';
+import * as callErrorsA from '../src/call-errors.js';
+import * as errorsA from '../src/errors.js';
 
-// The same file under another module id: a second, separate instance, as a second install would be.
-const secondCopy = '../src/errors.js?second-copy';
-const copyB = (await import(/* @vite-ignore */ secondCopy)) as typeof copyA;
+// The same files under other module ids: second, separate instances, as a second install would be.
+const secondErrors = '../src/errors.js?second-copy';
+const secondCallErrors = '../src/call-errors.js?second-copy';
+const copyA = { ...errorsA, ...callErrorsA };
+const copyB = { ...((await import(/* @vite-ignore */ secondErrors)) as typeof errorsA), ...((await import(/* @vite-ignore */ secondCallErrors)) as typeof callErrorsA) };
 
-type Factory = (errors: typeof copyA) => copyA.RouterError;
+type Factory = (errors: typeof copyA) => errorsA.RouterError;
 
 /** One instance of every error class, each built from the copy it is given. */
 const FACTORIES: Record<string, Factory> = {

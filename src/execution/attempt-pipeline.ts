@@ -2,7 +2,7 @@
 // gate (privacy, rate window, circuit breaker, adapter) → reserve the budget → call with retries
 // → settle the actual cost, or release the reservation. The router ends a try itself when the
 // caller aborts, whatever the adapter does with its signal.
-import { ProviderError, RequestAbortedError, RequestRejectedError } from '../errors.js';
+import { ProviderError, RequestAbortedError, RequestRejectedError } from '../call-errors.js';
 import type { ProviderAdapter, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import { bookUnreserved, releaseBudget, reserveBudget, settleBudget, type Reservation } from './budget-reservation.js';

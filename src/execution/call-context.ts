@@ -1,7 +1,7 @@
 // What every execution policy is handed: the router's dependencies once, and per call one context
 // object (`{ deps, decision, request, attempts, signal }`) rather than the same five parameters
 // repeated through every function.
-import type { AttemptRecord } from '../errors.js';
+import type { AttemptRecord } from '../call-errors.js';
 import type { RouterMetrics } from '../metrics/router-metrics.js';
 import type { ProviderAdapter } from '../providers/provider.js';
 import type { TokenEstimator } from '../request/token-estimator.js';

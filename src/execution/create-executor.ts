@@ -1,7 +1,8 @@
 // Making the call once route() has decided: `complete`, `stream` and `record` composed from the
 // policies beside this file (attempt pipeline, fallback chain, hedged call, stream, verification,
 // cache). The request is checked and copied first; the copy is what is scanned, routed and sent.
-import { InvalidArgumentError, RequestAbortedError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
+import { RequestAbortedError } from '../call-errors.js';
 import { normalizeRequest } from '../request/normalize-request.js';
 import type { NormalizedRequest, TokenUsage } from '../request/types.js';
 import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';

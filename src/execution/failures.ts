@@ -1,6 +1,6 @@
 // How a failed try is read: whose fault it was (the caller's abort, the request's, the model's),
 // what it does to the model's circuit and cooldown, and the typed error a thrown value becomes.
-import { ProviderError, RequestAbortedError } from '../errors.js';
+import { ProviderError, RequestAbortedError } from '../call-errors.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { ExecutorDeps } from './call-context.js';
 

@@ -1,7 +1,8 @@
 // The fallback chain: the decision's model, then its fallbacks, each through the attempt pipeline
 // until one serves. When budget refusals stopped the cloud models, the chain degrades to local
 // models (that can serve the request) before it gives up; `parallel_requests` races the first two.
-import { AllModelsFailedError, BudgetExceededError, RequestAbortedError } from '../errors.js';
+import { BudgetExceededError } from '../errors.js';
+import { AllModelsFailedError, RequestAbortedError } from '../call-errors.js';
 import { missingFeature, requestFeatures } from '../request/request-features.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { AttemptOutcome, CallContext } from './call-context.js';

@@ -2,7 +2,7 @@
 // pipeline; the first success wins, the others are aborted (their reservations released), and only
 // a caller's abort ends the whole call. The models raced are the decision's, so they satisfy every
 // hard constraint, and the pipeline's gate checks again.
-import { RequestAbortedError } from '../errors.js';
+import { RequestAbortedError } from '../call-errors.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { AttemptOutcome, CallContext } from './call-context.js';
 import type { Hedge } from './fallback-chain.js';

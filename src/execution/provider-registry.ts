@@ -1,7 +1,7 @@
 // Which adapter serves a model: the registry entry under the model's id, else under its provider's
 // name; a factory is called once per model with its settings. Without any registry every model is
 // served by the default (the mock provider, for demos).
-import { ProviderNotConfiguredError } from '../errors.js';
+import { ProviderNotConfiguredError } from '../call-errors.js';
 import type { ProviderAdapter } from '../providers/provider.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { ProviderRegistry } from './types.js';

@@ -2,7 +2,7 @@
 // content parts and usage as non-negative finite counts. Anything else — null, a string, a
 // throwing getter, negative usage — is a `bad_response` failure of that model, never a raw
 // TypeError and never a negative cost.
-import { ProviderError } from '../errors.js';
+import { ProviderError } from '../call-errors.js';
 import type { ProviderResponse } from '../providers/provider.js';
 import type { ResultPart, TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';

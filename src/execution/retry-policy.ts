@@ -2,7 +2,7 @@
 // failures (429, 5xx, timeouts, dropped connections), a short Retry-After waited out, a long one
 // left as a cooldown (the chain moves on at once), and no retry once the model's circuit opened.
 import pRetry from 'p-retry';
-import { ProviderError } from '../errors.js';
+import { ProviderError } from '../call-errors.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { CallContext } from './call-context.js';
 import { isAbort } from './failures.js';

@@ -2,7 +2,7 @@
 // part), then its parts are passed on. After the first part a failure ends the stream with a typed
 // `StreamInterruptedError` — never a silent, truncated success — and what was consumed is billed,
 // as it is when the consumer stops reading early.
-import { ProviderError, RequestAbortedError, StreamInterruptedError } from '../errors.js';
+import { ProviderError, RequestAbortedError, StreamInterruptedError } from '../call-errors.js';
 import type { ProviderResponse } from '../providers/provider.js';
 import type { ResultPart, StreamPart } from '../request/types.js';
 import { acquire, callWithRetries, failAttempt, type Lease } from './attempt-pipeline.js';

@@ -1,6 +1,6 @@
 // The public types of making a call: options, results, stream parts, and how adapters are
 // registered. The policies that produce them live one per file beside this one.
-import type { AttemptRecord } from '../errors.js';
+import type { AttemptRecord } from '../call-errors.js';
 import type { ProviderAdapter } from '../providers/provider.js';
 import type { FinishReason, ResponseInfo, ResultPart, StreamPart, TokenUsage, ToolCall } from '../request/types.js';
 

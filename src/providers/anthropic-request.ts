@@ -1,7 +1,7 @@
 // The neutral request as an Anthropic Messages body: system prompt hoisted, turns merged so roles
 // alternate, tool results as user turns, media as image/document blocks, JSON answers and options.
 import type Anthropic from '@anthropic-ai/sdk';
-import { ProviderError } from '../errors.js';
+import { ProviderError } from '../call-errors.js';
 import { toolOutputText } from '../request/tool-output.js';
 import { base64ToText, imageMediaType, resolveData } from '../request/data-content.js';
 import type {

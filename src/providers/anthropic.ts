@@ -8,7 +8,7 @@ import Anthropic, {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import type { ProviderError } from '../errors.js';
+import type { ProviderError } from '../call-errors.js';
 import { type AnthropicStructuredOutput, toAnthropicBody } from './anthropic-request.js';
 import { AnthropicStreamParser, toProviderResponse } from './anthropic-response.js';
 import {

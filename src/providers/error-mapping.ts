@@ -1,7 +1,7 @@
 // Turning HTTP failures into `ProviderError`s: the parts both SDK adapters share (Retry-After
 // parsing, status → retryable, transport errors that escape the SDKs unwrapped).
 
-import { ProviderError, isRetryableStatus, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, isRetryableStatus, type ProviderErrorKind } from '../call-errors.js';
 
 /** The header access both SDKs give on their errors (a WHATWG `Headers`), or a plain record. */
 export type HeaderSource =

@@ -3,7 +3,7 @@
 // are injectable. It speaks the neutral request model like the real adapters.
 
 import { abortableSleep } from '../abortable-sleep.js';
-import { ProviderError, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, type ProviderErrorKind } from '../call-errors.js';
 import { charsPerTokenEstimator } from '../request/token-estimator.js';
 import type { FinishReason, ResultPart, StreamPart, TokenUsage, ToolCall } from '../request/types.js';
 import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse } from './provider.js';

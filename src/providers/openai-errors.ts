@@ -2,7 +2,7 @@
 // dropped connections, aborts, and error events inside a stream.
 
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ProviderError } from '../errors.js';
+import type { ProviderError } from '../call-errors.js';
 import { type ErrorContext, httpError, mapSdkTransportError, mapUnknownError, otherError } from './error-mapping.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,7 @@ import type {
   ToolDefinition,
   UserContentPart,
 } from '../request/types.js';
-import type { ProviderError } from '../errors.js';
+import type { ProviderError } from '../call-errors.js';
 import { type ErrorContext, otherError } from './error-mapping.js';
 import type { ProviderRequest } from './provider.js';
 

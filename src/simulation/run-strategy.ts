@@ -1,7 +1,8 @@
 // One strategy's run of a simulated workload: a fresh router over mock providers that bill each
 // task's token counts, on a simulated clock; the figures are read from what the ledger books.
 import type { RouterConfigInput } from '../config/schema.js';
-import { AllModelsFailedError, BudgetExceededError, NoEligibleModelError } from '../errors.js';
+import { BudgetExceededError, NoEligibleModelError } from '../errors.js';
+import { AllModelsFailedError } from '../call-errors.js';
 import { createMockProvider, type MockProvider, type MockReply } from '../providers/mock.js';
 import type { ProviderRequest } from '../providers/provider.js';
 import type { CompletionRequest } from '../request/types.js';

@@ -1,7 +1,7 @@
 // What provider tests assert on: the ProviderError a call failed with, and a stream's parts up to
 // its end or its error.
 import { expect } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/call-errors.js';
 import type { StreamPart } from '../../src/providers/provider.js';
 
 /** The ProviderError `promise` rejects with; fails the test if it resolves or rejects otherwise. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/call-errors.js';
 import type { ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { createMockProvider, MockProvider, type MockProviderOptions } from '../../src/test.js';
 import { collect, failure } from '../helpers/provider-outcomes.js';

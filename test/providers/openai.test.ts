@@ -2,7 +2,7 @@
 // the exact body each request sends, and the neutral result each answer becomes.
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/call-errors.js';
 import { parseRetryAfter } from '../../src/providers/error-mapping.js';
 import { createOpenAIProvider, normalizeOpenAIBaseURL } from '../../src/openai.js';
 import { mapOpenAIFinishReason } from '../../src/providers/openai.js';
