@@ -16,6 +16,7 @@ import {
   type RouterConfigInput,
 } from 'llm-agent-router';
 import { createMockProvider, type MockProvider, type MockReply, type MockResponses } from 'llm-agent-router/test';
+import { rejection } from '../helpers/router-outcomes.js';
 import { loadSeed, manualClock } from '../helpers/seed.js';
 
 let seed: LoadedConfig;
@@ -49,15 +50,6 @@ function seedRouter(
   return { router, ledger, clock, mocks, sleep, waits };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RouterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(RouterError.isInstance(error)).toBe(true);
-    return error as RouterError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const modelsOf = (attempts: readonly AttemptRecord[]) => attempts.map((a) => a.modelId);
 const fail = (status: number, retryAfterMs?: number): MockReply => ({ error: { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) } });

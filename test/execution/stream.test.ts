@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createRouter,
   MemoryLedger,
-  RouterError,
   StreamInterruptedError,
   type AllModelsFailedError,
   type LoadedConfig,
@@ -15,6 +14,7 @@ import {
 } from 'llm-agent-router';
 import { createMockProvider, type MockProvider, type MockResponses } from 'llm-agent-router/test';
 import { loadSeed, manualClock } from '../helpers/seed.js';
+import { drain } from '../helpers/router-outcomes.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
@@ -38,16 +38,6 @@ function setup(scripts: Partial<Record<string, MockResponses>> = {}, options: Pa
   return { router, ledger, clock, mocks };
 }
 
-async function drain(parts: AsyncIterable<RouterStreamPart>): Promise<{ parts: RouterStreamPart[]; error: RouterError | undefined }> {
-  const seen: RouterStreamPart[] = [];
-  try {
-    for await (const part of parts) seen.push(part);
-  } catch (error) {
-    expect(RouterError.isInstance(error)).toBe(true);
-    return { parts: seen, error: error as RouterError };
-  }
-  return { parts: seen, error: undefined };
-}
 
 const deltas = (parts: RouterStreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : []));
 

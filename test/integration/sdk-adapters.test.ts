@@ -15,6 +15,7 @@ import {
 } from 'llm-agent-router';
 import { createAnthropicProvider } from 'llm-agent-router/anthropic';
 import { createOpenAIProvider } from 'llm-agent-router/openai';
+import { rejection } from '../helpers/router-outcomes.js';
 import { loadSeed, manualClock } from '../helpers/seed.js';
 import { anthropicWire, openaiWire, useWireServer } from '../helpers/wire-server.js';
 
@@ -55,15 +56,6 @@ function setup() {
 
 const paths = () => server.requests.map((r) => r.path);
 
-async function rejection(promise: Promise<unknown>): Promise<RouterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(RouterError.isInstance(error)).toBe(true);
-    return error as RouterError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('complete() through the real SDKs', () => {
   it('succeeds through the Anthropic SDK and books the reported usage', async () => {

@@ -23,6 +23,7 @@ import { anthropicStream } from '../helpers/anthropic-wire.js';
 import { chunk, completionWith, DONE, errorWith, sse, toolFragment, usageChunk } from '../helpers/openai-wire.js';
 import { manualClock } from '../helpers/seed.js';
 import { anthropicWire, openaiWire, useWireServer } from '../helpers/wire-server.js';
+import { rejection } from '../helpers/router-outcomes.js';
 
 const server = useWireServer();
 
@@ -105,18 +106,21 @@ const OPENAI_TOOLS = [
 /** Tool definitions as the Messages API carries them. */
 const ANTHROPIC_TOOLS = [{ name: 'get_weather', description: 'The current weather in a city.', input_schema: WEATHER_SCHEMA }];
 
+/** The second turn of the OpenAI loop as chat completions carries it: the call and its result, same id. */
+const OPENAI_TURN_2_MESSAGES = [
+  { role: 'system', content: SYSTEM },
+  { role: 'user', content: QUESTION },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+  },
+  { role: 'tool', tool_call_id: 'call_1', content: WEATHER_TEXT },
+];
+
 const bodyOf = (index: number) => server.requests[index]!.body as Record<string, unknown>;
 const paths = () => server.requests.map((r) => r.path);
 
-async function rejection(promise: Promise<unknown>): Promise<RouterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(RouterError.isInstance(error)).toBe(true);
-    return error as RouterError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function drain(parts: AsyncIterable<RouterStreamPart>): Promise<RouterStreamPart[]> {
   const seen: RouterStreamPart[] = [];
@@ -217,16 +221,7 @@ describe('a tool loop through complete()', () => {
     expect(paths()).toEqual(['/v1/chat/completions', '/v1/chat/completions']);
     expect(bodyOf(1)).toEqual({
       model: 'local-llm',
-      messages: [
-        { role: 'system', content: SYSTEM },
-        { role: 'user', content: QUESTION },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
-        },
-        { role: 'tool', tool_call_id: 'call_1', content: WEATHER_TEXT },
-      ],
+      messages: OPENAI_TURN_2_MESSAGES,
       tools: OPENAI_TOOLS,
       max_tokens: 200,
       stream: false,
@@ -344,16 +339,7 @@ describe('a tool loop through stream()', () => {
     expect(two.result).toMatchObject({ text: 'It is 18°C in Paris.', finishReason: 'stop', toolCalls: [] });
     expect(bodyOf(1)).toEqual({
       model: 'local-llm',
-      messages: [
-        { role: 'system', content: SYSTEM },
-        { role: 'user', content: QUESTION },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
-        },
-        { role: 'tool', tool_call_id: 'call_1', content: WEATHER_TEXT },
-      ],
+      messages: OPENAI_TURN_2_MESSAGES,
       tools: OPENAI_TOOLS,
       max_tokens: 200,
       stream: true,
