@@ -9,6 +9,9 @@ export default defineConfig([
       openai: 'src/openai.ts',
       anthropic: 'src/anthropic.ts',
       simulation: 'src/simulation.ts',
+      'ai-sdk': 'src/ai-sdk.ts',
+      langchain: 'src/langchain.ts',
+      'openai-agents': 'src/openai-agents.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -17,7 +20,8 @@ export default defineConfig([
     target: 'node20',
     splitting: true,
     treeshake: true,
-    external: ['openai', '@anthropic-ai/sdk'],
+    // SDKs and agent frameworks are optional peers, each reached only through its own subpath.
+    external: ['openai', '@anthropic-ai/sdk', /^@ai-sdk\//, /^@langchain\//, /^@openai\/agents/, 'ai', 'langchain'],
   },
   {
     // The command-line tool: ESM only, run by Node (the package's `bin`).

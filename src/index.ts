@@ -98,6 +98,8 @@ export type {
   VerificationResult,
 } from './execution/types.js';
 export type { ResponseCacheOptions } from './execution/response-cache.js';
+export type { ExecuteOptions } from './execution/create-executor.js';
+export type { ExecuteAttempt, ExecuteAttemptResult, ExecuteFn, ExecuteResult } from './execution/execute-call.js';
 export type { CircuitBreakerOptions, CircuitState } from './state/circuit-breaker.js';
 
 export { MemoryLedger } from './state/memory-ledger.js';

@@ -11,10 +11,13 @@ import { isAbort, isRejectedRequest, noteFailedTry, toProviderError, unavailable
 import { checkResponse } from './response-check.js';
 import { withRetries } from './retry-policy.js';
 
-/** A model cleared to be called: its adapter, its reservation, and when the attempt began. */
-export interface Lease {
+/** Whoever makes the call: a provider adapter, or the host itself (`router.execute`). */
+export type Caller = { readonly provider: string };
+
+/** A model cleared to be called: who calls it, its reservation, and when the attempt began. */
+export interface Lease<A extends Caller = ProviderAdapter> {
   model: CompiledModel;
-  adapter: ProviderAdapter;
+  adapter: A;
   reservation: Reservation;
   request: ProviderRequest;
   startedAt: number;
@@ -29,8 +32,15 @@ export interface Served {
 
 type Refused = Extract<AttemptOutcome<never>, { ok: false }>;
 
-/** The gate and the reservation. Every way out that does not call the model records why and frees what it took. */
-export async function acquire(call: CallContext, model: CompiledModel): Promise<Lease | Refused> {
+/**
+ * The gate and the reservation. Every way out that does not call the model records why and frees
+ * what it took. `callerFor` finds who makes the call (by default the model's provider adapter).
+ */
+export async function acquire<A extends Caller = ProviderAdapter>(
+  call: CallContext,
+  model: CompiledModel,
+  callerFor: (model: CompiledModel) => A = call.deps.adapterFor as unknown as (model: CompiledModel) => A,
+): Promise<Lease<A> | Refused> {
   const { deps, decision } = call;
   if (decision.localOnly && model.type !== 'local') {
     // The decision never lists such a model; refuse defensively rather than leak.
@@ -49,9 +59,9 @@ export async function acquire(call: CallContext, model: CompiledModel): Promise<
     skip(call, model.id, (permit.reason ?? 'circuit_open') as 'circuit_open');
     return { ok: false, budgetRefused: false, ...(permit.retryAt !== undefined ? { retryAt: permit.retryAt } : {}) };
   }
-  let adapter: ProviderAdapter;
+  let adapter: A;
   try {
-    adapter = deps.adapterFor(model);
+    adapter = callerFor(model);
   } catch (error) {
     deps.health.onCancel(model.id);
     skip(call, model.id, 'no_provider', error);
@@ -85,7 +95,7 @@ export async function acquire(call: CallContext, model: CompiledModel): Promise<
  */
 export async function callWithRetries<T>(
   call: CallContext,
-  lease: Lease,
+  lease: Lease<Caller>,
   signal: AbortSignal | undefined,
   invoke: (signal: AbortSignal | undefined) => Promise<T>,
   healthyOnSuccess = true,
@@ -118,7 +128,7 @@ export async function callWithRetries<T>(
 }
 
 /** Ends an attempt that failed: frees its reservation and says whether the whole call ends here. */
-export async function failAttempt(call: CallContext, lease: Lease, error: unknown, signal: AbortSignal | undefined): Promise<Refused> {
+export async function failAttempt(call: CallContext, lease: Lease<Caller>, error: unknown, signal: AbortSignal | undefined): Promise<Refused> {
   const { deps } = call;
   await releaseBudget(call, lease.reservation);
   deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });
@@ -162,7 +172,7 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
 }
 
 /** Settles with the adapter's promise, or rejects as soon as `signal` aborts, whatever the adapter does. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, lease: Lease): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, lease: Lease<Caller>): Promise<T> {
   if (!signal) return promise;
   const aborted = () =>
     new ProviderError(`Call to ${lease.model.id} aborted`, { provider: lease.adapter.provider, modelId: lease.model.id, kind: 'abort', retryable: false, cause: signal.reason });

@@ -8,6 +8,7 @@ import type { NormalizedRequest, TokenUsage } from '../request/types.js';
 import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';
 import { ledgerDay, microsToUsd } from '../state/cost-ledger.js';
 import { completeOn, type Served } from './attempt-pipeline.js';
+import { executeCall, type ExecuteFn, type ExecuteResult } from './execute-call.js';
 import { callCostMicros } from './budget-reservation.js';
 import type { CallContext, ExecutorDeps } from './call-context.js';
 import { completionResult } from './completion-result.js';
@@ -18,7 +19,16 @@ import { streamCall } from './stream-call.js';
 import type { CompleteOptions, CompletionRequest, CompletionResult, RecordOptions, RouterStreamPart } from './types.js';
 import { verifyAnswer } from './verification.js';
 
+export interface ExecuteOptions extends CompleteOptions {
+  /**
+   * What the host's call will send, in the neutral shape: scanned for PII (every byte, as for
+   * `complete()`) and checked for what it needs of a model. Without it only the task is scanned.
+   */
+  request?: CompletionRequest;
+}
+
 export interface Executor {
+  execute<T>(agentId: string, options: ExecuteOptions, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>>;
   complete(agentId: string, request: CompletionRequest, options?: CompleteOptions): Promise<CompletionResult>;
   stream(agentId: string, request: CompletionRequest, options?: CompleteOptions): AsyncGenerator<RouterStreamPart, void, undefined>;
   record(decision: RoutingDecision, usage: TokenUsage, options?: RecordOptions): Promise<number>;
@@ -30,12 +40,15 @@ export interface ExecutorWiring extends ExecutorDeps {
   cache: ResponseCache<CompletionResult>;
 }
 
+/** `execute()` without a request: nothing but the task is scanned, and nothing is asked of the model. */
+const NO_REQUEST: NormalizedRequest = Object.freeze({ messages: [] }) as unknown as NormalizedRequest;
+
 export function createExecutor(wiring: ExecutorWiring): Executor {
   const { route, cache, ...deps } = wiring;
 
-  async function begin(agentId: string, request: CompletionRequest, options: CompleteOptions): Promise<{ call: CallContext; startedAt: number }> {
+  async function begin(agentId: string, request: CompletionRequest | undefined, options: CompleteOptions): Promise<{ call: CallContext; startedAt: number }> {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { task?, context?, signal?, verify? }');
-    const normalized = normalizeRequest(request);
+    const normalized = request === undefined ? NO_REQUEST : normalizeRequest(request);
     const { signal } = options;
     if (signal?.aborted) throw new RequestAbortedError(signal.reason);
     const startedAt = deps.clock();
@@ -67,6 +80,11 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
     return result;
   }
 
+  async function execute<T>(agentId: string, options: ExecuteOptions, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>> {
+    const { call } = await begin(agentId, options?.request, options ?? {});
+    return executeCall(call, attempt);
+  }
+
   async function* stream(agentId: string, request: CompletionRequest, options: CompleteOptions = {}): AsyncGenerator<RouterStreamPart, void, undefined> {
     const { call, startedAt } = await begin(agentId, request, options);
     yield* streamCall(call, startedAt);
@@ -90,5 +108,5 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
     return microsToUsd(cost);
   }
 
-  return { complete, stream, record };
+  return { execute, complete, stream, record };
 }

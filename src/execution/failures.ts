@@ -1,6 +1,7 @@
 // How a failed try is read: whose fault it was (the caller's abort, the request's, the model's),
 // what it does to the model's circuit and cooldown, and the typed error a thrown value becomes.
 import { ProviderError, RequestAbortedError } from '../call-errors.js';
+import { httpError, type HeaderSource } from '../providers/error-mapping.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { ExecutorDeps } from './call-context.js';
 
@@ -29,14 +30,29 @@ export function noteFailedTry(deps: ExecutorDeps, model: CompiledModel, error: u
   if (ProviderError.isInstance(error) && error.retryAfterMs !== undefined) deps.health.coolDown(model.id, now, now + error.retryAfterMs);
 }
 
-/** Whatever an adapter threw, as a `ProviderError` naming the model. A value whose properties throw still gives one. */
+/**
+ * Whatever an adapter (or a host's own call) threw, as a `ProviderError` naming the model. An error
+ * with an HTTP status (`status` or `statusCode`, as the SDKs and the AI SDK's `APICallError` carry
+ * it) keeps its status, kind and Retry-After, and its own `isRetryable` when it says; a thrown value
+ * whose properties throw still gives a typed error.
+ */
 export function toProviderError(error: unknown, provider: string, model: CompiledModel, signal: AbortSignal | undefined): ProviderError {
   try {
     if (ProviderError.isInstance(error)) return error;
+    if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) {
+      return new ProviderError(`Call to ${model.id} aborted`, { provider, modelId: model.id, kind: 'abort', retryable: false, cause: error });
+    }
+    const fields = error as { status?: unknown; statusCode?: unknown; isRetryable?: unknown; headers?: unknown; responseHeaders?: unknown; code?: unknown };
+    const status = typeof fields.status === 'number' ? fields.status : typeof fields.statusCode === 'number' ? fields.statusCode : undefined;
+    if (status !== undefined && status >= 400) {
+      const headers = (fields.responseHeaders ?? fields.headers) as HeaderSource;
+      const mapped = httpError({ provider, modelId: model.id }, status, headers, describe(error), error, typeof fields.code === 'string' ? fields.code : undefined);
+      if (typeof fields.isRetryable !== 'boolean' || fields.isRetryable === mapped.retryable) return mapped;
+      return new ProviderError(mapped.message, { provider, modelId: model.id, status, kind: mapped.kind, retryable: fields.isRetryable, retryAfterMs: mapped.retryAfterMs, cause: error });
+    }
   } catch {
     // a hostile thrown value: described below without reading it
   }
-  if (signal?.aborted) return new ProviderError(`Call to ${model.id} aborted`, { provider, modelId: model.id, kind: 'abort', retryable: false, cause: error });
   return new ProviderError(`Call to ${model.id} failed: ${describe(error)}`, { provider, modelId: model.id, kind: 'other', retryable: false, cause: error });
 }
 

@@ -6,7 +6,8 @@ import type { LoadedConfig } from '../config/load-config.js';
 import type { RouterConfigInput } from '../config/schema.js';
 import { validateConfig } from '../config/validate-config.js';
 import { ConfigError, InvalidArgumentError, UnknownAgentError, type ConfigIssue } from '../errors.js';
-import { createExecutor } from '../execution/create-executor.js';
+import { createExecutor, type ExecuteOptions } from '../execution/create-executor.js';
+import type { ExecuteFn, ExecuteResult } from '../execution/execute-call.js';
 import { createAdapterLookup } from '../execution/provider-registry.js';
 import { ResponseCache, type ResponseCacheOptions } from '../execution/response-cache.js';
 import type { CompleteOptions, CompletionRequest, CompletionResult, ProviderRegistry, RecordOptions, RetryOptions, RouterStreamPart } from '../execution/types.js';
@@ -87,6 +88,12 @@ export interface Router {
   metrics(): Promise<RouterMetricsSnapshot>;
   /** Routes, then calls the chosen model with retries and fallbacks, and books the cost. */
   complete(agentId: string, request: CompletionRequest, options?: CompleteOptions): Promise<CompletionResult>;
+  /**
+   * Runs a call the host makes itself (a framework's own model, an SDK without an adapter here)
+   * under the router's decision, fallback chain, retries, breakers, rate windows and budget
+   * reservation: `attempt` is called once per model tried and returns `{ value, usage }`.
+   */
+  execute<T>(agentId: string, options: ExecuteOptions, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>>;
   /** Like `complete`, streaming: `start`, deltas and tool calls, then `finish` with the result. */
   stream(agentId: string, request: CompletionRequest, options?: CompleteOptions): AsyncGenerator<RouterStreamPart, void, undefined>;
   /** For hosts that call models themselves: books usage in the ledger, rate windows and metrics; returns the cost in USD. */
@@ -205,6 +212,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
 
   return {
     route: (agentId: string, task: Task = {}, context: RoutingContext = EMPTY_CONTEXT) => routeFor(agentId, task, context, undefined),
+    execute: executor.execute,
     complete: executor.complete,
     stream: executor.stream,
     record: executor.record,

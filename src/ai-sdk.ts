@@ -1,0 +1,2 @@
+// The `llm-agent-router/ai-sdk` entry (being written).
+export {};

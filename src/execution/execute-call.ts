@@ -1,0 +1,108 @@
+// `router.execute()`: a call the host makes itself — through a framework's own model, an SDK the
+// router has no adapter for — run under the router's decision and the same attempt pipeline as
+// `complete()`: the fallback chain, retries with backoff and Retry-After, circuit breakers, rate
+// windows and the budget reservation, settled with the usage the host reports.
+import type { AttemptRecord } from '../call-errors.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { TokenUsage } from '../request/types.js';
+import type { CompiledModel } from '../routing/compile-config.js';
+import type { RoutingDecision } from '../routing/types.js';
+import { microsToUsd } from '../state/cost-ledger.js';
+import { acquire, callWithRetries, failAttempt, type Caller } from './attempt-pipeline.js';
+import { settleBudget } from './budget-reservation.js';
+import type { AttemptOutcome, CallContext } from './call-context.js';
+import { walkChain } from './fallback-chain.js';
+import { checkUsage } from './response-check.js';
+import type { ModelInfo } from './types.js';
+
+/** What the host's `attempt` is given, once per model tried. */
+export interface ExecuteAttempt {
+  /** The model to call (its key in models.yaml). */
+  modelId: string;
+  /** Its settings: provider, type, the provider's name for it, endpoint. */
+  model: ModelInfo;
+  decision: RoutingDecision;
+  /** Aborts when the caller aborts or the router gives up on this try: pass it to the call. */
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * What `attempt` returns: its value, and the usage the provider reported — now, or as a promise
+ * for a stream whose usage is known only at its end (the call is settled then).
+ */
+export interface ExecuteAttemptResult<T> {
+  value: T;
+  usage: TokenUsage | PromiseLike<TokenUsage>;
+}
+
+export interface ExecuteResult<T> {
+  value: T;
+  /** The model that served (not the decision's after a fallback). */
+  modelId: string;
+  decision: RoutingDecision;
+  attempts: AttemptRecord[];
+  usedFallback: boolean;
+  /** Resolves once the usage is known and booked: what was used and what it cost. */
+  settled: Promise<{ usage: TokenUsage; costUsd: number }>;
+}
+
+export type ExecuteFn<T> = (attempt: ExecuteAttempt) => Promise<ExecuteAttemptResult<T>>;
+
+interface Served<T> {
+  value: T;
+  settled: Promise<{ usage: TokenUsage; costUsd: number }>;
+}
+
+/** Runs `attempt` down the decision's chain until one model serves. */
+export async function executeCall<T>(call: CallContext, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>> {
+  if (typeof attempt !== 'function') throw new InvalidArgumentError('attempt', 'expected a function ({ modelId, model, decision, signal }) => Promise<{ value, usage }>');
+  const { value, modelId } = await walkChain(call, (model) => executeOn(call, model, attempt));
+  call.deps.metrics.recordRequest(modelId !== call.decision.modelId);
+  return { value: value.value, modelId, decision: call.decision, attempts: call.attempts, usedFallback: modelId !== call.decision.modelId, settled: value.settled };
+}
+
+async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: ExecuteFn<T>): Promise<AttemptOutcome<Served<T>>> {
+  const host: Caller = { provider: model.provider };
+  const lease = await acquire(call, model, () => host);
+  if (!('adapter' in lease)) return lease;
+  const info: ModelInfo = { id: model.id, provider: model.provider, type: model.type, providerModelId: model.providerModelId, endpoint: model.config.endpoint };
+  const outcome = await callWithRetries(call, lease, call.signal, async (signal) => {
+    const result = await attempt({ modelId: model.id, model: info, decision: call.decision, signal });
+    if (typeof result !== 'object' || result === null || !('usage' in result)) {
+      throw new InvalidArgumentError('attempt', `the attempt for ${model.id} must return { value, usage }`);
+    }
+    return result;
+  });
+  if (!outcome.ok) return failAttempt(call, lease, outcome.error, call.signal);
+  const { deps } = call;
+  const bad = (why: string) => new InvalidArgumentError('usage', `the attempt for ${model.id} reported ${why}`);
+  const settle = async (usage: TokenUsage) => {
+    let checked: TokenUsage;
+    try {
+      checked = checkUsage(usage, bad);
+    } catch (error) {
+      // A host that reports no usable counts is booked what was reserved for it, then told.
+      const reserved = { inputTokens: lease.reservation.estimatedInput, outputTokens: call.request.maxTokens ?? call.decision.estimatedTokens.output };
+      await settleBudget(call, model, lease.reservation, reserved, deps.clock() - lease.startedAt);
+      throw error;
+    }
+    const costMicros = await settleBudget(call, model, lease.reservation, checked, deps.clock() - lease.startedAt);
+    return { usage: checked, costUsd: microsToUsd(costMicros) };
+  };
+  const { usage } = outcome.value;
+  if (!isPromiseLike(usage)) return { ok: true, value: { value: outcome.value.value, settled: Promise.resolve(await settle(usage)) } };
+  // A stream's usage comes at its end. If it never does, the input that was estimated is booked:
+  // the provider read the prompt either way.
+  const settled = Promise.resolve(usage).then(settle, async (error: unknown) => {
+    deps.health.onFailure(model.id, deps.clock());
+    await settle({ inputTokens: lease.reservation.estimatedInput, outputTokens: 0 });
+    throw error;
+  });
+  // Nobody may be listening to `settled`; a failed stream is reported where it is consumed.
+  settled.catch(() => {});
+  return { ok: true, value: { value: outcome.value.value, settled } };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

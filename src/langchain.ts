@@ -1,0 +1,2 @@
+// The `llm-agent-router/langchain` entry (being written).
+export {};

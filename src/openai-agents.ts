@@ -1,0 +1,2 @@
+// The `llm-agent-router/openai-agents` entry (being written).
+export {};
