@@ -9,7 +9,7 @@ import type { CompiledModel } from '../routing/compile-config.js';
 import type { RoutingDecision } from '../routing/types.js';
 import { microsToUsd } from '../state/cost-ledger.js';
 import { acquire, callWithRetries, failAttempt, type Caller } from './attempt-pipeline.js';
-import { settleBudget } from './budget-reservation.js';
+import { releaseBudget, settleBudget } from './budget-reservation.js';
 import type { AttemptOutcome, CallContext } from './call-context.js';
 import { walkChain } from './fallback-chain.js';
 import { checkUsage } from './response-check.js';
@@ -66,15 +66,15 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   const lease = await acquire(call, model, () => host);
   if (!('adapter' in lease)) return lease;
   const info: ModelInfo = { id: model.id, provider: model.provider, type: model.type, providerModelId: model.providerModelId, endpoint: model.config.endpoint };
-  const outcome = await callWithRetries(call, lease, call.signal, async (signal) => {
-    const result = await attempt({ modelId: model.id, model: info, decision: call.decision, signal });
-    if (typeof result !== 'object' || result === null || !('usage' in result)) {
-      throw new InvalidArgumentError('attempt', `the attempt for ${model.id} must return { value, usage }`);
-    }
-    return result;
-  });
+  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal }));
   if (!outcome.ok) return failAttempt(call, lease, outcome.error, call.signal);
   const { deps } = call;
+  const returned: unknown = outcome.value;
+  if (typeof returned !== 'object' || returned === null || !('usage' in returned)) {
+    // The host's code is wrong, not the model: no other model would do better.
+    await releaseBudget(call, lease.reservation);
+    return { ok: false, budgetRefused: false, fatal: new InvalidArgumentError('attempt', `the attempt for ${model.id} must return { value, usage }`) };
+  }
   const bad = (why: string) => new InvalidArgumentError('usage', `the attempt for ${model.id} reported ${why}`);
   const settle = async (usage: TokenUsage) => {
     let checked: TokenUsage;
