@@ -99,6 +99,7 @@ export type {
 } from './execution/types.js';
 export type { ResponseCacheOptions } from './execution/response-cache.js';
 export type { ExecuteOptions } from './execution/create-executor.js';
+export type { BudgetOverrunEvent } from './execution/call-context.js';
 export type { ExecuteAttempt, ExecuteAttemptResult, ExecuteFn, ExecuteResult } from './execution/execute-call.js';
 export type { CircuitBreakerOptions, CircuitState } from './state/circuit-breaker.js';
 

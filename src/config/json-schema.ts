@@ -68,6 +68,9 @@ const DESCRIPTIONS: Record<string, string> = {
   'models.*.quality': '0..1: how capable the model is for hard tasks (default 0.9 cloud, 0.6 local).',
   'models.*.context_window':
     'Tokens. A hard constraint: a request whose input plus output limit exceeds it goes to another model; a task larger than this also scores 0 on `task_complexity`.',
+  'models.*.max_output_tokens':
+    'The most output tokens the model writes in one answer. A priced call is sent with an output limit no higher, and its budget reservation covers it.',
+  'models.*.timeout_ms': 'How long one attempt on this model may take before the router ends it and moves on (ms). Default: the router\'s `timeouts.attemptMs` (10 minutes).',
   'models.*.supports':
     'What the model takes besides text. A request that needs tools, images, files or a JSON schema routes only to models that support it; an unsaid feature counts as supported.',
   'models.*.supports.tools': 'Tool (function) calling.',
@@ -144,6 +147,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'routing.defaults': 'Estimates for tasks and models that do not say.',
   'routing.defaults.input_tokens': 'Input tokens of a task with no text and no count (default 1000).',
   'routing.defaults.output_tokens': 'Output tokens of a task with no `max_output_tokens` (default 500).',
+  'routing.defaults.max_output_tokens':
+    'The output limit sent with a priced call that gives no `maxTokens` to a model without `max_output_tokens` (default 4096); the budget reservation covers it.',
   'routing.defaults.cloud_tokens_per_second': 'Speed of cloud models without `performance` (default 60).',
   'routing.defaults.local_tokens_per_second': 'Speed of local models without `performance` (default 30).',
   'routing.metrics': 'Metric names to track (informational; `router.metrics()` reports all).',

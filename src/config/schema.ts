@@ -92,6 +92,10 @@ function buildSchemas(mode: Mode) {
     /** 0..1: how capable the model is for hard tasks. Defaults: cloud 0.9, local 0.6. */
     quality: share.optional(),
     context_window: positiveInt.optional(),
+    /** The most output tokens the model writes in one answer; a call's output limit never exceeds it. */
+    max_output_tokens: positiveInt.optional(),
+    /** How long one attempt on this model may take before the router ends it, in ms. */
+    timeout_ms: positiveInt.optional(),
     /**
      * What the model can take besides text. A request that needs one of these routes only to models
      * that have it; a model that says nothing is assumed able, so older configurations keep working.
@@ -214,6 +218,8 @@ function buildSchemas(mode: Mode) {
     defaults: obj(mode, {
       input_tokens: positiveInt.optional(),
       output_tokens: positiveInt.optional(),
+      /** The output limit of a priced call that gives none and whose model states none. Default 4096. */
+      max_output_tokens: positiveInt.optional(),
       cloud_tokens_per_second: z.number().finite().positive().optional(),
       local_tokens_per_second: z.number().finite().positive().optional(),
     }).optional(),

@@ -73,7 +73,7 @@ export async function acquire<A extends Caller = ProviderAdapter>(
     skip(call, model.id, 'budget', budget.error);
     return { ok: false, budgetRefused: true };
   }
-  const { reservation } = budget;
+  const { reservation, maxTokens } = budget.reserved;
   if (reservation.id !== undefined) {
     // Other calls ran while the ledger was awaited: check the window again and count this request
     // in the same synchronous step, or concurrent calls all pass the check before any is counted.
@@ -86,7 +86,9 @@ export async function acquire<A extends Caller = ProviderAdapter>(
     }
   }
   deps.health.recordRequest(model.id, now, reservation.estimatedInput);
-  return { model, adapter, reservation, request: { ...call.request, model: model.providerModelId }, startedAt: deps.clock() };
+  const request: ProviderRequest = { ...call.request, model: model.providerModelId };
+  if (maxTokens !== undefined) request.maxTokens = maxTokens;
+  return { model, adapter, reservation, request, startedAt: deps.clock() };
 }
 
 /**
@@ -131,8 +133,9 @@ export async function callWithRetries<T>(
 export async function failAttempt(call: CallContext, lease: Lease<Caller>, error: unknown, signal: AbortSignal | undefined): Promise<Refused> {
   const { deps } = call;
   await releaseBudget(call, lease.reservation);
-  deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });
+  // An abort — the caller's, or ours when another model won a race — says nothing of the model.
   if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
+  deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });
   // A malformed request fails at once: it is neither retried nor sent down the chain.
   if (isRejectedRequest(error)) return { ok: false, budgetRefused: false, fatal: new RequestRejectedError(call.decision.agentId, lease.model.id, call.attempts, error) };
   const retryAt = unavailableUntil(deps, lease.model);

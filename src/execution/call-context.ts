@@ -5,7 +5,7 @@ import type { AttemptRecord } from '../call-errors.js';
 import type { RouterMetrics } from '../metrics/router-metrics.js';
 import type { ProviderAdapter } from '../providers/provider.js';
 import type { TokenEstimator } from '../request/token-estimator.js';
-import type { NormalizedRequest } from '../request/types.js';
+import type { NormalizedRequest, TokenUsage } from '../request/types.js';
 import type { CompiledConfig, CompiledModel } from '../routing/compile-config.js';
 import type { RoutingDecision } from '../routing/types.js';
 import type { CostLedger } from '../state/cost-ledger.js';
@@ -27,6 +27,20 @@ export interface ExecutorDeps {
   reservationTtlMs: number;
   /** Why a request must not leave for the cloud (PII, or what the scan could not read), if it must not. */
   privacyReasonOf: (request: NormalizedRequest) => string | undefined;
+  /** Reports what the host should hear of (a call billed past its reservation). */
+  emit: (event: BudgetOverrunEvent) => void;
+}
+
+/** A provider billed more than the call's reservation covered: booked at actual, and reported. */
+export interface BudgetOverrunEvent {
+  type: 'budget_overrun';
+  /** The decision whose call ran over. */
+  decision: RoutingDecision;
+  agentId: string;
+  modelId: string;
+  reservedUsd: number;
+  actualUsd: number;
+  usage: TokenUsage;
 }
 
 export interface CallContext {

@@ -73,7 +73,7 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
 
     const hedge = decision.execution.parallelRequests ? hedgeWith<Served>(call, (model, signal) => completeOn(call, model, signal)) : undefined;
     const { value } = await walkChain(call, (model) => completeOn(call, model), hedge);
-    deps.metrics.recordRequest(value.modelId !== decision.modelId);
+    deps.metrics.recordServed(decision, value.modelId);
     const result = completionResult(call, value.response, { modelId: value.modelId, costMicros: value.costMicros, startedAt });
     if (decision.verification && options.verify !== false) result.verification = await verifyAnswer(call, result.content);
     if (cacheKey !== undefined) cache.set(cacheKey, result, deps.clock());
@@ -105,6 +105,7 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
     const cost = callCostMicros(model, usage.inputTokens, usage.outputTokens);
     await deps.ledger.record(ledgerDay(now), { agentId: decision.agentId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost, at: now });
     deps.metrics.recordCall(model.id, { ok: options.ok !== false, latencyMs: options.latencyMs ?? 0, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+    deps.metrics.recordServed(decision, model.id);
     return microsToUsd(cost);
   }
 

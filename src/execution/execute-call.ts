@@ -57,7 +57,7 @@ interface Served<T> {
 export async function executeCall<T>(call: CallContext, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>> {
   if (typeof attempt !== 'function') throw new InvalidArgumentError('attempt', 'expected a function ({ modelId, model, decision, signal }) => Promise<{ value, usage }>');
   const { value, modelId } = await walkChain(call, (model) => executeOn(call, model, attempt));
-  call.deps.metrics.recordRequest(modelId !== call.decision.modelId);
+  call.deps.metrics.recordServed(call.decision, modelId);
   return { value: value.value, modelId, decision: call.decision, attempts: call.attempts, usedFallback: modelId !== call.decision.modelId, settled: value.settled };
 }
 

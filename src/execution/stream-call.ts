@@ -72,7 +72,7 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
   }
   deps.health.onSuccess(model.id, deps.clock());
   const costMicros = await settleBudget(call, model, lease.reservation, finish.usage, deps.clock() - lease.startedAt);
-  deps.metrics.recordRequest(modelId !== decision.modelId);
+  deps.metrics.recordServed(decision, modelId);
   const response: ProviderResponse = { content: parts.content(), finishReason: finish.finishReason, usage: finish.usage, raw: finish.raw };
   if (finish.rawFinishReason !== undefined) response.rawFinishReason = finish.rawFinishReason;
   if (finish.response !== undefined) response.response = finish.response;

@@ -14,14 +14,20 @@ export interface ModelPerformance {
 }
 
 export interface RouterMetricsSnapshot {
-  /** Decisions per agent and model: `{ cto_agent: { 'claude-3-opus': 12 } }`. */
+  /**
+   * Requests per agent and the model that served them: `{ cto_agent: { 'claude-3-opus': 12 } }`. A
+   * decision whose call a fallback served counts for the fallback; one never called (`route()`
+   * alone) counts for the model decided.
+   */
   model_usage_by_agent: Record<string, Record<string, number>>;
   routing_decisions_per_strategy: Record<string, number>;
   /** Settled cost today in USD per agent (from the ledger). */
   cost_per_agent_per_day: Record<string, number>;
   performance_by_model: Record<string, ModelPerformance>;
-  /** Share of decisions a rate-limit rule moved, and of calls served by a fallback (0..1). */
+  /** Share of decisions (0..1) that a rate-limit rule moved, or whose call a fallback served. */
   fallback_trigger_rate: number;
+  /** Calls a provider billed for more than their reservation covered (its answer ran past the limit sent). */
+  budget_overruns: number;
   /** Decisions in which a privacy constraint (PII or a privacy strategy) was active. */
   privacy_rule_activations: number;
   decisions: number;
@@ -51,7 +57,7 @@ export class RouterMetrics {
   private privacy = 0;
   private verifications = 0;
   private fallbackTriggers = 0;
-  private calls = 0;
+  private overruns = 0;
 
   recordDecision(decision: RoutingDecision): void {
     this.decisions++;
@@ -85,10 +91,20 @@ export class RouterMetrics {
     perf.outputTokens += outcome.outputTokens ?? 0;
   }
 
-  /** A request finished; `usedFallback` when a model other than the decision's served it. */
-  recordRequest(usedFallback: boolean): void {
-    this.calls++;
-    if (usedFallback) this.fallbackTriggers++;
+  /** A request was served: by the decision's model, or (a fallback) by another, which then counts instead. */
+  recordServed(decision: RoutingDecision, servedBy: string): void {
+    if (servedBy === decision.modelId) return;
+    const byModel = this.usage.get(decision.agentId);
+    if (byModel && (byModel.get(decision.modelId) ?? 0) > 0) {
+      byModel.set(decision.modelId, byModel.get(decision.modelId)! - 1);
+      bump(byModel, servedBy);
+    }
+    // A decision a rate-limit rule already moved counts once.
+    if (decision.source !== 'global_rule') this.fallbackTriggers++;
+  }
+
+  recordOverrun(): void {
+    this.overruns++;
   }
 
   snapshot(costPerAgent: Record<string, number> = {}): RouterMetricsSnapshot {
@@ -104,13 +120,13 @@ export class RouterMetrics {
         outputTokens: perf.outputTokens,
       };
     }
-    const denominator = this.decisions + this.calls;
     return {
-      model_usage_by_agent: Object.fromEntries([...this.usage].map(([agent, models]) => [agent, Object.fromEntries(models)])),
+      model_usage_by_agent: Object.fromEntries([...this.usage].map(([agent, models]) => [agent, Object.fromEntries([...models].filter(([, n]) => n > 0))])),
       routing_decisions_per_strategy: Object.fromEntries(this.perStrategy),
       cost_per_agent_per_day: costPerAgent,
       performance_by_model: performance,
-      fallback_trigger_rate: denominator > 0 ? Math.round((this.fallbackTriggers / denominator) * 10000) / 10000 : 0,
+      fallback_trigger_rate: this.decisions > 0 ? Math.round((Math.min(this.fallbackTriggers, this.decisions) / this.decisions) * 10000) / 10000 : 0,
+      budget_overruns: this.overruns,
       privacy_rule_activations: this.privacy,
       decisions: this.decisions,
       decisions_by_source: Object.fromEntries(this.bySource),
@@ -125,7 +141,7 @@ export class RouterMetrics {
     this.bySource.clear();
     this.perf.clear();
     this.experiments.clear();
-    this.decisions = this.privacy = this.verifications = this.fallbackTriggers = this.calls = 0;
+    this.decisions = this.privacy = this.verifications = this.fallbackTriggers = this.overruns = 0;
   }
 }
 

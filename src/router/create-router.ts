@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import type { RouterConfigInput } from '../config/schema.js';
 import { validateConfig } from '../config/validate-config.js';
 import { ConfigError, InvalidArgumentError, UnknownAgentError, type ConfigIssue } from '../errors.js';
+import type { BudgetOverrunEvent } from '../execution/call-context.js';
 import { createExecutor, type ExecuteOptions } from '../execution/create-executor.js';
 import type { ExecuteFn, ExecuteResult } from '../execution/execute-call.js';
 import { createAdapterLookup } from '../execution/provider-registry.js';
@@ -70,7 +71,7 @@ export interface RouterOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export type RouterEvent = { type: 'decision'; decision: RoutingDecision };
+export type RouterEvent = { type: 'decision'; decision: RoutingDecision } | BudgetOverrunEvent;
 
 export interface Router {
   /** Decides which model serves `task` for `agentId`. Never calls a model. */
@@ -196,6 +197,10 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     metrics,
     tokenEstimator: inspector.tokenEstimator,
     privacyReasonOf: (request) => privacyReasonOf(inspector, request),
+    emit: (event) => {
+      logger.warn?.(`[llm-agent-router] ${event.modelId} billed $${event.actualUsd} for a call ${event.agentId} reserved $${event.reservedUsd} for`, event);
+      if (listeners.size > 0) emit(event);
+    },
     adapterFor: createAdapterLookup(options.providers, () => {
       if (!warnedMock) {
         warnedMock = true;

@@ -17,6 +17,7 @@ export interface RequestInspection {
   containsPii: boolean | undefined;
   piiReason: string | undefined;
   inputTokens: number;
+  inputTokensGiven: boolean;
   outputTokens: number;
   outputLimit: number | undefined;
   requires: FeatureSet | undefined;
@@ -67,6 +68,7 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
     containsPii,
     piiReason,
     inputTokens,
+    inputTokensGiven: !estimate,
     outputTokens: isCount(givenOutput) ? givenOutput : (maxTokens ?? compiled.defaults.outputTokens),
     outputLimit,
     requires: request ? requestFeatures(request) : undefined,

@@ -28,6 +28,10 @@ export interface CompiledModel {
   requestsPerMinute: number | undefined;
   tokensPerMinute: number | undefined;
   contextWindow: number | undefined;
+  /** The most output tokens the model writes in one answer, when the configuration says. */
+  maxOutputTokens: number | undefined;
+  /** How long one attempt may take (ms), when the configuration says. */
+  timeoutMs: number | undefined;
   /** What the model takes besides text; a feature the configuration does not mention counts as supported. */
   supports: FeatureSet;
   /** What conditions see as `model` when the model is idle: its configuration, `id` and default live state. */
@@ -128,7 +132,7 @@ export interface CompiledConfig {
   forceLocalModels: boolean;
   verboseRoutingLogs: boolean;
   rateLimitThreshold: number;
-  defaults: { inputTokens: number; outputTokens: number };
+  defaults: { inputTokens: number; outputTokens: number; maxOutputTokens: number };
   /** Whether any rule or factor reads `data.contains_pii` (else the PII scan can be skipped). */
   readsPii: boolean;
   environment: string | undefined;
@@ -216,6 +220,8 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       requestsPerMinute: model.rate_limits?.requests_per_minute,
       tokensPerMinute: model.rate_limits?.tokens_per_minute,
       contextWindow: model.context_window,
+      maxOutputTokens: model.max_output_tokens,
+      timeoutMs: model.timeout_ms,
       supports: {
         tools: model.supports?.tools !== false,
         images: model.supports?.images !== false,
@@ -334,7 +340,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     forceLocalModels: overrides.force_local_models === true,
     verboseRoutingLogs: overrides.verbose_routing_logs === true,
     rateLimitThreshold: overrides.rate_limit_threshold ?? routing.rate_limit_threshold ?? 0.8,
-    defaults: { inputTokens: defaults.input_tokens ?? 1000, outputTokens: defaults.output_tokens ?? 500 },
+    defaults: { inputTokens: defaults.input_tokens ?? 1000, outputTokens: defaults.output_tokens ?? 500, maxOutputTokens: defaults.max_output_tokens ?? 4096 },
     readsPii,
     environment,
     metrics: routing.metrics ?? config.metrics ?? [],

@@ -75,7 +75,7 @@ export function decide(
     reason: chosen.reason,
     confidence: chosen.confidence,
     estimatedCost: roundUsd(estimateCost(model, state.inputTokens, state.outputTokens)),
-    estimatedTokens: { input: state.inputTokens, output: state.outputTokens },
+    estimatedTokens: { input: state.inputTokens, output: state.outputTokens, inputGiven: state.inputTokensGiven === true },
     budgetUsd: state.budgetUsd,
     source: chosen.source,
     strategy: strategy.name,

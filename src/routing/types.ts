@@ -96,6 +96,8 @@ export interface RoutingState {
   /** The most output tokens the request allows, when it says (checked against context windows). */
   outputLimit?: number | undefined;
   inputTokens: number;
+  /** Whether `inputTokens` is the task's own count (`estimated_tokens`) rather than the router's estimate. */
+  inputTokensGiven?: boolean;
   outputTokens: number;
   agentOverride?: { modelId: string; reason?: string } | undefined;
   taskOverride?: { modelId: string; reason?: string } | undefined;
@@ -123,7 +125,11 @@ export interface RoutingDecision {
   estimatedCost: number;
   /** The daily cloud budget in force (USD), if any; calls are reserved against it. */
   budgetUsd: number | undefined;
-  estimatedTokens: { input: number; output: number };
+  /**
+   * Tokens the estimate is based on; `inputGiven` when the input is the task's own count
+   * (`estimated_tokens`), which budget reservations then trust without a margin.
+   */
+  estimatedTokens: { input: number; output: number; inputGiven: boolean };
   source: DecisionSource;
   /** The strategy in force. */
   strategy: string;

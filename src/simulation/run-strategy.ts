@@ -140,6 +140,11 @@ export async function runStrategy(config: RouterConfigInput, strategy: string, t
           const usage = reply.usage;
           answer = { text: 'VERIFIED', usage: { inputTokens: usage.inputTokens + usage.outputTokens + charsPerTokenEstimator.estimate(request.system), outputTokens: VERIFY_OUTPUT_TOKENS } };
         }
+        // Like a real provider, the answer stops at the output limit the call was sent with.
+        const outputTokens = answer.usage?.outputTokens;
+        if (request.maxTokens !== undefined && outputTokens !== undefined && outputTokens > request.maxTokens) {
+          answer = { ...answer, usage: { ...answer.usage, outputTokens: request.maxTokens }, finishReason: 'length' };
+        }
         if (!racing) return answer;
         return { ...answer, latencyMs: firstTokenMs + (answer.usage?.outputTokens ?? 0) * msPerToken };
       },

@@ -321,3 +321,70 @@ describe('property: random call counts, prices and budgets', () => {
     );
   });
 });
+
+describe('answers longer than estimated cannot overrun the budget', () => {
+  // $0.015 / 1k input, $0.075 / 1k output (claude-3-opus's prices); the router estimates 500 output tokens.
+  const prices = { input: 15, output: 75 };
+  const config = (budget: number): RouterConfigInput => ({
+    models: { cloud: { provider: 'cloud', type: 'cloud', cost_per_1k_tokens: { input: prices.input / 1000, output: prices.output / 1000 } }, local: { provider: 'local', type: 'local' } },
+    agents: { worker: { model_preferences: { primary: 'cloud', local_alternative: 'local' } } },
+    routing: { default_strategy: 'cloud_first', strategies: { cloud_first: { rules: [{ prefer_cloud_models: true }] } }, budget: { daily: budget } },
+  });
+  /** A provider that writes as much as it is allowed, up to ten times the router's 500-token estimate. */
+  const verbose = (clock: () => number) =>
+    createMockProvider({
+      clock,
+      sleep: (ms: number) => hops(ms),
+      responses: (request) => ({ text: 'long', latencyMs: 2, usage: { inputTokens: 40, outputTokens: Math.min(request.maxTokens ?? Number.POSITIVE_INFINITY, 5_000) } }),
+    });
+
+  it('500 concurrent calls without maxTokens: every cloud call carries an output limit its reservation covers; spend ≤ budget + one call', async () => {
+    const clock = manualClock();
+    const ledger = new MemoryLedger();
+    const cloud = verbose(clock);
+    const router = createRouter(config(10), { clock, ledger, providers: { cloud, local: createMockProvider({ clock }) }, logger: {} });
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => router.complete('worker', { messages: [{ role: 'user', content: `write a long essay #${i}` }] })));
+    // The default limit (routing.defaults.max_output_tokens, 4096) was sent with every cloud call.
+    expect(cloud.calls.length).toBeGreaterThan(0);
+    for (const call of cloud.calls) expect(call.request.maxTokens).toBeLessThanOrEqual(4096);
+    const oneCallMicros = Math.round(40 * prices.input + 4096 * prices.output);
+    expect(ledger.report(DAY).totalMicros).toBeLessThanOrEqual(10_000_000 + oneCallMicros);
+    expect(ledger.openReservations).toBe(0);
+    // The rest degraded to the local model, none refused.
+    expect(results.filter((r) => r.modelId === 'local').length).toBe(500 - cloud.calls.length);
+  });
+
+  it("near the end of the budget the limit shrinks to what is left; when that is too little, the call degrades to local", async () => {
+    const clock = manualClock();
+    const ledger = new MemoryLedger();
+    const cloud = verbose(clock);
+    const router = createRouter(config(0.1), { clock, ledger, providers: { cloud, local: createMockProvider({ clock }) }, logger: {} });
+    const limits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await router.complete('worker', { messages: [{ role: 'user', content: 'essay' }], maxTokens: 1000 }, { task: { estimated_tokens: 40 } });
+      if (result.modelId === 'cloud') limits.push(cloud.calls.at(-1)!.request.maxTokens!);
+    }
+    // $0.1: one full call ($0.0756), then $0.0244 left affords 317 output tokens, then too little.
+    expect(limits).toEqual([1000, 317]);
+    expect(ledger.report(DAY).totalMicros).toBeLessThanOrEqual(100_000);
+  });
+
+  it('a provider that bills past the limit is booked at actual, reported, and no cloud call starts while the budget is overdrawn', async () => {
+    const clock = manualClock();
+    const ledger = new MemoryLedger();
+    // Ignores the limit it was sent: 20 000 output tokens ($1.50) whatever it was allowed.
+    const rogue = createMockProvider({ clock, responses: { text: 'way too long', usage: { inputTokens: 40, outputTokens: 20_000 } } });
+    const local = createMockProvider({ clock });
+    const router = createRouter(config(1), { clock, ledger, providers: { cloud: rogue, local }, logger: {} });
+    const events: unknown[] = [];
+    router.on((event) => event.type === 'budget_overrun' && events.push(event));
+    const first = await router.complete('worker', { messages: [{ role: 'user', content: 'x' }], maxTokens: 100 }, { task: { estimated_tokens: 40 } });
+    expect(first.costUsd).toBeCloseTo(1.5006, 10);
+    expect(ledger.report(DAY).totalMicros).toBe(1_500_600);
+    expect(events).toEqual([expect.objectContaining({ type: 'budget_overrun', agentId: 'worker', modelId: 'cloud', reservedUsd: 0.0081, actualUsd: 1.5006 })]);
+    expect((await router.metrics()).budget_overruns).toBe(1);
+    const next = await router.complete('worker', { messages: [{ role: 'user', content: 'y' }], maxTokens: 100 }, { task: { estimated_tokens: 40 } });
+    expect(next.modelId).toBe('local');
+    expect(rogue.calls).toHaveLength(1);
+  });
+});

@@ -246,14 +246,16 @@ describe('simulateWorkload: refusals, races and edge cases', () => {
   it('counts requests refused over budget and for want of an eligible (local) model', async () => {
     const tasks: WorkloadTask[] = [
       { agent: 'writer', task: { complexity: 5 }, input_tokens: 1000, output_tokens: 1000 }, // 0.003 on slow-cloud
-      { agent: 'writer', task: { complexity: 5 }, input_tokens: 1000, output_tokens: 1000 }, // over the 0.005 budget
+      { agent: 'writer', task: { complexity: 5 }, input_tokens: 1000, output_tokens: 1000 }, // served with its output cut to the $0.002 left
+      { agent: 'writer', task: { complexity: 5 }, input_tokens: 1000, output_tokens: 1000 }, // nothing left: refused
       { agent: 'writer', task: { complexity: 5, prompt: 'Card 4111 1111 1111 1111 was declined' }, input_tokens: 10, output_tokens: 10 }, // PII, no local model
     ];
     const s = outcome(await simulateWorkload(cloudOnly, tasks, { strategies: ['balanced'], budgetUsd: 0.005 }), 'balanced');
-    expect(s.served).toBe(1);
+    expect(s.served).toBe(2);
     expect(s.refusedBy).toEqual({ budget: 1, noEligibleModel: 1 });
     expect(s.refused).toBe(2);
-    expect(s.totalCostUsd).toBeCloseTo(0.003, 10);
+    // The budget is spent to the cent, never past it.
+    expect(s.totalCostUsd).toBeCloseTo(0.005, 10);
     expectConsistent(s);
   });
 

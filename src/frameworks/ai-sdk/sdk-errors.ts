@@ -1,0 +1,48 @@
+// Errors as the AI SDK reads them: an abort is an error named `AbortError` (the SDK's
+// `isAbortError`), a missing model is a `NoSuchModelError` (by the SDK's own Symbol.for markers, so
+// no runtime import of `@ai-sdk/provider` is needed), and a model id without an AI SDK model in the
+// `models` option is a 404 the fallback chain moves past.
+import { ProviderError, RequestAbortedError } from '../../call-errors.js';
+
+/** Whether `error` ends the call because the caller aborted. */
+export function isAbortLike(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || RequestAbortedError.isInstance(error);
+}
+
+/**
+ * What a model method throws: the router's `RequestAbortedError` (code `ABORTED`) renamed
+ * `AbortError` when the caller aborted, so `generateText` / `streamText` end as an abort; anything
+ * else as it is.
+ */
+export function toSdkError(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (!isAbortLike(error, signal)) return error;
+  const aborted = RequestAbortedError.isInstance(error) ? error : new RequestAbortedError(signal?.reason ?? error);
+  aborted.name = 'AbortError';
+  return aborted;
+}
+
+/** The AI SDK's `NoSuchModelError`, recognised by its `isInstance` through the SDK's markers. */
+export class RouterNoSuchModelError extends Error {
+  readonly modelId: string;
+  readonly modelType: string;
+  constructor(modelId: string, modelType: string) {
+    super(`The llm-agent-router provider has no ${modelType} "${modelId}": it routes language models only`);
+    this.name = 'AI_NoSuchModelError';
+    this.modelId = modelId;
+    this.modelType = modelType;
+    for (const marker of ['vercel.ai.error', 'vercel.ai.error.AI_NoSuchModelError']) {
+      Object.defineProperty(this, Symbol.for(marker), { value: true, enumerable: false });
+    }
+  }
+}
+
+/**
+ * A model the router chose but the `models` option does not map: a 404 ("no such model"), which is
+ * neither retried nor held against the model's health, so the chain moves on to the next model.
+ */
+export function unmappedModelError(modelId: string, known: readonly string[]): ProviderError {
+  return new ProviderError(
+    `No AI SDK model is given for "${modelId}" in the models option (given: ${known.join(', ') || 'none'}); the router moves on to the next model`,
+    { provider: 'llm-agent-router/ai-sdk', modelId, status: 404, kind: 'http', retryable: false },
+  );
+}

@@ -1,0 +1,132 @@
+// The call made by the host's own Agents SDK models (`models`: router model id → SDK `Model`), run
+// inside `router.execute`: the router decides on the neutral form of the request (and scans it), then
+// the chosen model's own `getResponse` / `getStreamedResponse` is called under the router's fallback
+// chain, retries, breakers and budget. A stream falls back until its first event, as `stream()` does.
+import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents-core';
+import { ProviderError } from '../../call-errors.js';
+import type { ExecuteAttempt, ExecuteResult } from '../../execution/execute-call.js';
+import type { CompleteOptions } from '../../execution/types.js';
+import type { TokenUsage } from '../../request/types.js';
+import type { Router } from '../../router/create-router.js';
+import { toCompletionRequest } from './input-to-request.js';
+import type { RouterResponseInfo } from './result-to-response.js';
+import { asSdkAbort } from './sdk-abort.js';
+
+export interface HostCall {
+  router: Router;
+  agentId: string;
+  options: Pick<CompleteOptions, 'task' | 'context'>;
+  models: Readonly<Record<string, Model>>;
+}
+
+/** The SDK model for the router's model, or a failure that moves the call down the chain. */
+function sdkModelFor(call: HostCall, attempt: ExecuteAttempt): Model {
+  const model = Object.hasOwn(call.models, attempt.modelId) ? call.models[attempt.modelId] : undefined;
+  if (model) return model;
+  throw new ProviderError(`No Agents SDK model is given for router model "${attempt.modelId}": add it to the models option`, {
+    provider: attempt.model.provider,
+    modelId: attempt.modelId,
+    kind: 'other',
+    retryable: false,
+  });
+}
+
+/** The SDK request for one try: the try's signal replaces the caller's (it also ends when the router gives up). */
+function requestFor(request: ModelRequest, signal: AbortSignal | undefined): ModelRequest {
+  const copy: ModelRequest = { ...request };
+  if (signal) copy.signal = signal;
+  else delete copy.signal;
+  return copy;
+}
+
+function tokenUsageOf(usage: { inputTokens?: number; outputTokens?: number } | undefined): TokenUsage {
+  return { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 };
+}
+
+function infoOf(result: ExecuteResult<unknown>, provider: string, costUsd: number): RouterResponseInfo {
+  return {
+    modelId: result.modelId,
+    provider,
+    decidedModelId: result.decision.modelId,
+    usedFallback: result.usedFallback,
+    costUsd,
+    reason: result.decision.reason,
+  };
+}
+
+function execute<T>(call: HostCall, request: ModelRequest, attempt: (try_: ExecuteAttempt) => Promise<{ value: T; usage: TokenUsage | Promise<TokenUsage> }>) {
+  const neutral = toCompletionRequest(request, 'host');
+  const { signal } = request;
+  return call.router.execute(call.agentId, { ...call.options, ...(signal ? { signal } : {}), request: neutral }, attempt);
+}
+
+export async function hostResponse(call: HostCall, request: ModelRequest): Promise<ModelResponse> {
+  let provider = '';
+  try {
+    const result = await execute(call, request, async (attempt) => {
+      const response = await sdkModelFor(call, attempt).getResponse(requestFor(request, attempt.signal));
+      provider = attempt.model.provider;
+      return { value: response, usage: tokenUsageOf(response.usage) };
+    });
+    const { costUsd } = await result.settled;
+    const response = result.value;
+    return { ...response, providerData: { ...response.providerData, router: infoOf(result, provider, costUsd) } };
+  } catch (error) {
+    throw asSdkAbort(error, request.signal);
+  }
+}
+
+interface OpenedStream {
+  iterator: AsyncIterator<StreamEvent>;
+  first: StreamEvent;
+  provider: string;
+  ended: (usage: TokenUsage | Error) => void;
+}
+
+export async function* hostStream(call: HostCall, request: ModelRequest): AsyncGenerator<StreamEvent, void, undefined> {
+  let result: ExecuteResult<OpenedStream>;
+  try {
+    result = await execute(call, request, async (attempt) => {
+      const iterator = sdkModelFor(call, attempt).getStreamedResponse(requestFor(request, attempt.signal))[Symbol.asyncIterator]();
+      // Open the stream within the try: a failure before the first event is retried or falls back.
+      const first = await iterator.next();
+      if (first.done) {
+        throw new ProviderError(`The stream from ${attempt.modelId} ended before any event`, { provider: attempt.model.provider, modelId: attempt.modelId, kind: 'stream_interrupted', retryable: true });
+      }
+      let ended!: OpenedStream['ended'];
+      const usage = new Promise<TokenUsage>((resolve, reject) => {
+        ended = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      });
+      return { value: { iterator, first: first.value, provider: attempt.model.provider, ended }, usage };
+    });
+  } catch (error) {
+    throw asSdkAbort(error, request.signal);
+  }
+
+  const { iterator, first, provider, ended } = result.value;
+  let finished = false;
+  try {
+    let next: IteratorResult<StreamEvent> = { done: false, value: first };
+    while (!next.done) {
+      const event = next.value;
+      if (event.type === 'response_done') {
+        finished = true;
+        ended(tokenUsageOf(event.response.usage));
+        const { costUsd } = await result.settled;
+        const router = infoOf(result, provider, costUsd);
+        yield { ...event, response: { ...event.response, providerData: { ...event.response.providerData, router } } };
+      } else {
+        yield event;
+      }
+      next = await iterator.next();
+    }
+  } catch (error) {
+    throw asSdkAbort(error, request.signal);
+  } finally {
+    if (!finished) {
+      // Cut, failed or abandoned before its end: the router books the input it estimated.
+      ended(new Error(`The stream from ${result.modelId} ended before response_done`));
+      await iterator.return?.()?.catch(() => {});
+    }
+  }
+}
