@@ -10,6 +10,7 @@ import { skip, type AttemptOutcome, type CallContext } from './call-context.js';
 import { isAbort, isRejectedRequest, noteFailedTry, toProviderError, unavailableUntil } from './failures.js';
 import { checkResponse } from './response-check.js';
 import { withRetries } from './retry-policy.js';
+import { TrySignal } from './try-signal.js';
 
 /** Whoever makes the call: a provider adapter, or the host itself (`router.execute`). */
 export type Caller = { readonly provider: string };
@@ -91,31 +92,47 @@ export async function acquire<A extends Caller = ProviderAdapter>(
   return { model, adapter, reservation, request, startedAt: deps.clock() };
 }
 
+export interface RetryCallOptions {
+  /** Leave the breaker's success to the caller (a stream counts once it ends). Default false. */
+  deferSuccess?: boolean;
+  /** Keep the successful try's signal alive for the caller (a stream reads on after opening). */
+  keepSignal?: boolean;
+}
+
 /**
- * Runs `invoke` with retries under `lease`, recording each try and its effect on the breaker.
- * `healthyOnSuccess: false` leaves the breaker's success to the caller (a stream counts once it ends).
+ * Runs `invoke` with retries under `lease`, recording each try and its effect on the breaker. Each
+ * try gets its own signal, which aborts with the caller's and when the try runs past the model's
+ * timeout — a timed-out try is a retryable `timeout` failure, whatever the adapter did.
  */
 export async function callWithRetries<T>(
   call: CallContext,
   lease: Lease<Caller>,
   signal: AbortSignal | undefined,
-  invoke: (signal: AbortSignal | undefined) => Promise<T>,
-  healthyOnSuccess = true,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  invoke: (signal: AbortSignal) => Promise<T>,
+  options: RetryCallOptions = {},
+): Promise<{ ok: true; value: T; signal: TrySignal | undefined } | { ok: false; error: unknown }> {
   const { deps } = call;
   const { model } = lease;
+  const timeoutMs = model.timeoutMs ?? deps.timeouts.attemptMs;
   let tryNumber = 0;
+  let kept: TrySignal | undefined;
   const once = async () => {
     tryNumber += 1;
     // A retry is a new request for the rate window.
     if (tryNumber > 1) deps.health.recordRequest(model.id, deps.clock(), 0);
     const t0 = deps.clock();
+    const trySignal = new TrySignal(signal, timeoutMs);
     try {
-      const value = await untilAborted(invoke(signal), signal, lease);
-      if (healthyOnSuccess) deps.health.onSuccess(model.id, deps.clock());
+      const value = await trySignal.race(invoke(trySignal.signal), endedTry(trySignal, lease, timeoutMs));
+      if (!options.deferSuccess) deps.health.onSuccess(model.id, deps.clock());
       call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: true, durationMs: deps.clock() - t0 });
+      if (options.keepSignal) {
+        trySignal.restart(Number.POSITIVE_INFINITY);
+        kept = trySignal;
+      } else trySignal.dispose();
       return value;
     } catch (thrown) {
+      trySignal.dispose();
       const error = toProviderError(thrown, lease.adapter.provider, model, signal);
       call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, durationMs: deps.clock() - t0, error });
       noteFailedTry(deps, model, error);
@@ -123,8 +140,9 @@ export async function callWithRetries<T>(
     }
   };
   try {
-    return { ok: true, value: await withRetries(call, model, signal, once) };
+    return { ok: true, value: await withRetries(call, model, signal, once), signal: kept };
   } catch (error) {
+    kept?.dispose();
     return { ok: false, error };
   }
 }
@@ -153,7 +171,7 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
   let answered: ProviderResponse | undefined;
   let released = false;
   const outcome = await callWithRetries(call, lease, signal, (trySignal) =>
-    adapter.complete(lease.request, trySignal ? { signal: trySignal } : {}).then((value) => {
+    adapter.complete(lease.request, { signal: trySignal }).then((value) => {
       const response = checkResponse(value, adapter.provider, model);
       if (released) void bookUnreserved(call, model, response.usage);
       else answered = response;
@@ -174,31 +192,11 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
   return { ok: true, value: { response: outcome.value, modelId: model.id, costMicros, latencyMs } };
 }
 
-/** Settles with the adapter's promise, or rejects as soon as `signal` aborts, whatever the adapter does. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, lease: Lease<Caller>): Promise<T> {
-  if (!signal) return promise;
-  const aborted = () =>
-    new ProviderError(`Call to ${lease.model.id} aborted`, { provider: lease.adapter.provider, modelId: lease.model.id, kind: 'abort', retryable: false, cause: signal.reason });
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(aborted());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      // The adapter's late answer or failure has nowhere to go.
-      promise.catch(() => {});
-      reject(aborted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/** Why a try's signal ended it: it timed out (retryable), or the caller aborted. */
+export function endedTry(trySignal: TrySignal, lease: Lease<Caller>, timeoutMs: number): () => ProviderError {
+  const context = { provider: lease.adapter.provider, modelId: lease.model.id };
+  return () =>
+    trySignal.timedOut
+      ? new ProviderError(`Call to ${lease.model.id} timed out after ${timeoutMs} ms`, { ...context, kind: 'timeout', retryable: true })
+      : new ProviderError(`Call to ${lease.model.id} aborted`, { ...context, kind: 'abort', retryable: false, cause: trySignal.signal.reason });
 }

@@ -25,6 +25,8 @@ export interface ExecutorDeps {
   /** Waits out a Retry-After or a backoff; injectable for tests. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   reservationTtlMs: number;
+  /** How long one try may take, and a stream may go quiet between parts, before the router ends it (ms). */
+  timeouts: { attemptMs: number; streamIdleMs: number };
   /** Why a request must not leave for the cloud (PII, or what the scan could not read), if it must not. */
   privacyReasonOf: (request: NormalizedRequest) => string | undefined;
   /** Reports what the host should hear of (a call billed past its reservation). */

@@ -5,7 +5,8 @@
 import { ProviderError, RequestAbortedError, StreamInterruptedError } from '../call-errors.js';
 import type { ProviderResponse } from '../providers/provider.js';
 import type { ResultPart, StreamPart } from '../request/types.js';
-import { acquire, callWithRetries, failAttempt, type Lease } from './attempt-pipeline.js';
+import { acquire, callWithRetries, endedTry, failAttempt, type Lease } from './attempt-pipeline.js';
+import type { TrySignal } from './try-signal.js';
 import { releaseBudget, settleBudget } from './budget-reservation.js';
 import { skip, type AttemptOutcome, type CallContext } from './call-context.js';
 import { completionResult, textOf } from './completion-result.js';
@@ -17,6 +18,8 @@ interface Opened {
   lease: Lease;
   iterator: AsyncIterator<StreamPart>;
   first: StreamPart;
+  /** The try's signal, kept for the stream's life: it ends the provider's stream with the call. */
+  trySignal: TrySignal;
 }
 
 type Finish = Extract<StreamPart, { type: 'finish' }>;
@@ -24,8 +27,18 @@ type Finish = Extract<StreamPart, { type: 'finish' }>;
 export async function* streamCall(call: CallContext, startedAt: number): AsyncGenerator<RouterStreamPart, void, undefined> {
   const { deps, decision, signal } = call;
   const { value: opened, modelId } = await walkChain(call, (model) => openStream(call, model));
-  const { lease, iterator } = opened;
+  const { lease, iterator, trySignal } = opened;
   const { model } = lease;
+  // Between parts the stream may go quiet this long; then the router ends it, whatever the adapter does.
+  const idleMs = deps.timeouts.streamIdleMs;
+  const nextPart = async () => {
+    trySignal.restart(idleMs);
+    try {
+      return await trySignal.race(iterator.next(), endedTry(trySignal, lease, idleMs));
+    } finally {
+      trySignal.restart(Number.POSITIVE_INFINITY);
+    }
+  };
   const parts = new StreamAssembly();
   let finish: Finish | undefined;
   let part: StreamPart | undefined = opened.first;
@@ -45,7 +58,7 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
         break;
       }
       yield parts.add(part, lease);
-      const next = await iterator.next();
+      const next = await nextPart();
       part = next.done ? undefined : next.value;
     }
     if (!finish) throw new ProviderError(`The stream from ${model.id} ended without a finish part`, { provider: lease.adapter.provider, modelId: model.id, kind: 'stream_interrupted', retryable: false });
@@ -59,16 +72,19 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
     throw new StreamInterruptedError(model.id, parts.text(), error);
   } finally {
     // Close the provider's stream (it stopped at its finish part, failed, or the consumer stopped
-    // reading); if the consumer stopped, bill what it consumed.
-    try {
-      await iterator.return?.();
-    } catch {
-      // the provider's stream already failed; nothing more to close
-    }
+    // reading); if the consumer stopped, bill what it consumed. A stream the router ended (timed
+    // out, aborted) may be stuck mid-await: its closing is not waited for.
+    const closing = Promise.resolve()
+      .then(() => iterator.return?.())
+      .catch(() => {
+        // the provider's stream already failed; nothing more to close
+      });
+    if (!trySignal.signal.aborted) await closing;
     if (!finish && !settled) {
       await billPartial();
       deps.health.onCancel(model.id);
     }
+    trySignal.dispose();
   }
   deps.health.onSuccess(model.id, deps.clock());
   const costMicros = await settleBudget(call, model, lease.reservation, finish.usage, deps.clock() - lease.startedAt);
@@ -96,21 +112,21 @@ async function openStream(call: CallContext, model: Parameters<typeof acquire>[1
     lease,
     call.signal,
     async (signal) => {
-      const iterator = adapter.stream!(lease.request, signal ? { signal } : {})[Symbol.asyncIterator]();
+      const iterator = adapter.stream!(lease.request, { signal })[Symbol.asyncIterator]();
       late = iterator;
       const first = await iterator.next();
       if (first.done) throw new ProviderError(`The stream from ${model.id} ended before any output`, { provider: adapter.provider, modelId: model.id, kind: 'stream_interrupted', retryable: true });
       late = undefined;
       return { iterator, first: first.value };
     },
-    false,
+    { deferSuccess: true, keepSignal: true },
   );
   if (!outcome.ok) {
-    // A stream opened after the caller gave up is closed, not left running.
+    // A stream opened after the caller gave up (or timed out) is closed, not left running.
     await late?.return?.().catch(() => {});
     return failAttempt(call, lease, outcome.error, call.signal);
   }
-  return { ok: true, value: { lease, ...outcome.value } };
+  return { ok: true, value: { lease, ...outcome.value, trySignal: outcome.signal! } };
 }
 
 function badPart(lease: Lease, why: string): ProviderError {

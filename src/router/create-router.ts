@@ -69,6 +69,12 @@ export interface RouterOptions {
   cache?: ResponseCacheOptions;
   /** Waits out a Retry-After (default: a timer); tests may inject one that returns at once. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * How long the router lets one try run before it ends it and retries or moves on (a model's
+   * `timeout_ms` in models.yaml wins), and how long a stream may go quiet between parts, in ms.
+   * Defaults: 10 minutes and 1 minute.
+   */
+  timeouts?: { attemptMs?: number; streamIdleMs?: number };
 }
 
 export type RouterEvent = { type: 'decision'; decision: RoutingDecision } | BudgetOverrunEvent;
@@ -127,6 +133,9 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const validated = validation.config;
   const warnings = loadWarnings ?? validation.warnings;
 
+  for (const [name, ms] of Object.entries(options.timeouts ?? {})) {
+    if (ms !== undefined && !(typeof ms === 'number' && ms > 0)) throw new InvalidArgumentError(`options.timeouts.${name}`, 'expected a positive number of milliseconds (Infinity for none)');
+  }
   const compiled = compileConfig(validated, environment);
   const clock = options.clock ?? Date.now;
   const ledger = options.ledger ?? new MemoryLedger();
@@ -211,6 +220,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     retry: { ...RETRY_DEFAULTS, ...definedOnly(options.retry ?? {}) },
     sleep: options.sleep ?? abortableSleep,
     reservationTtlMs: options.reservationTtlMs ?? 10 * 60_000,
+    timeouts: { attemptMs: 600_000, streamIdleMs: 60_000, ...definedOnly(options.timeouts ?? {}) },
     route: routeFor,
     cache: new ResponseCache<CompletionResult>(options.cache),
   });

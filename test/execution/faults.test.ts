@@ -191,3 +191,70 @@ describe('what counts against a circuit', () => {
     expect(router2.modelState('m')).toMatchObject({ available: false, unavailableReason: 'circuit_open' });
   });
 });
+
+describe('a malformed provider response is a typed failure of that model, never a raw TypeError', () => {
+  const config = {
+    models: {
+      broken: { provider: 'broken', type: 'cloud' as const, cost_per_1k_tokens: { input: 0.01, output: 0.03 } },
+      good: { provider: 'good', type: 'cloud' as const, cost_per_1k_tokens: { input: 0.01, output: 0.03 } },
+    },
+    agents: { a: { model_preferences: { primary: 'broken', fallback: 'good' } } },
+    routing: { default_strategy: 'first', strategies: { first: { rules: [{ dynamic_routing: false }] } }, budget: { daily: 10 } },
+  };
+  const throwingGetter = Object.defineProperty({ finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } }, 'content', {
+    get() {
+      throw new Error('boom');
+    },
+  });
+  const cases: [string, unknown][] = [
+    ['null', null],
+    ['a string', 'just text'],
+    ['no content', { finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } }],
+    ['a throwing getter', throwingGetter],
+    ['negative usage', { content: [], finishReason: 'stop', usage: { inputTokens: -100, outputTokens: 5 } }],
+    ['non-finite usage', { content: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: Number.POSITIVE_INFINITY } }],
+  ];
+  it.each(cases)('%s: kind bad_response, recorded as an attempt, the next model serves, nothing reserved, no negative cost', async (_name, response) => {
+    const { createRouter, MemoryLedger } = await import('../../src/index.js');
+    const { createMockProvider } = await import('../../src/test.js');
+    const ledger = new MemoryLedger();
+    const broken = { specificationVersion: 'v2' as const, provider: 'broken', complete: async () => response as never };
+    const router = createRouter(config, { ledger, providers: { broken, good: createMockProvider({ name: 'good' }) }, retry: { retries: 0 }, logger: {} });
+    const result = await router.complete('a', { messages: [{ role: 'user', content: 'x' }] });
+    expect(result.modelId).toBe('good');
+    expect(result.attempts[0]).toMatchObject({ modelId: 'broken', ok: false, error: { code: 'PROVIDER_ERROR', kind: 'bad_response', modelId: 'broken' } });
+    expect(ledger.openReservations).toBe(0);
+    expect(result.costUsd).toBeGreaterThanOrEqual(0);
+    expect(Object.values(ledger.report(new Date().toISOString().slice(0, 10)).byModel).every((micros) => micros >= 0)).toBe(true);
+  });
+
+  it('a thrown value whose properties throw still gives a typed error that lists the attempt', async () => {
+    const { createRouter } = await import('../../src/index.js');
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('no reading me');
+        },
+        getPrototypeOf() {
+          throw new Error('no reading me');
+        },
+      },
+    );
+    const broken = {
+      specificationVersion: 'v2' as const,
+      provider: 'broken',
+      complete: async () => {
+        throw hostile;
+      },
+    };
+    const router = createRouter({ ...config, agents: { a: { model_preferences: { primary: 'broken' } } } }, { providers: { broken }, retry: { retries: 0 }, logger: {} });
+    const error = (await router.complete('a', { messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)) as { code: string; attempts: { modelId: string; ok: boolean; error: { code: string; kind: string; message: string } }[] };
+    // Primitive assertions only: a matcher would try to print the hostile value on failure.
+    expect(error.code).toBe('ALL_MODELS_FAILED');
+    // `good` has no adapter in this router: skipped after the broken one.
+    expect(error.attempts.map((a) => a.modelId)).toEqual(['broken', 'good']);
+    expect([error.attempts[0]!.modelId, error.attempts[0]!.ok, error.attempts[0]!.error.code, error.attempts[0]!.error.kind]).toEqual(['broken', false, 'PROVIDER_ERROR', 'other']);
+    expect(error.attempts[0]!.error.message).toContain('an unreadable error value');
+  });
+});

@@ -1,0 +1,94 @@
+// Calls that cannot hang: the router itself ends a try on the caller's abort and on its timeout,
+// and a stream that goes quiet, whatever the adapter does with its signal; the reservation is
+// released (or what was consumed settled) every time. Real timers, short timeouts.
+import { describe, expect, it } from 'vitest';
+import { createRouter, MemoryLedger, ProviderError, type ProviderAdapter, type RouterConfigInput } from 'llm-agent-router';
+import { createMockProvider } from 'llm-agent-router/test';
+import { drain, rejection } from '../helpers/router-outcomes.js';
+
+const config = (timeout?: number): RouterConfigInput => ({
+  models: {
+    hung: { provider: 'hung', type: 'cloud', cost_per_1k_tokens: { input: 0.01, output: 0.03 }, ...(timeout !== undefined ? { timeout_ms: timeout } : {}) },
+    backup: { provider: 'backup', type: 'cloud', cost_per_1k_tokens: { input: 0.01, output: 0.03 } },
+  },
+  agents: { a: { model_preferences: { primary: 'hung', fallback: 'backup' } } },
+  routing: { default_strategy: 'first', strategies: { first: { rules: [{ dynamic_routing: false }] } }, budget: { daily: 100 } },
+});
+
+/** An adapter that never answers and never looks at its signal. */
+const hung: ProviderAdapter = {
+  specificationVersion: 'v2',
+  provider: 'hung',
+  complete: () => new Promise(() => {}),
+  async *stream() {
+    yield { type: 'text-delta', text: 'Hello' };
+    await new Promise(() => {});
+  },
+};
+
+function setup(options: Parameters<typeof createRouter>[1] = {}, timeout?: number) {
+  const ledger = new MemoryLedger();
+  const backup = createMockProvider({ name: 'backup', responses: 'from the backup' });
+  const router = createRouter(config(timeout), { ledger, providers: { hung, backup }, retry: { retries: 0 }, logger: {}, ...options });
+  return { router, ledger, backup };
+}
+
+const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
+
+describe('a provider that never answers cannot hang the caller', () => {
+  it("the caller's AbortSignal.timeout(100) ends the call in under 200 ms with a typed error; nothing stays reserved", async () => {
+    const { router, ledger, backup } = setup();
+    const started = performance.now();
+    const error = await rejection(router.complete('a', ask, { signal: AbortSignal.timeout(100) }));
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(error.code).toBe('ABORTED');
+    expect((error as unknown as { attempts?: unknown }).attempts).toBeUndefined();
+    expect(ledger.openReservations).toBe(0);
+    expect(backup.calls).toHaveLength(0);
+  });
+
+  it("a model's timeout_ms ends its try as a retryable timeout; the chain moves on; nothing stays reserved", async () => {
+    const { router, ledger } = setup({}, 50);
+    const result = await router.complete('a', ask);
+    expect(result.modelId).toBe('backup');
+    expect(result.attempts[0]).toMatchObject({ modelId: 'hung', ok: false });
+    expect(result.attempts[0]!.error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(ProviderError.isInstance(result.attempts[0]!.error)).toBe(true);
+    expect(ledger.openReservations).toBe(0);
+  });
+
+  it('the router-wide timeouts.attemptMs applies to models that set none; it is retried like any timeout', async () => {
+    const { router, ledger } = setup({ timeouts: { attemptMs: 40 }, retry: { retries: 1, minTimeoutMs: 0, maxTimeoutMs: 0, randomize: false } });
+    const result = await router.complete('a', ask);
+    expect(result.attempts.map((a) => [a.modelId, a.attempt, a.ok])).toEqual([
+      ['hung', 1, false],
+      ['hung', 2, false],
+      ['backup', 1, true],
+    ]);
+    expect(ledger.openReservations).toBe(0);
+  });
+
+  it('router.execute(): a host call that ignores its signal times out too', async () => {
+    const { router, ledger } = setup({ timeouts: { attemptMs: 40 } });
+    const result = await router.execute('a', {}, ({ modelId }) =>
+      modelId === 'hung' ? new Promise<never>(() => {}) : Promise.resolve({ value: modelId, usage: { inputTokens: 1, outputTokens: 1 } }),
+    );
+    expect(result.value).toBe('backup');
+    expect(ledger.openReservations).toBe(0);
+  });
+
+  it('a stream that goes quiet after its first part ends with StreamInterruptedError after streamIdleMs; what was consumed is billed', async () => {
+    const { router, ledger } = setup({ timeouts: { streamIdleMs: 50 } });
+    const { parts, error } = await drain(router.stream('a', ask));
+    expect(parts.map((p) => p.type)).toEqual(['start', 'text-delta']);
+    expect(error).toMatchObject({ code: 'STREAM_INTERRUPTED', modelId: 'hung', partialText: 'Hello' });
+    expect((error!.cause as ProviderError).kind).toBe('timeout');
+    expect(ledger.openReservations).toBe(0);
+    expect(ledger.report(new Date().toISOString().slice(0, 10)).calls).toBe(1);
+  });
+
+  it('bad timeouts are refused', () => {
+    expect(() => setup({ timeouts: { attemptMs: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => setup({ timeouts: { streamIdleMs: -1 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
