@@ -2,7 +2,10 @@
 // scope's values, and never converts a value implicitly (no toString / valueOf of host objects).
 // Predicates answer false for arguments of the wrong type; functions that produce a value raise a
 // type error instead, which makes the whole condition false and is reported by evaluateDetailed.
+import { EvaluationFailure } from './evaluation-failure.js';
 import { arrayLength, describeType, membership } from './safe-read.js';
+
+export { EvaluationFailure } from './evaluation-failure.js';
 
 /** The names conditions may call: `has(task.privacy_level)`, `len(task.tags) > 2`, ... */
 export const CONDITION_FUNCTIONS = [
@@ -20,10 +23,6 @@ export const CONDITION_FUNCTIONS = [
 
 export type ConditionFunctionName = (typeof CONDITION_FUNCTIONS)[number];
 
-/** Thrown inside compiled closures for a type error; never escapes `evaluate*`. */
-export class EvaluationFailure {
-  constructor(readonly reason: string) {}
-}
 
 interface FunctionSpec {
   readonly minArgs: number;

@@ -6,6 +6,7 @@
 // whatever they return is checked the same way.
 
 import { readOwn } from '../own-data.js';
+import { EvaluationFailure } from './evaluation-failure.js';
 
 export { readOwn };
 
@@ -30,9 +31,16 @@ export function arrayLength(array: readonly unknown[]): number {
   return typeof length === 'number' && Number.isInteger(length) && length >= 0 ? length : 0;
 }
 
+/**
+ * Most elements `in` or `contains()` searches in an array from the scope: like every evaluation,
+ * its work is bounded (a sparse array can claim 2^32 - 1 elements it does not hold).
+ */
+export const MAX_SEARCHED_ELEMENTS = 100_000;
+
 /** Strict membership in an array from the scope: each element is read as an own data property. */
 export function hostArrayIncludes(array: readonly unknown[], needle: unknown): boolean {
   const length = arrayLength(array);
+  if (length > MAX_SEARCHED_ELEMENTS) throw new EvaluationFailure(`an array of ${length} elements is too long to search (at most ${MAX_SEARCHED_ELEMENTS})`);
   for (let index = 0; index < length; index++) {
     if (readOwn(array, index) === needle) return true;
   }

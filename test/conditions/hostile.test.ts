@@ -507,3 +507,17 @@ describe('jsep plugins registered by another library', () => {
     expect(ast.operator).toBe('==');
   });
 });
+
+describe('bounded work on arrays from the scope', () => {
+  it('`in` over a sparse array claiming 2^24 elements is refused at once (false, with the reason), not scanned', () => {
+    const sparse: unknown[] = [];
+    sparse.length = 2 ** 24;
+    const condition = compileCondition("'x' in task.tags");
+    // Refused from its length (scanning it took 1.3 s).
+    const result = condition.evaluateDetailed({ task: { tags: sparse } });
+    expect(result.value).toBe(false);
+    expect(result.error).toMatch(/too long to search/);
+    // Within the bound, membership works as before.
+    expect(condition.evaluate({ task: { tags: Array.from({ length: 100_000 }, (_, i) => (i === 99_999 ? 'x' : 'y')) } })).toBe(true);
+  });
+});
