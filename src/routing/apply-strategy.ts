@@ -1,6 +1,6 @@
 // Step 5 of a decision: the strategy in force ranks the eligible candidates — prefer local, prefer
 // cloud with thresholds, or the weighted score of `balanced` with its complex/routine pools.
-import { confidenceOf, type Chosen, type DecisionRun } from './decision-run.js';
+import type { Chosen, DecisionRun } from './decision-run.js';
 
 export function applyStrategy(run: DecisionRun): Chosen {
   const { agent, strategy, candidates, compiled } = run;
@@ -24,7 +24,7 @@ export function applyStrategy(run: DecisionRun): Chosen {
       if (threshold.complexity !== undefined && complexity !== undefined && complexity >= threshold.complexity) {
         return run.pick(run.best(cloud), `task complexity ${complexity} ≥ ${threshold.complexity} falls back to the cloud`);
       }
-      const confidence = confidenceOf(run.scoreOf(localChoice).score);
+      const confidence = run.confidenceIn(localChoice);
       if (threshold.confidence !== undefined && confidence < threshold.confidence) {
         return run.pick(run.best(cloud), `confidence in ${localChoice} is ${confidence} < ${threshold.confidence}, so it falls back to the cloud`);
       }

@@ -4,7 +4,7 @@
 import { formatTime } from '../errors.js';
 import { FEATURE_NAMES, missingFeature } from '../request/request-features.js';
 import type { CompiledAgent, CompiledConfig, CompiledModel, CompiledStrategy } from './compile-config.js';
-import { estimateCost, scoreModel, sensitivityOf, type ModelScore, type ScoringInput } from './score-model.js';
+import { estimateCost, scoreModel, sensitivityOf, qualityFit, type ModelScore, type ScoringInput } from './score-model.js';
 import type { DecisionSource, ModelLiveState, RoutingContext, RoutingState, Task, TraceStep } from './types.js';
 import { readOwn } from '../own-data.js';
 
@@ -42,6 +42,7 @@ export class DecisionRun {
   candidates: string[] = [];
   assigned: { name: string; variant: string } | undefined;
   private scores: Map<string, ModelScore> | undefined;
+  private input: ScoringInput | undefined;
 
   constructor(
     readonly compiled: CompiledConfig,
@@ -125,16 +126,18 @@ export class DecisionRun {
     return this.scores.get(id) ?? this.scoreCandidates([id], []).get(id)!;
   }
 
-  private scoreCandidates(candidates: readonly string[], trace: TraceStep[]): Map<string, ModelScore> {
+  /** What scoring reads of the task and candidates, built once per decision. */
+  private scoringInput(): ScoringInput {
+    if (this.input) return this.input;
     const { compiled, state, task } = this;
-    const models = candidates.map((id) => compiled.models.get(id)!);
     let maxCost = 0;
     let maxTokensPerSecond = 0;
-    for (const model of models) {
+    for (const id of this.candidates) {
+      const model = compiled.models.get(id)!;
       maxCost = Math.max(maxCost, estimateCost(model, state.inputTokens, state.outputTokens));
       maxTokensPerSecond = Math.max(maxTokensPerSecond, model.tokensPerSecond);
     }
-    const input: ScoringInput = {
+    this.input = {
       complexity: typeof task.complexity === 'number' && Number.isFinite(task.complexity) ? Math.min(10, Math.max(0, task.complexity)) : 5,
       sensitivity: sensitivityOf(task, this.containsPii),
       inputTokens: state.inputTokens,
@@ -146,13 +149,23 @@ export class DecisionRun {
       modelStates: state.modelStates,
       scopes: this,
     };
+    return this.input;
+  }
+
+  private scoreCandidates(candidates: readonly string[], trace: TraceStep[]): Map<string, ModelScore> {
+    const input = this.scoringInput();
     const scores = new Map<string, ModelScore>();
-    for (const model of models) {
-      const score = scoreModel(model, compiled.factors, input);
-      scores.set(model.id, score);
-      trace.push({ step: 'score', outcome: 'info', modelId: model.id, score: score.score, factors: score.factors, message: `${model.id} scores ${score.score}` });
+    for (const id of candidates) {
+      const score = scoreModel(this.compiled.models.get(id)!, this.compiled.factors, input);
+      scores.set(id, score);
+      trace.push({ step: 'score', outcome: 'info', modelId: id, score: score.score, factors: score.factors, message: `${id} scores ${score.score}` });
     }
     return scores;
+  }
+
+  /** How likely the model copes with the task (0..1): the confidence of a strategy's choice. */
+  confidenceIn(id: string): number {
+    return Math.round(qualityFit(this.compiled.models.get(id)!, this.scoringInput()) * 1000) / 1000;
   }
 
   best(ids: readonly string[]): string {
@@ -165,13 +178,8 @@ export class DecisionRun {
     const label = `strategy ${this.strategy.name}`;
     const score = this.scoreOf(id).score;
     this.trace.push({ step: 'strategy', outcome: 'chosen', modelId: id, score, message: `${label}: ${why} → ${id}` });
-    return { modelId: id, source: 'strategy', reason: `${label}: ${why}`, confidence: confidenceOf(score) };
+    return { modelId: id, source: 'strategy', reason: `${label}: ${why}`, confidence: this.confidenceIn(id) };
   }
-}
-
-/** A confidence from a 0..1 score: a decent model for the task is never below 0.5. */
-export function confidenceOf(score: number): number {
-  return Math.round((0.5 + score / 2) * 1000) / 1000;
 }
 
 /** A copy of `source`'s own data properties (never running a getter) with one more property. */

@@ -42,17 +42,22 @@ export function sensitivityOf(task: Task, containsPii: boolean): number {
   }
 }
 
+/**
+ * How likely the model copes with a task this complex, 0..1: certain once its quality clears the
+ * need (complexity / 10) by a quarter, falling steeply below that; 0 when the task does not fit its
+ * context window. Being more capable than needed is no fault here (cost_efficiency charges for
+ * it). This is the confidence of a strategy's choice; the `task_complexity` factor also weighs in
+ * the share of the agent's required capabilities the model offers.
+ */
+export function qualityFit(model: CompiledModel, input: Pick<ScoringInput, 'complexity' | 'inputTokens' | 'outputTokens'>): number {
+  if (model.contextWindow !== undefined && input.inputTokens + input.outputTokens > model.contextWindow) return 0;
+  return clamp01(0.5 + 2 * (model.quality - input.complexity / 10));
+}
+
 function factorValue(factor: CompiledFactor, model: CompiledModel, input: ScoringInput): number {
   switch (factor.builtin) {
-    case 'task_complexity': {
-      if (model.contextWindow !== undefined && input.inputTokens + input.outputTokens > model.contextWindow) return 0;
-      // How likely the model copes: certain once its quality clears the need by a quarter, falling
-      // steeply below that. Being more capable than needed is no fault here; cost_efficiency
-      // already charges for it.
-      const need = input.complexity / 10;
-      const fit = 0.5 + 2 * (model.quality - need);
-      return clamp01(fit) * (input.capabilityFit.get(model.id) ?? 1);
-    }
+    case 'task_complexity':
+      return qualityFit(model, input) * (input.capabilityFit.get(model.id) ?? 1);
     case 'cost_efficiency':
       return input.maxCost > 0 ? clamp01(1 - estimateCost(model, input.inputTokens, input.outputTokens) / input.maxCost) : 1;
     case 'privacy_requirements':
