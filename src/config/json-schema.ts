@@ -149,6 +149,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'routing.defaults.output_tokens': 'Output tokens of a task with no `max_output_tokens` (default 500).',
   'routing.defaults.max_output_tokens':
     'The output limit sent with a priced call that gives no `maxTokens` to a model without `max_output_tokens` (default 4096); the budget reservation covers it.',
+  'routing.defaults.cost_reference_usd':
+    'The cost of one task (USD) at which the `cost_efficiency` factor scores 0.5: free scores 1, ten times the reference about 0.09 (default 0.05).',
   'routing.defaults.cloud_tokens_per_second': 'Speed of cloud models without `performance` (default 60).',
   'routing.defaults.local_tokens_per_second': 'Speed of local models without `performance` (default 30).',
   'routing.metrics': 'Metric names to track (informational; `router.metrics()` reports all).',

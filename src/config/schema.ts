@@ -220,6 +220,8 @@ function buildSchemas(mode: Mode) {
       output_tokens: positiveInt.optional(),
       /** The output limit of a priced call that gives none and whose model states none. Default 4096. */
       max_output_tokens: positiveInt.optional(),
+      /** The cost of a task (USD) at which `cost_efficiency` scores 0.5. Default 0.05. */
+      cost_reference_usd: z.number().finite().positive().optional(),
       cloud_tokens_per_second: z.number().finite().positive().optional(),
       local_tokens_per_second: z.number().finite().positive().optional(),
     }).optional(),

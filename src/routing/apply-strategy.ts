@@ -10,7 +10,7 @@ export function applyStrategy(run: DecisionRun): Chosen {
     return run.pick(budgetModel, 'the budget is constrained and the agent names a budget_mode model');
   }
 
-  const complexity = typeof run.task.complexity === 'number' ? run.task.complexity : undefined;
+  const { complexity } = run;
   const local: string[] = [];
   const cloud: string[] = [];
   for (const id of candidates) (compiled.models.get(id)!.type === 'local' ? local : cloud).push(id);

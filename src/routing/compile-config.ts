@@ -132,7 +132,7 @@ export interface CompiledConfig {
   forceLocalModels: boolean;
   verboseRoutingLogs: boolean;
   rateLimitThreshold: number;
-  defaults: { inputTokens: number; outputTokens: number; maxOutputTokens: number };
+  defaults: { inputTokens: number; outputTokens: number; maxOutputTokens: number; costReferenceUsd: number };
   /** Whether any rule or factor reads `data.contains_pii` (else the PII scan can be skipped). */
   readsPii: boolean;
   environment: string | undefined;
@@ -340,7 +340,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     forceLocalModels: overrides.force_local_models === true,
     verboseRoutingLogs: overrides.verbose_routing_logs === true,
     rateLimitThreshold: overrides.rate_limit_threshold ?? routing.rate_limit_threshold ?? 0.8,
-    defaults: { inputTokens: defaults.input_tokens ?? 1000, outputTokens: defaults.output_tokens ?? 500, maxOutputTokens: defaults.max_output_tokens ?? 4096 },
+    defaults: { inputTokens: defaults.input_tokens ?? 1000, outputTokens: defaults.output_tokens ?? 500, maxOutputTokens: defaults.max_output_tokens ?? 4096, costReferenceUsd: defaults.cost_reference_usd ?? 0.05 },
     readsPii,
     environment,
     metrics: routing.metrics ?? config.metrics ?? [],

@@ -75,7 +75,7 @@ export function decide(
     reason: chosen.reason,
     confidence: chosen.confidence,
     estimatedCost: roundUsd(estimateCost(model, state.inputTokens, state.outputTokens)),
-    estimatedTokens: { input: state.inputTokens, output: state.outputTokens, inputGiven: state.inputTokensGiven === true },
+    estimatedTokens: { input: state.inputTokens, output: state.outputTokens, inputGiven: state.inputTokensSource === 'task' },
     budgetUsd: state.budgetUsd,
     source: chosen.source,
     strategy: strategy.name,

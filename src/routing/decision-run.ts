@@ -4,7 +4,8 @@
 import { formatTime } from '../errors.js';
 import { FEATURE_NAMES, missingFeature } from '../request/request-features.js';
 import type { CompiledAgent, CompiledConfig, CompiledModel, CompiledStrategy } from './compile-config.js';
-import { estimateCost, scoreModel, sensitivityOf, qualityFit, type ModelScore, type ScoringInput } from './score-model.js';
+import { complexityOf } from './task-complexity.js';
+import { scoreModel, sensitivityOf, qualityFit, type ModelScore, type ScoringInput } from './score-model.js';
 import type { DecisionSource, ModelLiveState, RoutingContext, RoutingState, Task, TraceStep } from './types.js';
 import { readOwn } from '../own-data.js';
 
@@ -36,6 +37,8 @@ export class DecisionRun {
   readonly scope: Record<string, unknown>;
   readonly containsPii: boolean;
   readonly costLimitReached: boolean;
+  /** The task's complexity, or one inferred from its size and needs; undefined when unknown. */
+  readonly complexity: number | undefined;
   localOnly = false;
   cloudOnly = false;
   privacyEnforced = false;
@@ -64,6 +67,11 @@ export class DecisionRun {
         ? context.cost_limit_reached
         : (state.budgetUsd !== undefined && state.dailyCostUsd >= state.budgetUsd) ||
           (agent.dailyBudgetUsd !== undefined && state.agentDailyCostUsd >= agent.dailyBudgetUsd);
+    const complexity = complexityOf(task, state);
+    this.complexity = complexity.value;
+    if (complexity.inferredFrom !== undefined) {
+      this.trace.push({ step: 'input', outcome: 'info', message: `complexity ${complexity.value} inferred from ${complexity.inferredFrom} (the task gives none)` });
+    }
     this.scope = {
       task,
       context,
@@ -130,20 +138,15 @@ export class DecisionRun {
   private scoringInput(): ScoringInput {
     if (this.input) return this.input;
     const { compiled, state, task } = this;
-    let maxCost = 0;
     let maxTokensPerSecond = 0;
-    for (const id of this.candidates) {
-      const model = compiled.models.get(id)!;
-      maxCost = Math.max(maxCost, estimateCost(model, state.inputTokens, state.outputTokens));
-      maxTokensPerSecond = Math.max(maxTokensPerSecond, model.tokensPerSecond);
-    }
+    for (const id of this.candidates) maxTokensPerSecond = Math.max(maxTokensPerSecond, compiled.models.get(id)!.tokensPerSecond);
     this.input = {
-      complexity: typeof task.complexity === 'number' && Number.isFinite(task.complexity) ? Math.min(10, Math.max(0, task.complexity)) : 5,
+      complexity: this.complexity ?? 5,
       sensitivity: sensitivityOf(task, this.containsPii),
       inputTokens: state.inputTokens,
       outputTokens: state.outputTokens,
       capabilityFit: this.agent.capabilityFit,
-      maxCost,
+      costReferenceUsd: compiled.defaults.costReferenceUsd,
       maxTokensPerSecond,
       maxLatencyMs: typeof task.max_latency_ms === 'number' ? task.max_latency_ms : undefined,
       modelStates: state.modelStates,

@@ -14,8 +14,9 @@ export interface ScoringInput {
   outputTokens: number;
   /** Share of the agent's required capabilities each model offers (see `capabilityFit`). */
   capabilityFit: ReadonlyMap<string, number>;
-  /** Highest estimated cost and speed among the candidates, for normalising. */
-  maxCost: number;
+  /** The task cost (USD) at which `cost_efficiency` is 0.5: cost counts on an absolute scale. */
+  costReferenceUsd: number;
+  /** Highest speed among the candidates, for normalising. */
   maxTokensPerSecond: number;
   /** A response-time need in ms (`task.max_latency_ms`), if the task states one. */
   maxLatencyMs: number | undefined;
@@ -58,8 +59,11 @@ function factorValue(factor: CompiledFactor, model: CompiledModel, input: Scorin
   switch (factor.builtin) {
     case 'task_complexity':
       return qualityFit(model, input) * (input.capabilityFit.get(model.id) ?? 1);
-    case 'cost_efficiency':
-      return input.maxCost > 0 ? clamp01(1 - estimateCost(model, input.inputTokens, input.outputTokens) / input.maxCost) : 1;
+    case 'cost_efficiency': {
+      // Absolute, not relative to the priciest candidate: a $0.04 task and a $3.30 one score apart.
+      const cost = estimateCost(model, input.inputTokens, input.outputTokens);
+      return input.costReferenceUsd / (input.costReferenceUsd + cost);
+    }
     case 'privacy_requirements':
       return model.type === 'local' ? 1 : 1 - input.sensitivity;
     case 'performance_needs': {

@@ -96,8 +96,11 @@ export interface RoutingState {
   /** The most output tokens the request allows, when it says (checked against context windows). */
   outputLimit?: number | undefined;
   inputTokens: number;
-  /** Whether `inputTokens` is the task's own count (`estimated_tokens`) rather than the router's estimate. */
-  inputTokensGiven?: boolean;
+  /**
+   * Where `inputTokens` came from: the task's own count (`estimated_tokens`), the text of the task
+   * and request, or the configured default when there was neither.
+   */
+  inputTokensSource?: 'task' | 'text' | 'default';
   outputTokens: number;
   agentOverride?: { modelId: string; reason?: string } | undefined;
   taskOverride?: { modelId: string; reason?: string } | undefined;

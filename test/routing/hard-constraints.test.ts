@@ -88,3 +88,49 @@ describe('typed flags on the decision', () => {
     expect(local.calls).toEqual([]);
   });
 });
+
+describe('complexity is inferred when the task gives none', () => {
+  it('from the token count and what the request needs, shown in the trace; a given complexity is used as it is', async () => {
+    const { loadSeed } = await import('../helpers/seed.js');
+    const router = createRouter(await loadSeed(), { logger: {} });
+    const large = await router.route('frontend_agent', { estimated_tokens: 50_000 });
+    expect(large.trace).toContainEqual(expect.objectContaining({ step: 'input', message: 'complexity 7 inferred from 50000 input tokens (the task gives none)' }));
+    expect(large.modelType).toBe('cloud');
+    expect(large.reason).toContain('complex task (complexity 7 ≥ 7)');
+    const small = await router.route('frontend_agent', { prompt: 'Fix the typo in the footer.' });
+    expect(small.trace).toContainEqual(expect.objectContaining({ step: 'input', message: expect.stringContaining('complexity 2 inferred from') }));
+    expect(small.modelType).toBe('local');
+    // Without any size the complexity stays unknown (no complex or routine pool), and a given one wins.
+    expect((await router.route('frontend_agent', {})).trace.some((step) => step.step === 'input')).toBe(false);
+    expect((await router.route('frontend_agent', { complexity: 1, estimated_tokens: 50_000 })).modelType).toBe('local');
+  });
+
+  it('tools and images add to it', () => {
+    const base = state({ inputTokens: 1000, inputTokensSource: 'text' });
+    const plain = decide(compiled, 'a', {}, {}, base);
+    const needs = decide(compiled, 'a', {}, {}, { ...base, requires: { tools: true, images: true, files: false, jsonSchema: true } });
+    const inferred = (d: typeof plain) => Number(/complexity ([\d.]+) inferred/.exec(d.trace.find((s) => s.step === 'input')!.message)![1]);
+    expect(inferred(plain)).toBe(3);
+    expect(inferred(needs)).toBe(5.5);
+  });
+});
+
+describe('cost counts on an absolute scale', () => {
+  it('a $0.04 task and a $3.30 task score apart, whatever else is a candidate', () => {
+    const priced: RouterConfigInput = {
+      models: {
+        cheap: { provider: 'p', type: 'cloud', cost_per_1k_tokens: { input: 0.01, output: 0.06 } },
+        dear: { provider: 'p', type: 'cloud', cost_per_1k_tokens: { input: 0.825, output: 4.95 } },
+      },
+      agents: { a: { model_preferences: { primary: 'cheap' } }, b: { model_preferences: { primary: 'dear' } } },
+    };
+    const c = compileConfig(priced);
+    const costOf = (agent: string) => {
+      const d = decide(c, agent, {}, {}, state({ inputTokens: 1000, outputTokens: 500 }));
+      return d.trace.find((s) => s.step === 'score')!.factors!['cost_efficiency']!;
+    };
+    // Alone among the candidates, each was once scored 0 (the priciest); now $0.04 → 0.556, $3.30 → 0.015.
+    expect(costOf('a')).toBeCloseTo(0.05 / (0.05 + 0.04), 3);
+    expect(costOf('b')).toBeCloseTo(0.05 / (0.05 + 3.3), 3);
+  });
+});
