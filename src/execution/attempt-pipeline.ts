@@ -2,7 +2,7 @@
 // gate (privacy, rate window, circuit breaker, adapter) → reserve the budget → call with retries
 // → settle the actual cost, or release the reservation. The router ends a try itself when the
 // caller aborts, whatever the adapter does with its signal.
-import { ProviderError, RequestAbortedError, RequestRejectedError } from '../call-errors.js';
+import { ProviderError, ProviderNotConfiguredError, RequestAbortedError, RequestRejectedError } from '../call-errors.js';
 import type { ProviderAdapter, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import { bookUnreserved, releaseBudget, reserveBudget, settleBudget, type Reservation } from './budget-reservation.js';
@@ -133,6 +133,12 @@ export async function callWithRetries<T>(
       return value;
     } catch (thrown) {
       trySignal.dispose();
+      if (ProviderNotConfiguredError.isInstance(thrown)) {
+        // The host cannot call this model (`router.execute` without a client for it): a skip, not a failure.
+        deps.health.onCancel(model.id);
+        skip(call, model.id, 'no_provider', thrown);
+        throw thrown;
+      }
       const error = toProviderError(thrown, lease.adapter.provider, model, signal);
       call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, durationMs: deps.clock() - t0, error });
       noteFailedTry(deps, model, error);
@@ -151,6 +157,7 @@ export async function callWithRetries<T>(
 export async function failAttempt(call: CallContext, lease: Lease<Caller>, error: unknown, signal: AbortSignal | undefined): Promise<Refused> {
   const { deps } = call;
   await releaseBudget(call, lease.reservation);
+  if (ProviderNotConfiguredError.isInstance(error)) return { ok: false, budgetRefused: false };
   // An abort — the caller's, or ours when another model won a race — says nothing of the model.
   if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
   deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });

@@ -23,7 +23,12 @@ export interface ExecuteAttempt {
   model: ModelInfo;
   decision: RoutingDecision;
   /** Aborts when the caller aborts or the router gives up on this try: pass it to the call. */
-  signal: AbortSignal | undefined;
+  signal: AbortSignal;
+  /**
+   * The output limit the budget reservation covers (a priced model always has one): send it with
+   * the call, or the provider may bill past what was reserved.
+   */
+  maxOutputTokens: number | undefined;
 }
 
 /**
@@ -66,12 +71,17 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   const lease = await acquire(call, model, () => host);
   if (!('adapter' in lease)) return lease;
   const info: ModelInfo = { id: model.id, provider: model.provider, type: model.type, providerModelId: model.providerModelId, endpoint: model.config.endpoint };
-  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal }));
+  const maxOutputTokens = lease.request.maxTokens;
+  // The try's signal outlives the attempt while a stream's usage is pending: the caller's abort
+  // still reaches the host's stream.
+  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal, maxOutputTokens }), { keepSignal: true });
   if (!outcome.ok) return failAttempt(call, lease, outcome.error, call.signal);
   const { deps } = call;
+  const release = () => outcome.signal?.dispose();
   const returned: unknown = outcome.value;
   if (typeof returned !== 'object' || returned === null || !('usage' in returned)) {
     // The host's code is wrong, not the model: no other model would do better.
+    release();
     await releaseBudget(call, lease.reservation);
     return { ok: false, budgetRefused: false, fatal: new InvalidArgumentError('attempt', `the attempt for ${model.id} must return { value, usage }`) };
   }
@@ -82,7 +92,7 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
       checked = checkUsage(usage, bad);
     } catch (error) {
       // A host that reports no usable counts is booked what was reserved for it, then told.
-      const reserved = { inputTokens: lease.reservation.estimatedInput, outputTokens: call.request.maxTokens ?? call.decision.estimatedTokens.output };
+      const reserved = { inputTokens: lease.reservation.estimatedInput, outputTokens: maxOutputTokens ?? call.decision.estimatedTokens.output };
       await settleBudget(call, model, lease.reservation, reserved, deps.clock() - lease.startedAt);
       throw error;
     }
@@ -90,14 +100,19 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
     return { usage: checked, costUsd: microsToUsd(costMicros) };
   };
   const { usage } = outcome.value;
-  if (!isPromiseLike(usage)) return { ok: true, value: { value: outcome.value.value, settled: Promise.resolve(await settle(usage)) } };
+  if (!isPromiseLike(usage)) {
+    release();
+    return { ok: true, value: { value: outcome.value.value, settled: Promise.resolve(await settle(usage)) } };
+  }
   // A stream's usage comes at its end. If it never does, the input that was estimated is booked:
   // the provider read the prompt either way.
-  const settled = Promise.resolve(usage).then(settle, async (error: unknown) => {
-    deps.health.onFailure(model.id, deps.clock());
-    await settle({ inputTokens: lease.reservation.estimatedInput, outputTokens: 0 });
-    throw error;
-  });
+  const settled = Promise.resolve(usage)
+    .then(settle, async (error: unknown) => {
+      deps.health.onFailure(model.id, deps.clock());
+      await settle({ inputTokens: lease.reservation.estimatedInput, outputTokens: 0 });
+      throw error;
+    })
+    .finally(release);
   // Nobody may be listening to `settled`; a failed stream is reported where it is consumed.
   settled.catch(() => {});
   return { ok: true, value: { value: outcome.value.value, settled } };

@@ -1,7 +1,7 @@
 // router.execute(): a call the host makes itself, run under the router's decision, fallback chain,
 // retries, breakers, rate windows and budget reservation.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRouter, MemoryLedger, type ExecuteAttempt, type LoadedConfig } from 'llm-agent-router';
+import { createRouter, MemoryLedger, ProviderNotConfiguredError, type ExecuteAttempt, type LoadedConfig } from 'llm-agent-router';
 import { rejection } from '../helpers/router-outcomes.js';
 import { loadSeed, manualClock } from '../helpers/seed.js';
 
@@ -126,5 +126,39 @@ describe('router.execute()', () => {
     expect((await rejection(router.execute('cto_agent', COMPLEX, async () => ({ value: 1, usage: { inputTokens: -5, outputTokens: 1 } })))).code).toBe('INVALID_ARGUMENT');
     expect(ledger.openReservations).toBe(0);
     expect(ledger.report(DAY).totalMicros).toBeGreaterThan(0);
+  });
+
+  it('the attempt is told the output limit its reservation covers; a model it cannot call is skipped, not failed', async () => {
+    const { router } = setup();
+    const limits: (number | undefined)[] = [];
+    const result = await router.execute('cto_agent', COMPLEX, async ({ modelId, maxOutputTokens }) => {
+      limits.push(maxOutputTokens);
+      if (modelId === 'claude-3-opus') throw new ProviderNotConfiguredError(modelId, 'anthropic');
+      return { value: modelId, usage: { inputTokens: 1, outputTokens: 1 } };
+    });
+    expect(result.value).toBe('gpt-4-turbo');
+    // Priced models always carry a limit: the configured default here.
+    expect(limits).toEqual([4096, 4096]);
+    expect(result.attempts[0]).toMatchObject({ modelId: 'claude-3-opus', skipped: 'no_provider' });
+    expect(result.attempts.filter((a) => a.modelId === 'claude-3-opus')).toHaveLength(1);
+    expect(router.modelState('claude-3-opus')?.available).toBe(true);
+    expect((await router.metrics()).performance_by_model['claude-3-opus']).toBeUndefined();
+  });
+
+  it("while a stream's usage is pending, the caller's abort still reaches the host's call through its signal", async () => {
+    const { router, ledger } = setup();
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    const result = await router.execute('cto_agent', { ...COMPLEX, signal: controller.signal }, async ({ signal }) => {
+      seen = signal;
+      // The usage arrives when the stream ends, which the abort does here.
+      const usage = new Promise<{ inputTokens: number; outputTokens: number }>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted mid-stream'))));
+      return { value: 'streaming', usage };
+    });
+    expect(seen!.aborted).toBe(false);
+    controller.abort();
+    expect(seen!.aborted).toBe(true);
+    await expect(result.settled).rejects.toThrow('aborted mid-stream');
+    expect(ledger.openReservations).toBe(0);
   });
 });
