@@ -37,7 +37,7 @@ export function gatherState(
     containsPii: inspection.containsPii,
     piiReason: inspection.piiReason,
     inputTokens: inspection.inputTokens,
-    inputTokensGiven: inspection.inputTokensGiven,
+    inputTokensSource: inspection.inputTokensSource,
     outputTokens: inspection.outputTokens,
     outputLimit: inspection.outputLimit,
     requires: inspection.requires,

@@ -17,7 +17,7 @@ export interface RequestInspection {
   containsPii: boolean | undefined;
   piiReason: string | undefined;
   inputTokens: number;
-  inputTokensGiven: boolean;
+  inputTokensSource: 'task' | 'text' | 'default';
   outputTokens: number;
   outputLimit: number | undefined;
   requires: FeatureSet | undefined;
@@ -56,11 +56,18 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
   }
 
   let inputTokens: number;
-  if (!estimate) inputTokens = givenInput as number;
-  else if (request !== undefined || readOwn(task, 'prompt') !== undefined || readOwn(task, 'messages') !== undefined) {
+  let inputTokensSource: RequestInspection['inputTokensSource'];
+  if (!estimate) {
+    inputTokens = givenInput as number;
+    inputTokensSource = 'task';
+  } else if (request !== undefined || readOwn(task, 'prompt') !== undefined || readOwn(task, 'messages') !== undefined) {
     inputTokens = collector!.media * MEDIA_TOKEN_ESTIMATE;
     for (const text of collector!.texts) inputTokens += inspector.tokenEstimator.estimate(text);
-  } else inputTokens = compiled.defaults.inputTokens;
+    inputTokensSource = 'text';
+  } else {
+    inputTokens = compiled.defaults.inputTokens;
+    inputTokensSource = 'default';
+  }
 
   const maxTokens = request?.maxTokens;
   const outputLimit = maxTokens ?? (isCount(givenOutput) ? givenOutput : undefined);
@@ -68,7 +75,7 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
     containsPii,
     piiReason,
     inputTokens,
-    inputTokensGiven: !estimate,
+    inputTokensSource,
     outputTokens: isCount(givenOutput) ? givenOutput : (maxTokens ?? compiled.defaults.outputTokens),
     outputLimit,
     requires: request ? requestFeatures(request) : undefined,
