@@ -65,7 +65,14 @@ export class RouterError extends Error {
 
 /** Whether `value` is a router error of class `name` (or a subclass), from any copy of the package. */
 export function hasLineage(value: unknown, name: string): boolean {
-  return typeof value === 'object' && value !== null && lineage(value).includes(name);
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const names = lineage(value);
+    return Array.isArray(names) && names.includes(name);
+  } catch {
+    // A hostile value (a Proxy whose traps throw) is no router error; a type guard never throws.
+    return false;
+  }
 }
 
 /** One problem found in a configuration. */

@@ -60,7 +60,8 @@ describe('error type guards across two copies of the package', () => {
 
   it.each(CLASSES)('%s.isInstance is false for look-alikes and non-errors', (name) => {
     const check = guard(copyB, name);
-    for (const value of [undefined, null, 0, 'ProviderError', new Error('plain'), { name, code: 'PROVIDER_ERROR' }, Object.create(null)]) {
+    const hostile = new Proxy({}, { get() { throw new Error('no'); }, getPrototypeOf() { throw new Error('no'); } });
+    for (const value of [undefined, null, 0, 'ProviderError', new Error('plain'), { name, code: 'PROVIDER_ERROR' }, Object.create(null), hostile]) {
       expect(check(value)).toBe(false);
     }
   });

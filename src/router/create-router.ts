@@ -25,6 +25,7 @@ import type { CircuitBreakerOptions } from '../state/circuit-breaker.js';
 import { ledgerDay, microsToUsd, type CostLedger } from '../state/cost-ledger.js';
 import { MemoryLedger } from '../state/memory-ledger.js';
 import { ModelHealth } from '../state/model-health.js';
+import { checkTask } from './check-task.js';
 import { gatherState } from './gather-state.js';
 import { inspectRequest, privacyReasonOf, type Inspector } from './inspect-request.js';
 import { OverrideStore, type RuntimeOverrides } from './runtime-overrides.js';
@@ -177,6 +178,14 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     return decision;
   }
 
+  const warned = new Set<string>();
+  /** A note on a task, logged the first time it is seen (the trace carries it every time). */
+  const warnOnce = (note: string) => {
+    if (warned.has(note) || warned.size >= 100) return;
+    warned.add(note);
+    logger.warn?.(`[llm-agent-router] ${note}`);
+  };
+
   function checkArguments(agentId: unknown, task: unknown, context: unknown): void {
     if (typeof agentId !== 'string' || !compiled.agents.has(agentId)) throw new UnknownAgentError(String(agentId), agentIds);
     if (typeof task !== 'object' || task === null || Array.isArray(task)) throw new InvalidArgumentError('task', 'expected an object');
@@ -192,8 +201,11 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }
     const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
     const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
+    const notes = checkTask(task);
+    for (const note of notes) warnOnce(note);
     const inspection = inspectRequest(inspector, task, request);
     const state = gatherState({ compiled, overrides, health }, agentId, task, context, spend, inspection, now);
+    if (notes.length > 0) state.notes = notes;
     return finish(decide(compiled, agentId, task, context, state));
   }
 

@@ -67,6 +67,7 @@ export class DecisionRun {
         ? context.cost_limit_reached
         : (state.budgetUsd !== undefined && state.dailyCostUsd >= state.budgetUsd) ||
           (agent.dailyBudgetUsd !== undefined && state.agentDailyCostUsd >= agent.dailyBudgetUsd);
+    for (const note of state.notes ?? []) this.trace.push({ step: 'input', outcome: 'info', message: note });
     const complexity = complexityOf(task, state);
     this.complexity = complexity.value;
     if (complexity.inferredFrom !== undefined) {

@@ -91,6 +91,8 @@ export interface RoutingState {
   containsPii: boolean | undefined;
   /** Why `containsPii` is true: the scan's finding, the caller's word, or what could not be scanned. */
   piiReason?: string | undefined;
+  /** Notes on the task for the trace (a field name that looks misspelt). */
+  notes?: readonly string[] | undefined;
   /** What the request needs beyond text (tools, images, files, a JSON schema); absent for a bare task. */
   requires?: FeatureSet | undefined;
   /** The most output tokens the request allows, when it says (checked against context windows). */

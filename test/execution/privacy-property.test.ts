@@ -58,7 +58,7 @@ const PLACEMENTS: Record<string, Placement> = {
   textFile: (r, _t, pii) => r.messages.push({ role: 'user', content: [{ type: 'file', mediaType: 'text/plain', data: Buffer.from(`notes: ${pii}`).toString('base64') }] }),
   jsonSchemaAnswer: (r, _t, pii) => (r.responseFormat = { type: 'json', schema: { type: 'object', description: pii }, name: 'answer' }),
   taskPrompt: (_r, t, pii) => (t.prompt = pii),
-  taskData: (_r, t, pii, depth) => (t.data = nest({ customer: pii }, depth) as Record<string, unknown>),
+  taskData: (_r, t, pii, depth) => (t.data = { customers: nest({ customer: pii }, depth) }),
   // The caller says there is no PII: the scan runs anyway.
   callerSaysClean: (r, t, pii) => {
     t.data = { contains_pii: false };

@@ -13,13 +13,12 @@ beforeAll(async () => {
 const LOCAL = new Set(['llama-3-70b', 'deepseek-coder-33b', 'qwen-2-72b']);
 
 describe('tokens and money that are not finite', () => {
-  it('NaN or Infinity token counts are ignored, never priced', async () => {
+  it('NaN, Infinity or negative token counts are refused with the field named, never priced', async () => {
     const router = createRouter(seed);
     for (const estimated_tokens of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
-      const d = await router.route('cto_agent', { complexity: 9, estimated_tokens, max_output_tokens: Number.POSITIVE_INFINITY });
-      expect(d.estimatedTokens).toEqual({ input: 1000, output: 500, inputGiven: false });
-      expect(Number.isFinite(d.estimatedCost)).toBe(true);
+      await expect(router.route('cto_agent', { complexity: 9, estimated_tokens })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'task.estimated_tokens' });
     }
+    await expect(router.route('cto_agent', { complexity: 9, max_output_tokens: Number.POSITIVE_INFINITY })).rejects.toMatchObject({ argument: 'task.max_output_tokens' });
   });
 
   it('the memory ledger refuses non-finite amounts instead of poisoning its sums', () => {
@@ -32,6 +31,32 @@ describe('tokens and money that are not finite', () => {
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
     expect(ledger.snapshot({ day: '2026-11-25', agentId: 'a', now })).toEqual({ totalMicros: 0, reservedMicros: 0, agentMicros: 0, agentReservedMicros: 0 });
+  });
+});
+
+describe('task fields the router reads are checked', () => {
+  it.each([
+    [{ complexity: 'high' }, 'task.complexity', 'expected a number from 0 to 10, got "high"'],
+    [{ complexity: 50 }, 'task.complexity', 'expected a number from 0 to 10, got 50'],
+    [{ privacy_level: 3 }, 'task.privacy_level', 'expected a string, got 3'],
+    [{ critical: 'yes' }, 'task.critical', 'expected true or false, got "yes"'],
+    [{ data: ['a'] }, 'task.data', 'expected an object, got an array'],
+    [{ id: {} }, 'task.id', 'expected a string or a number, got object'],
+  ])('%j → INVALID_ARGUMENT on %s', async (task, argument, message) => {
+    const error = await createRouter(seed).route('cto_agent', task as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', argument });
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('a field one typo away from one the router reads is noted in the trace and logged once', async () => {
+    const warnings: string[] = [];
+    const router = createRouter(seed, { logger: { warn: (message: string) => warnings.push(message) } });
+    const d = await router.route('cto_agent', { complexty: 9 });
+    expect(d.trace).toContainEqual(expect.objectContaining({ step: 'input', message: 'task.complexty is not a field the router reads; did you mean task.complexity?' }));
+    await router.route('cto_agent', { complexty: 9 });
+    expect(warnings.filter((w) => w.includes('complexty'))).toHaveLength(1);
+    // An unrelated field of the host's own is no typo.
+    expect((await router.route('cto_agent', { tenant: 'acme' })).trace.some((step) => step.step === 'input')).toBe(false);
   });
 });
 

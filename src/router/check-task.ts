@@ -1,0 +1,66 @@
+// The fields of a task the router itself reads are checked: a wrong type or a value out of range is
+// an `InvalidArgumentError` naming the field, never a silent default. A field whose name is one
+// typo away from one of them (`complexty`) is noted, since the task is open and it is not an error.
+import { InvalidArgumentError } from '../errors.js';
+import { ownKeys, ownSlot } from '../own-data.js';
+import type { Task } from '../routing/types.js';
+
+type Check = (value: unknown) => string | undefined;
+
+const number = (min: number, max = Number.POSITIVE_INFINITY): Check => (value) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? undefined : `expected a number${max === Number.POSITIVE_INFINITY ? ` ≥ ${min}` : ` from ${min} to ${max}`}`;
+const string: Check = (value) => (typeof value === 'string' ? undefined : 'expected a string');
+
+/** The fields the router reads, and what each must be. */
+const FIELDS: Readonly<Record<string, Check>> = {
+  id: (value) => (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? undefined : 'expected a string or a number'),
+  type: string,
+  complexity: number(0, 10),
+  privacy_level: string,
+  critical: (value) => (typeof value === 'boolean' ? undefined : 'expected true or false'),
+  estimated_tokens: number(0),
+  max_output_tokens: number(0),
+  max_latency_ms: number(0),
+  prompt: string,
+  messages: (value) => (Array.isArray(value) ? undefined : 'expected an array'),
+  data: (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : 'expected an object'),
+  force_model: string,
+};
+const NAMES = Object.keys(FIELDS);
+
+/** Checks the fields the router reads; returns a note for each key that looks like a misspelt one. */
+export function checkTask(task: Task): string[] {
+  const notes: string[] = [];
+  for (const key of ownKeys(task) ?? []) {
+    const check = FIELDS[key];
+    if (check === undefined) {
+      const near = key.length > 3 ? NAMES.find((name) => Math.abs(name.length - key.length) <= 2 && editDistance(name, key) <= 2) : undefined;
+      if (near !== undefined) notes.push(`task.${key} is not a field the router reads; did you mean task.${near}?`);
+      continue;
+    }
+    const slot = ownSlot(task, key);
+    if (slot.kind !== 'data' || slot.value === undefined) continue;
+    const problem = check(slot.value);
+    if (problem !== undefined) throw new InvalidArgumentError(`task.${key}`, `${problem}, got ${describe(slot.value)}`);
+  }
+  return notes;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** Levenshtein distance of two short names. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
