@@ -16,7 +16,7 @@ export type {
 export { loadConfig, parseConfig } from './config/load-config.js';
 export type { LoadedConfig, LoadConfigOptions, ParseConfigOptions, ParseConfigSources } from './config/load-config.js';
 export { validateConfig } from './config/validate-config.js';
-export type { Locator, ValidationResult } from './config/validate-config.js';
+export type { Locator, ValidateOptions, ValidationResult } from './config/validate-config.js';
 export { configJsonSchemas } from './config/json-schema.js';
 export type { ConfigFileKind } from './config/json-schema.js';
 export type {

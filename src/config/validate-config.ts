@@ -2,6 +2,7 @@
 // (references between files, condition syntax, strategy names), collecting every problem found.
 // Errors make the config unusable; warnings flag what is legal but probably not meant.
 import type { z } from 'zod';
+import { closestName } from '../edit-distance.js';
 import { compileCondition } from '../conditions/index.js';
 import { ConditionSyntaxError, type ConfigIssue } from '../errors.js';
 import {
@@ -41,7 +42,15 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 /** The built-in strategy names, usable even when routing.yaml defines none of them. */
 export const BUILTIN_STRATEGIES = ['cost_optimized', 'performance_optimized', 'privacy_first', 'balanced'] as const;
 
-export function validateConfig(input: unknown, locate: Locator = () => ({})): ValidationResult {
+/** Provider names the shipped adapters answer to (a factory may serve others: register them in `createRouter`). */
+export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'local', 'mock'] as const;
+
+export interface ValidateOptions {
+  /** Provider names registered in `createRouter({ providers })`: a name one typo from a built-in one is then only a warning. */
+  providers?: readonly string[];
+}
+
+export function validateConfig(input: unknown, locate: Locator = () => ({}), options: ValidateOptions = {}): ValidationResult {
   const errors: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
   const issue = (
@@ -67,6 +76,7 @@ export function validateConfig(input: unknown, locate: Locator = () => ({})): Va
   if (!isRecord(input)) return { config: undefined, errors, warnings };
 
   checkReferences(input, issue);
+  checkProviders(input, issue, options.providers ?? []);
 
   if (errors.length > 0) return { config: undefined, errors, warnings };
   // Only unknown keys (now warnings) failed the strict parse; the loose schema keeps them.
@@ -118,6 +128,22 @@ function entries(value: unknown): [string, unknown][] {
 
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * A provider name one typo away from a built-in one (`antropic`) is an error — the model would find
+ * no adapter and be skipped at every call — unless the host registered a provider by that name.
+ */
+function checkProviders(input: Record<string, unknown>, issue: Report, registered: readonly string[]): void {
+  for (const [id, model] of entries(input['models'])) {
+    const provider = isRecord(model) ? model['provider'] : undefined;
+    if (typeof provider !== 'string' || (BUILTIN_PROVIDERS as readonly string[]).includes(provider)) continue;
+    const near = closestName(provider, BUILTIN_PROVIDERS);
+    if (near === undefined) continue;
+    const path = ['models', id, 'provider'];
+    if (registered.includes(provider)) issue('warning', 'provider_name', path, `provider "${provider}" is registered, but looks like a typo of "${near}"`);
+    else issue('error', 'unknown_provider', path, `unknown provider "${provider}"; did you mean "${near}"? (a custom provider needs an adapter registered under its name in createRouter({ providers }))`);
+  }
 }
 
 /** Compiles a condition, reporting a syntax error at its exact character. */

@@ -1,6 +1,7 @@
 // The fields of a task the router itself reads are checked: a wrong type or a value out of range is
 // an `InvalidArgumentError` naming the field, never a silent default. A field whose name is one
 // typo away from one of them (`complexty`) is noted, since the task is open and it is not an error.
+import { closestName } from '../edit-distance.js';
 import { InvalidArgumentError } from '../errors.js';
 import { ownKeys, ownSlot } from '../own-data.js';
 import type { Task } from '../routing/types.js';
@@ -34,7 +35,7 @@ export function checkTask(task: Task): string[] {
   for (const key of ownKeys(task) ?? []) {
     const check = FIELDS[key];
     if (check === undefined) {
-      const near = key.length > 3 ? NAMES.find((name) => Math.abs(name.length - key.length) <= 2 && editDistance(name, key) <= 2) : undefined;
+      const near = key.length > 3 ? closestName(key, NAMES) : undefined;
       if (near !== undefined) notes.push(`task.${key} is not a field the router reads; did you mean task.${near}?`);
       continue;
     }
@@ -50,17 +51,4 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   return Array.isArray(value) ? 'an array' : typeof value;
-}
-
-/** Levenshtein distance of two short names. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -129,7 +129,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     throw new InvalidArgumentError('config', 'expected a configuration object { models, agents, routing } or the result of loadConfig()');
   }
   const { environment, warnings: loadWarnings, ...input } = config as Partial<LoadedConfig> & RouterConfigInput;
-  const validation = validateConfig(input);
+  const validation = validateConfig(input, undefined, { providers: Object.keys(options.providers ?? {}) });
   if (validation.errors.length > 0 || !validation.config) throw new ConfigError(validation.errors, validation.warnings);
   const validated = validation.config;
   const warnings = loadWarnings ?? validation.warnings;

@@ -175,7 +175,7 @@ class CallConverter {
   }
 
   private toolOutput(output: LanguageModelV3ToolResultOutput): ToolResultOutput {
-    if (output.providerOptions) this.values.push(output.providerOptions);
+    if ('providerOptions' in output && output.providerOptions) this.values.push(output.providerOptions);
     switch (output.type) {
       case 'text':
       case 'error-text':
@@ -188,7 +188,8 @@ class CallConverter {
       case 'content':
         return { type: 'content', value: output.value.flatMap((item) => this.contentItem(item)) };
       default:
-        return { type: 'json', value: this.dropped(output, 'a tool result of an unknown type') as unknown };
+        this.dropped(output, 'a tool result of an unknown type');
+        return { type: 'error-text', value: 'The tool result could not be sent.' };
     }
   }
 

@@ -10,7 +10,7 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import type { AttemptRecord } from '../../call-errors.js';
-import type { CompletionResult } from '../../execution/types.js';
+import type { CompletionResult, VerificationResult } from '../../execution/types.js';
 import type { FinishReason, ResultPart, TokenUsage } from '../../request/types.js';
 import type { RoutingDecision } from '../../routing/types.js';
 
@@ -18,33 +18,44 @@ import type { RoutingDecision } from '../../routing/types.js';
 export interface RouterCallMetadata {
   /** The model that served (its key in models.yaml). */
   modelId: string;
+  /** Its provider (`openai`, `anthropic`, `local`, ...); absent when a stream failed before its end. */
+  provider?: string;
   /** The model the decision chose; differs from `modelId` after a fallback. */
   decidedModelId: string;
   source: string;
   reason: string;
   strategy: string;
+  /** Hard constraints in force (e.g. `local only: ...; the PII scan found email`): what they are, never the data. */
+  constraints: string[];
   /** What the call cost in USD; absent when a stream failed before its end. */
   costUsd?: number;
   usedFallback: boolean;
   attempts: Array<{ modelId: string; attempt: number; ok: boolean; skipped?: string }>;
+  /** The cloud verification a global rule asked for, when it ran (`doGenerate` through the router's adapters). */
+  verification?: { modelId: string; verdict: VerificationResult['verdict']; costUsd: number };
 }
 
 export function routerMetadata(details: {
   modelId: string;
+  provider?: string | undefined;
   decision: RoutingDecision;
   attempts: readonly AttemptRecord[];
   costUsd?: number | undefined;
+  verification?: VerificationResult | undefined;
 }): RouterCallMetadata {
-  const { modelId, decision, attempts, costUsd } = details;
+  const { modelId, provider, decision, attempts, costUsd, verification } = details;
   return {
     modelId,
+    ...(provider !== undefined ? { provider } : {}),
     decidedModelId: decision.modelId,
     source: decision.source,
     reason: decision.reason,
     strategy: decision.strategy,
+    constraints: [...decision.constraints],
     ...(costUsd !== undefined ? { costUsd } : {}),
     usedFallback: modelId !== decision.modelId,
     attempts: attempts.map((a) => ({ modelId: a.modelId, attempt: a.attempt, ok: a.ok, ...(a.skipped !== undefined ? { skipped: a.skipped } : {}) })),
+    ...(verification ? { verification: { modelId: verification.modelId, verdict: verification.verdict, costUsd: verification.costUsd } } : {}),
   };
 }
 

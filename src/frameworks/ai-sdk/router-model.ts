@@ -69,7 +69,10 @@ export function createRouterModel(router: Router, agentId: string, options: Rout
     const { task, context } = routingFor(call);
     if (models) return streamWithModels({ router, agentId, task, context, models, options: call, converted });
     const signal = call.abortSignal;
-    const parts = router.stream(agentId, converted.request, { task, context, ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
+    // The router's stream runs under the caller's signal and one of its own, to end it when the consumer cancels.
+    const stop = new AbortController();
+    const streamSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    const parts = router.stream(agentId, converted.request, { task, context, signal: streamSignal })[Symbol.asyncIterator]();
     // The router falls back before its `start` part; from here on the stream is the served model's.
     let first: IteratorResult<unknown>;
     try {
@@ -79,7 +82,15 @@ export function createRouterModel(router: Router, agentId: string, options: Rout
     }
     const start = first.done ? undefined : (first.value as { type?: string });
     if (start?.type !== 'start') throw new Error(`The router's stream for "${agentId}" did not begin with a start part`);
-    return { stream: routerStreamToV3({ start: first.value as Parameters<typeof routerStreamToV3>[0]['start'], rest: parts, warnings: converted.warnings, signal }) };
+    return {
+      stream: routerStreamToV3({
+        start: first.value as Parameters<typeof routerStreamToV3>[0]['start'],
+        rest: parts,
+        warnings: converted.warnings,
+        signal,
+        stop: (reason) => stop.abort(reason),
+      }),
+    };
   }
 
   return {

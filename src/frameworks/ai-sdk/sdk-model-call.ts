@@ -33,15 +33,15 @@ export async function generateWithModels(call: HostCall): Promise<LanguageModelV
   const signal = options.abortSignal;
   try {
     const run = await router.execute(agentId, { task, context, ...(signal ? { signal } : {}), request: requestForScan(converted) }, async (attempt) => {
-      const result = await generateWith(modelFor(call, attempt), sentOptions(call, attempt.signal));
-      return { value: result, usage: tokenUsage(result.usage, attempt.decision, contentText(result.content)) };
+      const result = await generateWith(modelFor(call, attempt), sentOptions(call, attempt));
+      return { value: { result, provider: attempt.model.provider }, usage: tokenUsage(result.usage, attempt.decision, contentText(result.content)) };
     });
     const { costUsd } = await run.settled;
-    const result = run.value;
+    const { result, provider } = run.value;
     return {
       ...result,
       warnings: [...converted.providerToolWarnings, ...result.warnings],
-      providerMetadata: withRouterMetadata(result.providerMetadata, routerMetadata({ modelId: run.modelId, decision: run.decision, attempts: run.attempts, costUsd })),
+      providerMetadata: withRouterMetadata(result.providerMetadata, routerMetadata({ modelId: run.modelId, provider, decision: run.decision, attempts: run.attempts, costUsd })),
       response: { ...result.response, modelId: run.modelId, timestamp: result.response?.timestamp ?? new Date(run.decision.decidedAt) },
     };
   } catch (error) {
@@ -56,6 +56,7 @@ interface OpenedStream {
   head: LanguageModelV3StreamPart[];
   usage: Settlement<TokenUsage>;
   decision: RoutingDecision;
+  provider: string;
 }
 
 export async function streamWithModels(call: HostCall): Promise<LanguageModelV3StreamResult> {
@@ -65,23 +66,33 @@ export async function streamWithModels(call: HostCall): Promise<LanguageModelV3S
   try {
     run = await router.execute<OpenedStream>(agentId, { task, context, ...(signal ? { signal } : {}), request: requestForScan(converted) }, async (attempt) => {
       const model = modelFor(call, attempt);
-      const result = await streamWith(model, sentOptions(call, attempt.signal));
+      const result = await streamWith(model, sentOptions(call, attempt));
       const reader = result.stream.getReader();
       const head = await readHead(reader, model, attempt.modelId);
       const usage = new Settlement<TokenUsage>();
-      return { value: { result, reader, head, usage, decision: attempt.decision }, usage: usage.promise };
+      return { value: { result, reader, head, usage, decision: attempt.decision, provider: attempt.model.provider }, usage: usage.promise };
     });
   } catch (error) {
     throw toSdkError(error, signal);
   }
-  const { result, reader, head, usage, decision } = run.value;
-  const metadata = (costUsd?: number) => routerMetadata({ modelId: run.modelId, decision, attempts: run.attempts, costUsd });
+  const { result, reader, head, usage, decision, provider } = run.value;
+  const metadata = (costUsd?: number) => routerMetadata({ modelId: run.modelId, provider, decision, attempts: run.attempts, costUsd });
   const innerWarnings = head.flatMap((part) => (part.type === 'stream-start' ? part.warnings : []));
-  const pending = head.filter((part) => part.type !== 'stream-start');
+  const pending: LanguageModelV3StreamPart[] = head.filter((part) => part.type !== 'stream-start');
   let consumed = '';
+  /** Set once the stream has ended (finished, failed, aborted) or the consumer cancelled it. */
   let closed = false;
+  let cancelled = false;
   /** What the model consumed when it did not say: the estimated input and the output received. */
   const partial = (): TokenUsage => ({ inputTokens: decision.estimatedTokens.input, outputTokens: charsPerTokenEstimator.estimate(consumed) });
+  /** A failure after the first part: an `error` part and a `finish` with reason `error`; the router books the estimated input. */
+  const fail = (controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>, error: unknown) => {
+    closed = true;
+    usage.reject(error);
+    controller.enqueue({ type: 'error', error });
+    controller.enqueue({ type: 'finish', finishReason: { unified: 'error', raw: undefined }, usage: UNKNOWN_USAGE, providerMetadata: withRouterMetadata(undefined, metadata()) });
+    controller.close();
+  };
 
   const stream = new ReadableStream<LanguageModelV3StreamPart>({
     start(controller) {
@@ -90,31 +101,19 @@ export async function streamWithModels(call: HostCall): Promise<LanguageModelV3S
     },
     async pull(controller) {
       let part: LanguageModelV3StreamPart | undefined = pending.shift();
-      if (!part) {
-        let read: ReadableStreamReadResult<LanguageModelV3StreamPart>;
+      if (part === undefined) {
+        let read: Awaited<ReturnType<typeof reader.read>>;
         try {
           read = await reader.read();
         } catch (error) {
           if (closed) return;
+          if (!signal?.aborted) return fail(controller, error);
           closed = true;
-          if (signal?.aborted) {
-            usage.resolve(partial());
-            return controller.error(toSdkError(error, signal));
-          }
-          usage.reject(error);
-          controller.enqueue({ type: 'error', error });
-          controller.enqueue({ type: 'finish', finishReason: { unified: 'error', raw: undefined }, usage: UNKNOWN_USAGE, providerMetadata: withRouterMetadata(undefined, metadata()) });
-          return controller.close();
+          usage.resolve(partial());
+          return controller.error(toSdkError(error, signal));
         }
         if (closed) return;
-        if (read.done) {
-          closed = true;
-          const error = new Error(`The stream from ${run.modelId} ended without a finish part`);
-          usage.reject(error);
-          controller.enqueue({ type: 'error', error });
-          controller.enqueue({ type: 'finish', finishReason: { unified: 'error', raw: undefined }, usage: UNKNOWN_USAGE, providerMetadata: withRouterMetadata(undefined, metadata()) });
-          return controller.close();
-        }
+        if (read.done) return fail(controller, new Error(`The stream from ${run.modelId} ended without a finish part`));
         part = read.value;
       }
       switch (part.type) {
@@ -130,19 +129,22 @@ export async function streamWithModels(call: HostCall): Promise<LanguageModelV3S
         case 'finish': {
           closed = true;
           usage.resolve(tokenUsage(part.usage, decision, consumed));
+          // The finish part carries what the step cost: wait for the router to book it.
           const costUsd = await run.settled.then((settled) => settled.costUsd, () => undefined);
-          controller.enqueue({ ...part, providerMetadata: withRouterMetadata(part.providerMetadata, metadata(costUsd)) });
-          controller.close();
           void reader.cancel().catch(() => {});
-          return;
+          if (cancelled) return;
+          controller.enqueue({ ...part, providerMetadata: withRouterMetadata(part.providerMetadata, metadata(costUsd)) });
+          return controller.close();
         }
         default:
           return controller.enqueue(part);
       }
     },
     async cancel(reason) {
+      cancelled = true;
       if (closed) return;
       closed = true;
+      // The consumer stopped reading (or aborted): the model's stream is ended and what it sent is booked.
       usage.resolve(partial());
       await reader.cancel(reason).catch(() => {});
     },
@@ -157,13 +159,21 @@ function modelFor(call: HostCall, attempt: ExecuteAttempt): AiSdkLanguageModel {
   return model;
 }
 
-/** The call's own options for the model: provider tools and the router's provider key left out, the try's signal. */
-function sentOptions(call: HostCall, signal: AbortSignal | undefined): LanguageModelV3CallOptions {
+/**
+ * The call's own options for the model: provider tools and the router's provider key left out, and
+ * a signal that aborts with the caller's and with the router's try (which may outlive neither).
+ */
+function sentOptions(call: HostCall, attempt: ExecuteAttempt): LanguageModelV3CallOptions {
   const { options } = call;
   const tools = options.tools?.filter((tool) => tool.type === 'function');
-  const toolChoice = options.toolChoice?.type === 'tool' && !tools?.some((tool) => tool.name === (options.toolChoice as { toolName: string }).toolName) ? undefined : options.toolChoice;
+  const choice = options.toolChoice;
+  const toolChoice = choice?.type === 'tool' && !tools?.some((tool) => tool.name === choice.toolName) ? undefined : choice;
   const sent: LanguageModelV3CallOptions = { ...options, tools: tools && tools.length > 0 ? tools : undefined, toolChoice, providerOptions: forwardedProviderOptions(options) };
-  if (signal) sent.abortSignal = signal;
+  // The output limit the router's reservation covers, when the router says it (see the report on ExecuteAttempt).
+  const limit = (attempt as { maxTokens?: unknown }).maxTokens;
+  if (typeof limit === 'number' && (sent.maxOutputTokens === undefined || limit < sent.maxOutputTokens)) sent.maxOutputTokens = limit;
+  const signals = [options.abortSignal, attempt.signal].filter((signal): signal is AbortSignal => signal !== undefined);
+  if (signals.length > 0) sent.abortSignal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   else delete sent.abortSignal;
   return sent;
 }

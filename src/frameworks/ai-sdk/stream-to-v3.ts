@@ -44,12 +44,22 @@ export interface RouterStreamSource {
   /** The router's stream after its `start` part. */
   rest: AsyncIterator<RouterStreamPart>;
   warnings: SharedV3Warning[];
+  /** The caller's signal. */
   signal: AbortSignal | undefined;
+  /** Ends the router's stream at once (aborts the signal it was given): called when the consumer cancels. */
+  stop: (reason: unknown) => void;
 }
 
-export function routerStreamToV3({ start, rest, warnings, signal }: RouterStreamSource): ReadableStream<LanguageModelV3StreamPart> {
+export function routerStreamToV3({ start, rest, warnings, signal, stop }: RouterStreamSource): ReadableStream<LanguageModelV3StreamPart> {
   const blocks = new BlockTracker();
-  const attemptsOf = (decision: RoutingDecision) => ({ modelId: start.modelId, decision, attempts: [] });
+  // A stream that fails mid-answer reports no usage, nor its attempts (the router's error does not carry them).
+  const failedFinish = (): LanguageModelV3StreamPart => ({
+    type: 'finish',
+    finishReason: { unified: 'error', raw: undefined },
+    usage: UNKNOWN_USAGE,
+    providerMetadata: withRouterMetadata(undefined, routerMetadata({ modelId: start.modelId, decision: start.decision, attempts: [] })),
+  });
+  /** Set once the stream is closed, errored or cancelled: nothing more may be enqueued. */
   let done = false;
   return new ReadableStream<LanguageModelV3StreamPart>({
     start(controller) {
@@ -61,18 +71,20 @@ export function routerStreamToV3({ start, rest, warnings, signal }: RouterStream
       try {
         next = await rest.next();
       } catch (error) {
+        if (done) return;
         done = true;
         if (isAbortLike(error, signal)) return controller.error(toSdkError(error, signal));
         for (const part of blocks.close()) controller.enqueue(part);
         controller.enqueue({ type: 'error', error });
-        controller.enqueue({ type: 'finish', finishReason: { unified: 'error', raw: undefined }, usage: UNKNOWN_USAGE, providerMetadata: withRouterMetadata(undefined, routerMetadata(attemptsOf(start.decision))) });
+        controller.enqueue(failedFinish());
         return controller.close();
       }
+      if (done) return;
       if (next.done) {
         // The router ends its stream with `finish`; an end without one is a broken stream.
         done = true;
         controller.enqueue({ type: 'error', error: new Error(`The router's stream from ${start.modelId} ended without a finish part`) });
-        controller.enqueue({ type: 'finish', finishReason: { unified: 'error', raw: undefined }, usage: UNKNOWN_USAGE, providerMetadata: withRouterMetadata(undefined, routerMetadata(attemptsOf(start.decision))) });
+        controller.enqueue(failedFinish());
         return controller.close();
       }
       const part = next.value;
@@ -116,11 +128,13 @@ export function routerStreamToV3({ start, rest, warnings, signal }: RouterStream
           return;
       }
     },
-    async cancel() {
-      // The consumer stopped reading (or aborted): the router closes the provider's stream and bills what was consumed.
+    cancel(reason) {
+      // The consumer stopped reading (or aborted): the router ends the provider's stream — now, even while a read
+      // is in flight — and bills what was consumed.
       if (done) return;
       done = true;
-      await rest.return?.(undefined).catch(() => {});
+      stop(reason);
+      void rest.return?.(undefined).catch(() => {});
     },
   });
 }

@@ -4,7 +4,7 @@
 // and the budget reservation; the usage it reports (`usage_metadata`) settles the cost.
 import type { BaseMessage } from '@langchain/core/messages';
 import { AIMessageChunk } from '@langchain/core/messages';
-import { StreamInterruptedError } from '../../call-errors.js';
+import { ProviderNotConfiguredError, RequestAbortedError, StreamInterruptedError } from '../../call-errors.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { ExecuteOptions } from '../../execution/create-executor.js';
 import type { ExecuteAttempt } from '../../execution/execute-call.js';
@@ -102,6 +102,16 @@ export async function* streamOnModels(
   const { iterator, attempt } = served.value;
   let received: AIMessageChunk | undefined;
   let ended = false;
+  /** Books what was consumed (not the model's fault: its health is untouched) and closes its stream. */
+  const stop = async () => {
+    if (ended) return;
+    ended = true;
+    served.value.finish(usageOf(received) ?? estimateUsage(attempt, received));
+    await closeQuietly(iterator);
+  };
+  // LangChain ends an aborted stream without resuming or returning this generator: stop on the abort itself.
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let next: IteratorResult<BaseMessage> = { done: false, value: served.value.first };
     while (!next.done) {
@@ -110,34 +120,38 @@ export async function* streamOnModels(
       yield chunk;
       next = await iterator.next();
     }
+    if (signal?.aborted) throw new RequestAbortedError(signal.reason);
     ended = true;
     served.value.finish(usageOf(received) ?? estimateUsage(attempt, received));
   } catch (error) {
-    ended = true;
     if (signal?.aborted) {
-      // Not the model's fault: what was consumed is booked, the model's health is untouched.
-      served.value.finish(usageOf(received) ?? estimateUsage(attempt, received));
+      await stop();
       throw toLangChainError(error, signal);
     }
+    ended = true;
     served.value.fail(error);
     throw new StreamInterruptedError(served.modelId, received?.text ?? '', error);
   } finally {
-    if (!ended) {
-      // The consumer stopped reading: close the model's stream and book what was consumed.
-      await closeQuietly(iterator);
-      served.value.finish(usageOf(received) ?? estimateUsage(attempt, received));
-    }
+    signal?.removeEventListener('abort', onAbort);
+    // The consumer stopped reading: close the model's stream and book what was consumed.
+    await stop();
   }
   const { costUsd } = await served.settled;
   const metadata = routerMetadata({ modelId: served.modelId, provider: attempt.model.provider, decision: served.decision, attempts: served.attempts, costUsd });
   yield new AIMessageChunk({ content: '', response_metadata: { router: metadata } });
 }
 
-/** The model registered for `modelId`; a model the router may choose but the host did not give fails that try. */
+/**
+ * The model registered for `modelId`. A model the router may choose but the host did not give is
+ * skipped (`no_provider`, not a failure on its breaker), and the chain moves on.
+ */
 function modelFor(call: ModelCall, modelId: string): LangChainChatModel {
   const model = Object.hasOwn(call.models, modelId) ? call.models[modelId] : undefined;
   if (!model) {
-    throw new InvalidArgumentError('models', `no LangChain model is given for "${modelId}", which the router chose for agent "${call.agentId}"; add it to \`models\``);
+    const error = new ProviderNotConfiguredError(modelId, 'langchain');
+    // The class's message speaks of router adapters; here the missing piece is a LangChain model.
+    error.message = `No LangChain model is given for "${modelId}", which the router chose for agent "${call.agentId}": add it to \`models\``;
+    throw error;
   }
   return model;
 }

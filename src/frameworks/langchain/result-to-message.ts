@@ -3,7 +3,7 @@
 // (ids preserved), `usage_metadata`, and `response_metadata.router` saying who served and why.
 import { AIMessageChunk, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
 import type { AttemptRecord } from '../../call-errors.js';
-import type { CompletionResult } from '../../execution/types.js';
+import type { CompletionResult, VerificationResult } from '../../execution/types.js';
 import type { FinishReason, TokenUsage, ToolCall } from '../../request/types.js';
 import type { DecisionSource, RoutingDecision } from '../../routing/types.js';
 
@@ -34,6 +34,8 @@ export interface RouterResponseMetadata {
   /** What this call cost, in USD. */
   costUsd: number;
   attempts: RouterAttemptSummary[];
+  /** The cloud verification a global rule asked for (calls the router's adapters make). */
+  verification?: { modelId: string; verdict: VerificationResult['verdict']; costUsd: number };
 }
 
 export interface RouterCallSummary {
@@ -42,6 +44,7 @@ export interface RouterCallSummary {
   decision: RoutingDecision;
   attempts: readonly AttemptRecord[];
   costUsd: number;
+  verification?: VerificationResult;
 }
 
 export function routerMetadata(call: RouterCallSummary): RouterResponseMetadata {
@@ -57,6 +60,7 @@ export function routerMetadata(call: RouterCallSummary): RouterResponseMetadata 
     usedFallback: call.modelId !== decision.modelId,
     costUsd: call.costUsd,
     attempts: call.attempts.map(summarizeAttempt),
+    ...(call.verification ? { verification: { modelId: call.verification.modelId, verdict: call.verification.verdict, costUsd: call.verification.costUsd } } : {}),
   };
 }
 
@@ -127,21 +131,39 @@ export function resultToMessage(result: CompletionResult): AIMessageChunk {
     .join('');
   return new AIMessageChunk({
     content: result.text,
-    ...(result.response.id !== undefined ? { id: result.response.id } : {}),
     tool_call_chunks: toolCallChunks(result.toolCalls),
     // Where OpenAI-compatible LangChain models keep reasoning; read back when the message is sent again.
     additional_kwargs: reasoning !== '' ? { reasoning_content: reasoning } : {},
     usage_metadata: toUsageMetadata(result.usage),
     response_metadata: {
-      finish_reason: finishReasonOf(result.finishReason),
-      model_name: result.response.modelId,
+      ...responseMetadataOf(result),
       router: routerMetadata(result),
     },
   });
+}
+
+/**
+ * The provider's finish reason, model name and response id. The id stays out of the message's own
+ * `id`: LangGraph merges messages by id, and a cached or repeated response id would overwrite an
+ * earlier step; LangChain gives each message its run's id instead.
+ */
+export function responseMetadataOf(result: CompletionResult): Record<string, unknown> {
+  return {
+    finish_reason: finishReasonOf(result.finishReason),
+    model_name: result.response.modelId,
+    ...(result.response.id !== undefined ? { id: result.response.id } : {}),
+  };
 }
 
 /** Adds `response_metadata.router` to a message a LangChain model returned. */
 export function withRouterMetadata<M extends BaseMessage>(message: M, metadata: RouterResponseMetadata): M {
   message.response_metadata = { ...message.response_metadata, router: metadata };
   return message;
+}
+
+/** The router's metadata on a message a router model (or the router middleware) returned, if any. */
+export function routerMetadataOf(message: unknown): RouterResponseMetadata | undefined {
+  const metadata = (message as { response_metadata?: Record<string, unknown> } | null | undefined)?.response_metadata;
+  const router = metadata?.['router'];
+  return typeof router === 'object' && router !== null ? (router as RouterResponseMetadata) : undefined;
 }

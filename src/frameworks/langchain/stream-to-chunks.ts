@@ -3,7 +3,7 @@
 // one, as LangChain merges them), and a last chunk with the usage and `response_metadata.router`.
 import { AIMessageChunk } from '@langchain/core/messages';
 import type { RouterStreamPart } from '../../execution/types.js';
-import { finishReasonOf, routerMetadata, toolCallChunks, toUsageMetadata } from './result-to-message.js';
+import { responseMetadataOf, routerMetadata, toolCallChunks, toUsageMetadata } from './result-to-message.js';
 
 export class StreamChunks {
   /** Tool-call ids → their `index` in `tool_call_chunks`. */
@@ -34,13 +34,8 @@ export class StreamChunks {
         const { result } = part;
         return new AIMessageChunk({
           content: '',
-          ...(result.response.id !== undefined ? { id: result.response.id } : {}),
           usage_metadata: toUsageMetadata(result.usage),
-          response_metadata: {
-            finish_reason: finishReasonOf(result.finishReason),
-            model_name: result.response.modelId,
-            router: routerMetadata(result),
-          },
+          response_metadata: { ...responseMetadataOf(result), router: routerMetadata(result) },
         });
       }
       default:

@@ -31,12 +31,29 @@ function sdkModelFor(call: HostCall, attempt: ExecuteAttempt): Model {
   });
 }
 
-/** The SDK request for one try: the try's signal replaces the caller's (it also ends when the router gives up). */
-function requestFor(request: ModelRequest, signal: AbortSignal | undefined): ModelRequest {
+/**
+ * The SDK request for one try. Its signal ends with the try (the router gave up on it: a timeout, a
+ * race lost) and with the caller's signal: the router lets go of a try's signal once the attempt
+ * returns, but a stream goes on after that and must still end when the caller aborts.
+ */
+function requestFor(request: ModelRequest, trySignal: AbortSignal | undefined): ModelRequest {
+  const signal = eitherSignal(trySignal, request.signal);
   const copy: ModelRequest = { ...request };
   if (signal) copy.signal = signal;
   else delete copy.signal;
   return copy;
+}
+
+function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a || !b || a === b) return a ?? b;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const abort = (source: AbortSignal) => () => controller.abort(source.reason);
+  for (const source of [a, b]) {
+    if (source.aborted) controller.abort(source.reason);
+    else source.addEventListener('abort', abort(source), { once: true });
+  }
+  return controller.signal;
 }
 
 function tokenUsageOf(usage: { inputTokens?: number; outputTokens?: number } | undefined): TokenUsage {
