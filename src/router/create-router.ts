@@ -172,7 +172,10 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   function finish(decision: RoutingDecision): RoutingDecision {
     metrics.recordDecision(decision);
     if (verbose) {
-      logger.info?.(`[llm-agent-router] ${decision.agentId} → ${decision.modelId} (${decision.source}, strategy ${decision.strategy}): ${decision.reason}`, decision);
+      // One line a decision at info; the whole decision, trace included, at debug.
+      const line = `[llm-agent-router] ${decision.agentId} → ${decision.modelId} (${decision.source}, strategy ${decision.strategy}): ${decision.reason}`;
+      logger.info?.(line);
+      logger.debug?.(line, decision);
     }
     if (listeners.size > 0) emit({ type: 'decision', decision });
     return decision;

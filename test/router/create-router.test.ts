@@ -42,11 +42,14 @@ describe('createRouter', () => {
     await expect(router.route('qa_agent', {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'clock' });
   });
 
-  it('verbose: true logs decisions even without verbose_routing_logs', async () => {
-    const lines: string[] = [];
-    const router = createRouter(await loadSeed(), { verbose: true, logger: { info: (m) => lines.push(m) } });
+  it('verbose: true logs one line a decision at info, the whole decision at debug, even without verbose_routing_logs', async () => {
+    const info: unknown[][] = [];
+    const debug: unknown[][] = [];
+    const router = createRouter(await loadSeed(), { verbose: true, logger: { info: (...args) => info.push(args), debug: (...args) => debug.push(args) } });
     await router.route('frontend_agent', { involves_ui_design: true });
-    expect(lines).toEqual([expect.stringContaining('frontend_agent → gpt-4-turbo (agent_rule')]);
+    expect(info).toEqual([[expect.stringContaining('frontend_agent → gpt-4-turbo (agent_rule')]]);
+    expect(String(info[0]![0]).split('\n')).toHaveLength(1);
+    expect(debug).toEqual([[info[0]![0], expect.objectContaining({ modelId: 'gpt-4-turbo', trace: expect.any(Array) })]]);
   });
 
   it('the decision is the same for the same inputs (pure core, injected clock)', async () => {
