@@ -178,8 +178,9 @@ export class StreamInterruptedError extends RouterError {
 export class ProviderNotConfiguredError extends RouterError {
   readonly modelId: string;
   readonly provider: string;
-  constructor(modelId: string, provider: string) {
-    super('PROVIDER_NOT_CONFIGURED', `No provider adapter is configured for model "${modelId}" (provider "${provider}"): pass one in createRouter({ providers: { ${provider}: ... } })`);
+  /** `hint` says how to fix it, when the default (register an adapter) is not the way: a framework's `models` map, say. */
+  constructor(modelId: string, provider: string, hint?: string) {
+    super('PROVIDER_NOT_CONFIGURED', `No provider adapter is configured for model "${modelId}" (provider "${provider}"): ${hint ?? `pass one in createRouter({ providers: { ${provider}: ... } })`}`);
     this.brand('ProviderNotConfiguredError');
     this.modelId = modelId;
     this.provider = provider;

@@ -3,6 +3,7 @@
 // → settle the actual cost, or release the reservation. The router ends a try itself when the
 // caller aborts, whatever the adapter does with its signal.
 import { ProviderError, ProviderNotConfiguredError, RequestAbortedError, RequestRejectedError } from '../call-errors.js';
+import { RouterError } from '../errors.js';
 import type { ProviderAdapter, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import { bookUnreserved, releaseBudget, reserveBudget, settleBudget, type Reservation } from './budget-reservation.js';
@@ -139,6 +140,13 @@ export async function callWithRetries<T>(
         skip(call, model.id, 'no_provider', thrown);
         throw thrown;
       }
+      if (isHostError(thrown)) {
+        // The host's own code refused (a RouterError that is no provider failure): not the model's
+        // fault, and no other model would fare better. It ends the call as it is.
+        deps.health.onCancel(model.id);
+        call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, durationMs: deps.clock() - t0, error: thrown });
+        throw thrown;
+      }
       const error = toProviderError(thrown, lease.adapter.provider, model, signal);
       call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, durationMs: deps.clock() - t0, error });
       noteFailedTry(deps, model, error);
@@ -158,6 +166,7 @@ export async function failAttempt(call: CallContext, lease: Lease<Caller>, error
   const { deps } = call;
   await releaseBudget(call, lease.reservation);
   if (ProviderNotConfiguredError.isInstance(error)) return { ok: false, budgetRefused: false };
+  if (isHostError(error)) return { ok: false, budgetRefused: false, fatal: error };
   // An abort — the caller's, or ours when another model won a race — says nothing of the model.
   if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
   deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });
@@ -197,6 +206,11 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
   const latencyMs = deps.clock() - lease.startedAt;
   const costMicros = await settleBudget(call, model, lease.reservation, outcome.value.usage, latencyMs);
   return { ok: true, value: { response: outcome.value, modelId: model.id, costMicros, latencyMs } };
+}
+
+/** A router error the host's own code threw inside an attempt: anything but a provider failure or an abort. */
+function isHostError(error: unknown): boolean {
+  return RouterError.isInstance(error) && !ProviderError.isInstance(error) && !RequestAbortedError.isInstance(error) && !ProviderNotConfiguredError.isInstance(error);
 }
 
 /** Why a try's signal ended it: it timed out (retryable), or the caller aborted. */

@@ -43,12 +43,25 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
   let finish: Finish | undefined;
   let part: StreamPart | undefined = opened.first;
   let settled = false;
-  /** Bills what was consumed when the stream ends early: the estimated input and the output received. */
+  /** Bills what was consumed when the stream ends early: the estimated input and the output received. Once. */
   const billPartial = async () => {
+    if (settled) return;
     settled = true;
     const usage = { inputTokens: lease.reservation.estimatedInput, outputTokens: deps.tokenEstimator.estimate(parts.consumedText()) };
     await settleBudget(call, model, lease.reservation, usage, deps.clock() - lease.startedAt);
   };
+  // A caller that aborts while this generator waits at a `yield` may never resume it (frameworks
+  // drop the iterator): settle what was consumed and close the provider's stream from here.
+  const onAbort = () => {
+    if (finish || settled) return;
+    void billPartial().catch(() => {});
+    deps.health.onCancel(model.id);
+    void Promise.resolve()
+      .then(() => iterator.return?.())
+      .catch(() => {});
+    trySignal.dispose();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     yield { type: 'start', modelId, decision };
     while (part) {
@@ -84,6 +97,7 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
       await billPartial();
       deps.health.onCancel(model.id);
     }
+    signal?.removeEventListener('abort', onAbort);
     trySignal.dispose();
   }
   deps.health.onSuccess(model.id, deps.clock());

@@ -1,7 +1,7 @@
 // router.execute(): a call the host makes itself, run under the router's decision, fallback chain,
 // retries, breakers, rate windows and budget reservation.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRouter, MemoryLedger, ProviderNotConfiguredError, type ExecuteAttempt, type LoadedConfig } from 'llm-agent-router';
+import { createRouter, InvalidArgumentError, MemoryLedger, ProviderNotConfiguredError, type ExecuteAttempt, type LoadedConfig } from 'llm-agent-router';
 import { rejection } from '../helpers/router-outcomes.js';
 import { loadSeed, manualClock } from '../helpers/seed.js';
 
@@ -160,5 +160,22 @@ describe('router.execute()', () => {
     expect(seen!.aborted).toBe(true);
     await expect(result.settled).rejects.toThrow('aborted mid-stream');
     expect(ledger.openReservations).toBe(0);
+  });
+
+  it("a RouterError from the host's own code ends the call as it is: no fallback, no breaker, nothing reserved", async () => {
+    const { router, ledger } = setup();
+    const tried: string[] = [];
+    const error = await rejection(
+      router.execute('cto_agent', COMPLEX, async ({ modelId }) => {
+        tried.push(modelId);
+        throw new InvalidArgumentError('messages', 'the host could not build its request');
+      }),
+    );
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'messages' });
+    expect(tried).toEqual(['claude-3-opus']);
+    expect(router.modelState('claude-3-opus')?.available).toBe(true);
+    expect(ledger.openReservations).toBe(0);
+    // A hint in ProviderNotConfiguredError replaces the default advice.
+    expect(new ProviderNotConfiguredError('m', 'p', 'add it to the models map').message).toContain('add it to the models map');
   });
 });

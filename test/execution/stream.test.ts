@@ -324,3 +324,20 @@ describe('stream(): the consumer stops or aborts', () => {
     expect(ledger.openReservations).toBe(0);
   });
 });
+
+describe('stream(): an abort while the consumer holds the stream at a yield', () => {
+  it('settles what was consumed and closes the provider stream even if the consumer never resumes it', async () => {
+    const { router, ledger, mocks } = setup({ 'claude-3-opus': { streamChunks: ['one ', 'two ', 'three'], usage: { inputTokens: 100, outputTokens: 3 } } });
+    const controller = new AbortController();
+    const stream = router.stream('cto_agent', ask(), { ...COMPLEX, signal: controller.signal });
+    // Read the start and one delta, then abort and walk away, as some frameworks do.
+    await stream.next();
+    await stream.next();
+    expect(ledger.openReservations).toBe(1);
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(ledger.openReservations).toBe(0);
+    expect(ledger.report(DAY).calls).toBe(1);
+    expect(mocks['claude-3-opus']!.calls).toHaveLength(1);
+  });
+});
