@@ -110,7 +110,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   const structuredOutput = settings.structuredOutput ?? 'native';
 
   function prepare(request: ProviderRequest, signal: AbortSignal | undefined) {
-    const context: ErrorContext = { provider: name, modelId: request.model };
+    const context: ErrorContext = { provider: name, modelId: request.model, endpoint: client.baseURL };
     const { body, jsonTool } = toAnthropicBody(request, { context, optionKeys, structuredOutput });
     const options = sdkRequestOptions(settings, signal, request.headers);
     return { context, body, options, responseOptions: { jsonTool, modelId: request.model } };

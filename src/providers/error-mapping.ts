@@ -13,6 +13,8 @@ export type HeaderSource =
 export interface ErrorContext {
   provider: string;
   modelId?: string;
+  /** The API root the call went to, named in transport failures. */
+  endpoint?: string;
 }
 
 function readHeader(headers: HeaderSource, name: string): string | undefined {
@@ -111,8 +113,9 @@ export function abortError(context: ErrorContext, cause?: unknown): ProviderErro
 }
 
 export function timeoutError(context: ErrorContext, cause?: unknown): ProviderError {
-  return new ProviderError(`${describe(context)} request timed out`, {
-    ...context,
+  return new ProviderError(`${describe(context)} request${context.endpoint ? ` to ${context.endpoint}` : ''} timed out`, {
+    provider: context.provider,
+    ...(context.modelId !== undefined ? { modelId: context.modelId } : {}),
     kind: 'timeout',
     retryable: true,
     cause,
@@ -120,8 +123,9 @@ export function timeoutError(context: ErrorContext, cause?: unknown): ProviderEr
 }
 
 export function connectionError(context: ErrorContext, detail: string, cause?: unknown): ProviderError {
-  return new ProviderError(`${describe(context)} connection failed: ${detail}`, {
-    ...context,
+  return new ProviderError(`${describe(context)} connection${context.endpoint ? ` to ${context.endpoint}` : ''} failed: ${detail}`, {
+    provider: context.provider,
+    ...(context.modelId !== undefined ? { modelId: context.modelId } : {}),
     kind: 'connection',
     retryable: true,
     cause,

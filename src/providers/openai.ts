@@ -83,7 +83,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
     sdkRequestOptions(settings, signal, request.headers);
 
   async function complete(request: ProviderRequest, options: CallOptions = {}): Promise<ProviderResponse> {
-    const context: ErrorContext & { modelId: string } = { provider: name, modelId: request.model };
+    const context: ErrorContext & { modelId: string } = { provider: name, modelId: request.model, endpoint: client.baseURL };
     const { signal } = options;
     // The body is built from the caller's (validated) request; providerOptions make it loose.
     const body = toChatCompletionBody(request, context, false) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
@@ -97,7 +97,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   }
 
   async function* stream(request: ProviderRequest, options: CallOptions = {}): AsyncGenerator<StreamPart> {
-    const context: ErrorContext & { modelId: string } = { provider: name, modelId: request.model };
+    const context: ErrorContext & { modelId: string } = { provider: name, modelId: request.model, endpoint: client.baseURL };
     const { signal } = options;
     const body = toChatCompletionBody(request, context, true) as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
     let chunks: AsyncIterable<OpenAI.ChatCompletionChunk>;

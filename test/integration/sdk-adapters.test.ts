@@ -221,3 +221,21 @@ describe('stream() through the real SDKs', () => {
     expect(paths()).toEqual(['/v1/messages', '/v1/chat/completions']);
   });
 });
+
+describe('transport failures name where they went', () => {
+  it('a refused connection names the provider instance and the URL it tried', async () => {
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago: nothing listens there now.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const adapter = createOpenAIProvider({ baseURL: `http://127.0.0.1:${port}`, name: 'local:deepseek-coder-33b' });
+    const error = await adapter.complete({ model: 'deepseek-coder', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'connection', provider: 'local:deepseek-coder-33b' });
+    expect((error as Error).message).toContain(`connection to http://127.0.0.1:${port}/v1 failed`);
+    expect((error as Error).message).toContain('local:deepseek-coder-33b (deepseek-coder)');
+  });
+});
