@@ -2,6 +2,7 @@
 // measured in the same run. `npm run bench`; the figures go in docs/performance.md.
 import { runCompleteBench, runRouterOverheadBench } from './complete.bench.js';
 import { runConditionBench } from './conditions.bench.js';
+import { printConfigRows, runConfigBench } from './config.bench.js';
 import { runPiiBench } from './pii.bench.js';
 import { runRoutingBench } from './routing.bench.js';
 
@@ -38,3 +39,6 @@ print('complete() over the bare SDK call, local HTTP server (median)', complete,
 
 const overhead = await runRouterOverheadBench();
 print("The router's own time per call, no HTTP (median)", overhead, { 'mock direct': overhead[0]!.medianNs });
+
+console.log('');
+printConfigRows(await runConfigBench());
