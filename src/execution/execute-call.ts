@@ -29,6 +29,11 @@ export interface ExecuteAttempt {
    * the call, or the provider may bill past what was reserved.
    */
   maxOutputTokens: number | undefined;
+  /**
+   * The router's token estimator (the one `createRouter` was given): for a call whose provider
+   * reports no usage, count what was sent and received with it.
+   */
+  estimateTokens: (text: string) => number;
 }
 
 /**
@@ -72,9 +77,10 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   if (!('adapter' in lease)) return lease;
   const info: ModelInfo = { id: model.id, provider: model.provider, type: model.type, providerModelId: model.providerModelId, endpoint: model.config.endpoint };
   const maxOutputTokens = lease.request.maxTokens;
+  const estimateTokens = (text: string) => call.deps.tokenEstimator.estimate(text);
   // The try's signal outlives the attempt while a stream's usage is pending: the caller's abort
   // still reaches the host's stream.
-  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal, maxOutputTokens }), { keepSignal: true });
+  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal, maxOutputTokens, estimateTokens }), { keepSignal: true });
   if (!outcome.ok) return failAttempt(call, lease, outcome.error, call.signal);
   const { deps } = call;
   const release = () => outcome.signal?.dispose();
