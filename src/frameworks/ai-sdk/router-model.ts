@@ -22,7 +22,7 @@ export interface RouterModelOptions {
   /**
    * AI SDK models by router model id (a key of models.yaml): the chosen model's own implementation
    * makes the call, under the router's fallback chain, retries and budget. A chosen model without an
-   * entry is skipped (as a 404) and the chain moves on. Without this option the router's own
+   * entry is skipped (`no_provider`) and the chain moves on. Without this option the router's own
    * provider adapters make every call.
    */
   models?: Readonly<Record<string, AiSdkLanguageModel>>;
@@ -35,8 +35,6 @@ export interface RouterCallOptions {
   task?: Task;
   context?: RoutingContext;
 }
-
-export const ROUTER_PROVIDER_NAME = 'llm-agent-router';
 
 /** The router as a `LanguageModelV3` for `agentId`; its `modelId` is the agent's id. */
 export function createRouterModel(router: Router, agentId: string, options: RouterModelOptions = {}): LanguageModelV3 {
@@ -95,7 +93,8 @@ export function createRouterModel(router: Router, agentId: string, options: Rout
 
   return {
     specificationVersion: 'v3',
-    provider: ROUTER_PROVIDER_NAME,
+    // Also the key of its own provider options, as the SDK's convention has it.
+    provider: ROUTER_OPTIONS_KEY,
     modelId: agentId,
     // Any model may serve a step, local ones included, so every URL is downloaded by the SDK and sent as data.
     supportedUrls: {},

@@ -1,8 +1,8 @@
 // Errors as the AI SDK reads them: an abort is an error named `AbortError` (the SDK's
 // `isAbortError`), a missing model is a `NoSuchModelError` (by the SDK's own Symbol.for markers, so
 // no runtime import of `@ai-sdk/provider` is needed), and a model id without an AI SDK model in the
-// `models` option is a 404 the fallback chain moves past.
-import { ProviderError, RequestAbortedError } from '../../call-errors.js';
+// `models` option is a model without a provider, which the fallback chain skips.
+import { ProviderNotConfiguredError, RequestAbortedError } from '../../call-errors.js';
 
 /** Whether `error` ends the call because the caller aborted. */
 export function isAbortLike(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -37,12 +37,13 @@ export class RouterNoSuchModelError extends Error {
 }
 
 /**
- * A model the router chose but the `models` option does not map: a 404 ("no such model"), which is
- * neither retried nor held against the model's health, so the chain moves on to the next model.
+ * A model the router chose but the `models` option does not map: skipped (`no_provider`), neither
+ * retried nor held against the model's health, and the chain moves on to the next model.
  */
-export function unmappedModelError(modelId: string, known: readonly string[]): ProviderError {
-  return new ProviderError(
-    `No AI SDK model is given for "${modelId}" in the models option (given: ${known.join(', ') || 'none'}); the router moves on to the next model`,
-    { provider: 'llm-agent-router/ai-sdk', modelId, status: 404, kind: 'http', retryable: false },
+export function unmappedModelError(modelId: string, provider: string, mapped: readonly string[]): ProviderNotConfiguredError {
+  return new ProviderNotConfiguredError(
+    modelId,
+    provider,
+    `give it an AI SDK model in createRouterModel(router, agentId, { models: { '${modelId}': ... } }) (models given: ${mapped.join(', ') || 'none'})`,
   );
 }

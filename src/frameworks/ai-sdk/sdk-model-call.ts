@@ -152,29 +152,31 @@ export async function streamWithModels(call: HostCall): Promise<LanguageModelV3S
   return { ...result, stream };
 }
 
-/** The AI SDK model for the router's choice; a model the option does not map is a 404 the chain moves past. */
+/** The AI SDK model for the router's choice; a model the option does not map is skipped, and the chain moves on. */
 function modelFor(call: HostCall, attempt: ExecuteAttempt): AiSdkLanguageModel {
   const model = Object.hasOwn(call.models, attempt.modelId) ? call.models[attempt.modelId] : undefined;
-  if (!model) throw unmappedModelError(attempt.modelId, Object.keys(call.models));
+  if (!model) throw unmappedModelError(attempt.modelId, attempt.model.provider, Object.keys(call.models));
   return model;
 }
 
 /**
- * The call's own options for the model: provider tools and the router's provider key left out, and
- * a signal that aborts with the caller's and with the router's try (which may outlive neither).
+ * The call's own options for the model: provider tools and the router's provider key left out, the
+ * output limit the router's budget reservation covers, and the try's signal (it aborts with the
+ * caller's, and when the router gives up on the try).
  */
 function sentOptions(call: HostCall, attempt: ExecuteAttempt): LanguageModelV3CallOptions {
   const { options } = call;
   const tools = options.tools?.filter((tool) => tool.type === 'function');
   const choice = options.toolChoice;
   const toolChoice = choice?.type === 'tool' && !tools?.some((tool) => tool.name === choice.toolName) ? undefined : choice;
-  const sent: LanguageModelV3CallOptions = { ...options, tools: tools && tools.length > 0 ? tools : undefined, toolChoice, providerOptions: forwardedProviderOptions(options) };
-  // The output limit the router's reservation covers, when the router says it (see the report on ExecuteAttempt).
-  const limit = (attempt as { maxTokens?: unknown }).maxTokens;
-  if (typeof limit === 'number' && (sent.maxOutputTokens === undefined || limit < sent.maxOutputTokens)) sent.maxOutputTokens = limit;
-  const signals = [options.abortSignal, attempt.signal].filter((signal): signal is AbortSignal => signal !== undefined);
-  if (signals.length > 0) sent.abortSignal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-  else delete sent.abortSignal;
+  const sent: LanguageModelV3CallOptions = {
+    ...options,
+    tools: tools && tools.length > 0 ? tools : undefined,
+    toolChoice,
+    providerOptions: forwardedProviderOptions(options),
+    abortSignal: attempt.signal,
+  };
+  if (attempt.maxOutputTokens !== undefined) sent.maxOutputTokens = attempt.maxOutputTokens;
   return sent;
 }
 
