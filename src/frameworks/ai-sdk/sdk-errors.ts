@@ -3,6 +3,7 @@
 // no runtime import of `@ai-sdk/provider` is needed), and a model id without an AI SDK model in the
 // `models` option is a model without a provider, which the fallback chain skips.
 import { ProviderNotConfiguredError, RequestAbortedError } from '../../call-errors.js';
+import { asFrameworkAbort } from '../framework-abort.js';
 
 /** Whether `error` ends the call because the caller aborted. */
 export function isAbortLike(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -15,10 +16,7 @@ export function isAbortLike(error: unknown, signal: AbortSignal | undefined): bo
  * else as it is.
  */
 export function toSdkError(error: unknown, signal: AbortSignal | undefined): unknown {
-  if (!isAbortLike(error, signal)) return error;
-  const aborted = RequestAbortedError.isInstance(error) ? error : new RequestAbortedError(signal?.reason ?? error);
-  aborted.name = 'AbortError';
-  return aborted;
+  return asFrameworkAbort(error, signal);
 }
 
 /** The AI SDK's `NoSuchModelError`, recognised by its `isInstance` through the SDK's markers. */
