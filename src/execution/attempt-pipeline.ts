@@ -61,6 +61,17 @@ export async function acquire<A extends Caller = ProviderAdapter>(
     skip(call, model.id, (permit.reason ?? 'circuit_open') as 'circuit_open');
     return { ok: false, budgetRefused: false, ...(permit.retryAt !== undefined ? { retryAt: permit.retryAt } : {}) };
   }
+  // Every way out from here frees the permit (a half-open trial included), also when the ledger throws.
+  try {
+    return await reserveAndCount(call, model, callerFor, now);
+  } catch (error) {
+    deps.health.onCancel(model.id);
+    throw error;
+  }
+}
+
+async function reserveAndCount<A extends Caller>(call: CallContext, model: CompiledModel, callerFor: (model: CompiledModel) => A, now: number): Promise<Lease<A> | Refused> {
+  const { deps } = call;
   let adapter: A;
   try {
     adapter = callerFor(model);
@@ -81,9 +92,9 @@ export async function acquire<A extends Caller = ProviderAdapter>(
     // in the same synchronous step, or concurrent calls all pass the check before any is counted.
     const again = deps.health.rateLimited(model.id, deps.clock());
     if (again.limited) {
-      await releaseBudget(call, reservation);
       deps.health.onCancel(model.id);
       skip(call, model.id, 'rate_limited');
+      await releaseBudget(call, reservation);
       return { ok: false, budgetRefused: false, ...(again.availableAt !== undefined ? { retryAt: again.availableAt } : {}) };
     }
   }
@@ -94,8 +105,6 @@ export async function acquire<A extends Caller = ProviderAdapter>(
 }
 
 export interface RetryCallOptions {
-  /** Leave the breaker's success to the caller (a stream counts once it ends). Default false. */
-  deferSuccess?: boolean;
   /** Keep the successful try's signal alive for the caller (a stream reads on after opening). */
   keepSignal?: boolean;
 }
@@ -125,7 +134,7 @@ export async function callWithRetries<T>(
     const trySignal = new TrySignal(signal, timeoutMs);
     try {
       const value = await trySignal.race(invoke(trySignal.signal), endedTry(trySignal, lease, timeoutMs));
-      if (!options.deferSuccess) deps.health.onSuccess(model.id, deps.clock());
+      deps.health.onSuccess(model.id, deps.clock());
       call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: true, durationMs: deps.clock() - t0 });
       if (options.keepSignal) {
         trySignal.restart(Number.POSITIVE_INFINITY);
@@ -182,14 +191,17 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
   if (!('adapter' in lease)) return lease;
   const { adapter } = lease;
   const { deps } = call;
-  // An answer can land after the router stopped waiting for it (the caller aborted): the provider
-  // served it and will bill it, so it is booked either way.
+  // An answer can land after the router stopped waiting for its try (the caller aborted, the try
+  // timed out): the provider served it and will bill it, so it is booked either way — against the
+  // reservation when it is the call's answer, directly when its try was already given up.
   let answered: ProviderResponse | undefined;
   let released = false;
+  const bookLate = (response: ProviderResponse) =>
+    bookUnreserved(call, model, response.usage).catch((error: unknown) => deps.warn(`a late answer from ${model.id} could not be booked`, error));
   const outcome = await callWithRetries(call, lease, signal, (trySignal) =>
     adapter.complete(lease.request, { signal: trySignal }).then((value) => {
       const response = checkResponse(value, adapter.provider, model);
-      if (released) void bookUnreserved(call, model, response.usage);
+      if (released || trySignal.aborted) void bookLate(response);
       else answered = response;
       return response;
     }),

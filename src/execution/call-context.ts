@@ -31,6 +31,8 @@ export interface ExecutorDeps {
   privacyReasonOf: (request: NormalizedRequest) => string | undefined;
   /** Reports what the host should hear of (a call billed past its reservation). */
   emit: (event: BudgetOverrunEvent) => void;
+  /** The host's logger, for what goes wrong out of any caller's sight (a late answer that cannot be booked). */
+  warn: (message: string, details?: unknown) => void;
 }
 
 /** A provider billed more than the call's reservation covered: booked at actual, and reported. */

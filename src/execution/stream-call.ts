@@ -62,8 +62,13 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
     trySignal.dispose();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  // The consumer may resume the generator after an abort: nothing more is read or billed then.
+  const stillWanted = () => {
+    if (signal?.aborted) throw new RequestAbortedError(signal.reason);
+  };
   try {
     yield { type: 'start', modelId, decision };
+    stillWanted();
     while (part) {
       if (part.type === 'finish') {
         // The finish part ends the answer; a provider that sends more after it is not read further.
@@ -71,6 +76,7 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
         break;
       }
       yield parts.add(part, lease);
+      stillWanted();
       const next = await nextPart();
       part = next.done ? undefined : next.value;
     }
@@ -100,7 +106,6 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
     signal?.removeEventListener('abort', onAbort);
     trySignal.dispose();
   }
-  deps.health.onSuccess(model.id, deps.clock());
   const costMicros = await settleBudget(call, model, lease.reservation, finish.usage, deps.clock() - lease.startedAt);
   deps.metrics.recordServed(decision, modelId);
   const response: ProviderResponse = { content: parts.content(), finishReason: finish.finishReason, usage: finish.usage, raw: finish.raw };
@@ -115,9 +120,9 @@ async function openStream(call: CallContext, model: Parameters<typeof acquire>[1
   if (!('adapter' in lease)) return lease;
   const { adapter } = lease;
   if (typeof adapter.stream !== 'function') {
-    await releaseBudget(call, lease.reservation);
     call.deps.health.onCancel(model.id);
     skip(call, model.id, 'no_streaming');
+    await releaseBudget(call, lease.reservation);
     return { ok: false, budgetRefused: false };
   }
   let late: AsyncIterator<StreamPart> | undefined;
@@ -133,7 +138,9 @@ async function openStream(call: CallContext, model: Parameters<typeof acquire>[1
       late = undefined;
       return { iterator, first: first.value };
     },
-    { deferSuccess: true, keepSignal: true },
+    // A stream that opened proved the model answers: its success counts (and frees a half-open
+    // trial) now, not when a consumer who may walk away finishes reading.
+    { keepSignal: true },
   );
   if (!outcome.ok) {
     // A stream opened after the caller gave up (or timed out) is closed, not left running.

@@ -124,6 +124,14 @@ export class TextCollector {
           case 'tool-result':
             this.text(part.toolCallId);
             this.text(part.toolName);
+            // Rich content carries media an adapter may send (a text file as a document): read as media.
+            if (part.output.type === 'content' && Array.isArray(part.output.value)) {
+              part.output.value.forEach((item, itemIndex) => {
+                if (item.type === 'media' && typeof item.data === 'string') this.mediaPart(item.data, typeof item.mediaType === 'string' ? item.mediaType : undefined, undefined);
+                else this.value(item, `${partPath}.output.value[${itemIndex}]`);
+              });
+              return;
+            }
             return this.value(part.output, `${partPath}.output`);
         }
       });
@@ -143,9 +151,12 @@ export class TextCollector {
   /** An image or file: its URL, a text file's decoded content, a file name; binary bytes count as media. */
   private mediaPart(data: DataContent, mediaType: string | undefined, filename: string | undefined): void {
     if (filename !== undefined) this.text(filename);
+    if (mediaType !== undefined) this.text(mediaType);
     const resolved = resolveData(data, mediaType);
     if (resolved.kind === 'url') return this.text(resolved.url);
-    if (resolved.mediaType !== undefined && TEXT_MEDIA.test(resolved.mediaType)) {
+    // As the adapters read it: the type without its parameters, trimmed, in lower case.
+    const type = resolved.mediaType?.split(';')[0]!.trim().toLowerCase();
+    if (type !== undefined && TEXT_MEDIA.test(type)) {
       const text = base64ToText(resolved.base64);
       if (text === undefined) this.incomplete ??= `a ${resolved.mediaType} file that is not valid base64`;
       else this.text(text);

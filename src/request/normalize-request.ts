@@ -159,13 +159,13 @@ function userPart(part: unknown, path: string): UserContentPart {
     case 'image': {
       // `image` is the AI SDK's name for the same field.
       const data = dataContent(field(part, 'data', path) ?? field(part, 'image', path), `${path}.data`);
-      const mediaType = stringField(part, 'mediaType', path, true);
+      const mediaType = canonicalMediaType(stringField(part, 'mediaType', path, true));
       return { type: 'image', data, ...(mediaType !== undefined ? { mediaType } : {}) };
     }
     case 'file': {
       const data = dataContent(field(part, 'data', path), `${path}.data`);
       const filename = stringField(part, 'filename', path, true);
-      return { type: 'file', data, mediaType: stringField(part, 'mediaType', path)!, ...(filename !== undefined ? { filename } : {}) };
+      return { type: 'file', data, mediaType: canonicalMediaType(stringField(part, 'mediaType', path))!, ...(filename !== undefined ? { filename } : {}) };
     }
     default:
       return fail(`${path}.type`, "expected 'text', 'image' or 'file' in a user message");
@@ -290,6 +290,11 @@ function normalizeHeaders(headers: unknown): Record<string, string> {
     out[name] = value;
   }
   return out;
+}
+
+/** A media type as every adapter and the scan read it: trimmed, in lower case (parameters kept). */
+function canonicalMediaType(mediaType: string | undefined): string | undefined {
+  return mediaType?.trim().toLowerCase();
 }
 
 function nonEmpty(value: string, path: string): string {

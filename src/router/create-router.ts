@@ -64,7 +64,7 @@ export interface RouterOptions {
   retry?: RetryOptions;
   /** Per-model circuit breaker thresholds. */
   circuitBreaker?: CircuitBreakerOptions;
-  /** How long an unsettled budget reservation counts, in ms. Default 10 minutes. */
+  /** How long an unsettled budget reservation counts, in ms. Default 1 hour. */
   reservationTtlMs?: number;
   /** The response cache used by strategies with `cache_responses: true`. */
   cache?: ResponseCacheOptions;
@@ -221,6 +221,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     metrics,
     tokenEstimator: inspector.tokenEstimator,
     privacyReasonOf: (request) => privacyReasonOf(inspector, request),
+    warn: (message, details) => logger.warn?.(`[llm-agent-router] ${message}`, details),
     emit: (event) => {
       logger.warn?.(`[llm-agent-router] ${event.modelId} billed $${event.actualUsd} for a call ${event.agentId} reserved $${event.reservedUsd} for`, event);
       if (listeners.size > 0) emit(event);
@@ -234,7 +235,8 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }),
     retry: { ...RETRY_DEFAULTS, ...definedOnly(options.retry ?? {}) },
     sleep: options.sleep ?? abortableSleep,
-    reservationTtlMs: options.reservationTtlMs ?? 10 * 60_000,
+    // Longer than a call can take (its tries, backoffs and timeouts), so a reservation never expires under a call in flight.
+    reservationTtlMs: options.reservationTtlMs ?? 60 * 60_000,
     timeouts: { attemptMs: 600_000, streamIdleMs: 60_000, ...definedOnly(options.timeouts ?? {}) },
     route: routeFor,
     cache: new ResponseCache<CompletionResult>(options.cache),

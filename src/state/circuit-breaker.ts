@@ -16,6 +16,11 @@ export interface CircuitBreakerOptions {
   windowMs?: number;
   /** How long the circuit stays open before a trial call. Default 30 000 ms. */
   openMs?: number;
+  /**
+   * How long a half-open trial may stay in flight before another call may take it (a trial whose
+   * caller vanished must not keep the model out for good). Default 120 000 ms.
+   */
+  trialTimeoutMs?: number;
 }
 
 export interface CircuitPermit {
@@ -33,6 +38,7 @@ const DEFAULTS: Required<CircuitBreakerOptions> = {
   minimumCalls: 10,
   windowMs: 60_000,
   openMs: 30_000,
+  trialTimeoutMs: 120_000,
 };
 
 export class CircuitBreaker {
@@ -42,6 +48,7 @@ export class CircuitBreaker {
   private cooldownUntil = 0;
   private consecutive = 0;
   private trialInFlight = false;
+  private trialStartedAt = 0;
   /** Outcomes in the ratio window: [time, failed] pairs, oldest first. */
   /** Outcomes, oldest first; those before `head` have left the window (dropped in batches). */
   private outcomes: { at: number; failed: boolean }[] = [];
@@ -59,7 +66,10 @@ export class CircuitBreaker {
   tryAcquire(now: number): CircuitPermit {
     const peek = this.peek(now);
     if (!peek.allowed) return peek;
-    if (this.state === 'half_open') this.trialInFlight = true;
+    if (this.state === 'half_open') {
+      this.trialInFlight = true;
+      this.trialStartedAt = now;
+    }
     return peek;
   }
 
@@ -73,7 +83,7 @@ export class CircuitBreaker {
       this.state = 'half_open';
       this.trialInFlight = false;
     }
-    if (this.state === 'half_open' && this.trialInFlight) {
+    if (this.state === 'half_open' && this.trialInFlight && now - this.trialStartedAt < this.options.trialTimeoutMs) {
       return { allowed: false, state: 'half_open', reason: 'half_open_trial_in_flight', retryAt: now + 1000 };
     }
     return { allowed: true, state: this.state };

@@ -35,17 +35,20 @@ const withToolCall = (output: unknown): CompletionRequest => ({
 });
 
 describe('PII in the parts of a request the scan used to skip stays local', () => {
-  const cases: [string, CompletionRequest][] = [
-    ['a tool description', ask({ tools: [{ name: 'notify', description: `Mails ${EMAIL} when done`, inputSchema: { type: 'object' } }] })],
-    ['provider options (metadata.user_email)', ask({ providerOptions: { openai: { metadata: { user_email: EMAIL } } } })],
-    ["a message's name", { messages: [{ role: 'user', content: 'hello', name: EMAIL }] }],
-    ['a stop sequence', ask({ stop: [EMAIL] })],
-    ['a header', ask({ headers: { 'x-customer': EMAIL } })],
-    ["a tool result in the AI SDK's json shape", withToolCall({ type: 'json', value: { customer: { email: EMAIL } } })],
-    ['a tool result of any other shape', withToolCall([{ rows: [[EMAIL]] }])],
-    ['a tool-call input', { ...withToolCall('ok'), messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'customer', input: { to: EMAIL } }] }, { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'customer', output: 'sent' }] }] }],
+  const cases: [string, (who: string) => CompletionRequest][] = [
+    ['a tool description', (who) => ask({ tools: [{ name: 'notify', description: `Mails ${who} when done`, inputSchema: { type: 'object' } }] })],
+    ['provider options (metadata.user_email)', (who) => ask({ providerOptions: { openai: { metadata: { user_email: who } } } })],
+    ["a message's name", (who) => ({ messages: [{ role: 'user', content: 'hello', name: who }] })],
+    ['a stop sequence', (who) => ask({ stop: [who] })],
+    ['a header', (who) => ask({ headers: { 'x-customer': who } })],
+    ["a tool result in the AI SDK's json shape", (who) => withToolCall({ type: 'json', value: { customer: { email: who } } })],
+    ['a tool result of any other shape', (who) => withToolCall([{ rows: [[who]] }])],
+    ['a text file inside a tool result', (who) => withToolCall({ type: 'content', value: [{ type: 'text', text: 'see attachment' }, { type: 'media', data: Buffer.from(`owner: ${who}`).toString('base64'), mediaType: 'text/plain' }] })],
+    ['a text file whose media type has stray spaces and capitals', (who) => ({ messages: [{ role: 'user', content: [{ type: 'file', data: Buffer.from(`to ${who}`).toString('base64'), mediaType: ' Text/Plain ' }] }] })],
+    ['a tool-call input', (who) => ({ ...withToolCall('ok'), messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'customer', input: { to: who } }] }, { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'customer', output: 'sent' }] }] })],
   ];
-  it.each(cases)('PII in %s keeps the call on a local model', async (_where, request) => {
+  it.each(cases)('PII in %s keeps the call on a local model', async (_where, build) => {
+    const request = build(EMAIL);
     const { router, cloudCalls } = setup();
     const result = await router.complete('cto_agent', request, COMPLEX);
     expect(LOCAL).toContain(result.modelId);
@@ -53,8 +56,7 @@ describe('PII in the parts of a request the scan used to skip stays local', () =
     expect(result.decision.privacyEnforced).toBe(true);
     expect(result.decision.constraints.join(' ')).toContain('the PII scan found email');
     // Without the PII the same request goes to the cloud: the test tells the two apart.
-    const clean = JSON.parse(JSON.stringify(request).replaceAll(EMAIL, 'the team'));
-    expect(CLOUD).toContain((await setup().router.complete('cto_agent', clean, COMPLEX)).modelId);
+    expect(CLOUD).toContain((await setup().router.complete('cto_agent', build('the team'), COMPLEX)).modelId);
   });
 
   it('data nested deeper than the scan reads counts as PII (fail closed), and the trace says why', async () => {

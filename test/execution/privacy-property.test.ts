@@ -49,6 +49,8 @@ const PLACEMENTS: Record<string, Placement> = {
   toolSchema: (r, _t, pii, depth) => (r.tools![0]!.inputSchema = { type: 'object', description: nest(pii, depth) as string }),
   toolCallInput: (r, _t, pii, depth) => ((r.messages[1]!.content as { input: unknown }[])[0]!.input = nest({ email: pii }, depth)),
   toolResultJson: (r, _t, pii, depth) => ((r.messages[2]!.content as { output: unknown }[])[0]!.output = { type: 'json', value: nest({ owner: pii }, depth) }),
+  toolResultFile: (r, _t, pii) =>
+    ((r.messages[2]!.content as { output: unknown }[])[0]!.output = { type: 'content', value: [{ type: 'media', mediaType: 'text/plain', data: Buffer.from(`owner ${pii}`).toString('base64') }] }),
   toolResultText: (r, _t, pii) => ((r.messages[2]!.content as { output: unknown }[])[0]!.output = { type: 'text', value: `owner ${pii}` }),
   toolResultRaw: (r, _t, pii, depth) => ((r.messages[2]!.content as { output: unknown }[])[0]!.output = nest([pii], depth)),
   stop: (r, _t, pii) => (r.stop = ['END', pii]),
