@@ -56,6 +56,7 @@ describe('validate', () => {
     expect(result.status).toBe(1);
     const broken = JSON.parse(result.stdout);
     expect(broken.valid).toBe(false);
+    expect(broken.summary).toBeNull();
     expect(broken.errors.map((e: { kind: string }) => e.kind).sort()).toEqual(['condition_syntax', 'unknown_model']);
     expect(broken.errors.find((e: { kind: string }) => e.kind === 'unknown_model')).toMatchObject({ line: 14, column: 16 });
   });
@@ -94,26 +95,30 @@ describe('route', () => {
     expect(dev.constraints[0]).toContain('force_local_models');
   });
 
-  it('an unknown agent lists the known ones (exit 1); malformed JSON is a usage error (exit 2)', () => {
+  it('an unknown agent lists the known ones; malformed JSON on the command line is a usage error (exit 2)', () => {
     const unknown = runBuiltCli(['route', 'examples/config', '--agent', 'ceo_agent', '--task', '{}']);
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('unknown agent "ceo_agent"; the configuration defines: cto_agent, backend_agent, frontend_agent, qa_agent');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('llm-agent-router route: error: unknown agent "ceo_agent" (did you mean cto_agent?); the configuration defines cto_agent, backend_agent, frontend_agent, qa_agent\n');
     const bad = runBuiltCli(['route', 'examples/config', '--agent', 'cto_agent', '--task', '{complexity: 9}']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--task: invalid JSON at line 1, column 2');
     expect(bad.stderr).toContain('Usage: llm-agent-router route');
   });
 
-  it('malformed JSON is shown at its line and column, from an @file too', () => {
+  it('malformed JSON is shown at its line and column, from an @file too (the file is invalid input: exit 1)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'router-cli-'));
     writeFileSync(join(dir, 'task.json'), '{\n  "complexity": 9,\n  "critical": }\n');
     const result = runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '@task.json'], { cwd: dir });
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(1);
     expect(result.stderr).toContain(`--task: task.json: invalid JSON at line 3, column 15: Unexpected token '}'\n    "critical": }\n                ^\n`);
     expect(runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '[1]']).stderr).toContain('--task: expected a JSON object, got an array');
+    writeFileSync(join(dir, 'list.json'), '[1]');
+    const list = runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '@list.json'], { cwd: dir });
+    expect(list.status).toBe(1);
+    expect(list.stderr).toBe('llm-agent-router route: error: --task: list.json: expected a JSON object, got an array\n');
     const missing = runBuiltCli(['route', SEED, '--agent', 'cto_agent', '--task', '@nowhere.json'], { cwd: dir });
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('--task: cannot read nowhere.json: ENOENT');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('llm-agent-router route: error: --task: cannot read nowhere.json: no such file or directory (ENOENT)\n');
   });
 
   it('when no model may serve the task, says why with the trace (exit 1)', () => {
@@ -123,7 +128,7 @@ describe('route', () => {
     const result = runBuiltCli(['route', dir, '--agent', 'support', '--task', '{"prompt":"Call me at jane.doe@example.com"}']);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^llm-agent-router: No model is eligible for agent "support"/);
+    expect(result.stderr).toMatch(/^llm-agent-router route: error: No model is eligible for agent "support"/);
     expect(result.stderr).toMatch(/Trace\n(.*\n)*.*gpt skipped: /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
@@ -170,7 +175,7 @@ describe('usage', () => {
     for (const args of [[], ['frobnicate'], ['validate'], ['route', 'examples/config'], ['validate', 'examples/config', '--bogus']]) {
       const result = runBuiltCli(args);
       expect(result.status, args.join(' ')).toBe(2);
-      expect(result.stderr).toContain('Usage: llm-agent-router');
+      expect(result.stderr).toMatch(/Usage: llm-agent-router|Run "llm-agent-router --help" for the commands/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
   });

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError, type CliIO } from '../../src/cli/cli-io.js';
-import { simulateCommand } from '../../src/cli/simulate-command.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import type { SimulationReport } from '../../src/simulation/simulate-workload.js';
 import { SEED_DIR } from '../helpers/seed.js';
 
@@ -34,14 +34,14 @@ function fakeIO(options: { stderrIsTTY?: boolean } = {}) {
 describe('simulate command', () => {
   it('prints a summary table per strategy and writes the HTML report', async () => {
     const { io, stdout, stderr } = fakeIO();
-    const code = await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--env', 'production', '--strategies', 'balanced,privacy_first', '--report', 'out.html'], io);
+    const code = await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--env', 'production', '--strategies', 'balanced,privacy_first', '--report', 'out.html'], io);
     expect(code).toBe(0);
     const text = stdout();
     expect(text).toMatch(/Simulated 3 tasks from 3 agents on 2026-03-10 \(UTC\) · environment production · budget as configured/);
     // claude-3-opus bills 0.03 for the cto task; the other two stay local (a coding rule, and PII).
     expect(text).toMatch(/^balanced\s+\$0\.03\s+66\.7%\s+1\s+0\s+0\s+0\s+0\s+-\s+\$500\.00$/m);
     expect(text).toMatch(/^privacy_first\s+\$0\.00\s+100\.0%\s+3\s/m);
-    expect(text).toMatch(/HTML report written to out\.html/);
+    expect(text).toMatch(/\n\nHTML report written to out\.html\n$/);
     expect(stderr()).toBe(''); // not a terminal: no progress bar
     const html = readFileSync(join(dir, 'out.html'), 'utf8');
     expect(html).toContain('<svg class="cost-chart"');
@@ -49,7 +49,7 @@ describe('simulate command', () => {
 
   it('prints the report as JSON with --json', async () => {
     const { io, stdout } = fakeIO();
-    expect(await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'privacy_first', '--budget', '12.5', '--json'], io)).toBe(0);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'privacy_first', '--budget', '12.5', '--json'], io)).toBe(0);
     const report = JSON.parse(stdout()) as SimulationReport;
     expect(report.tasks).toBe(3);
     expect(report.budgetUsd).toBe(12.5);
@@ -58,14 +58,14 @@ describe('simulate command', () => {
 
   it('runs every strategy by default', async () => {
     const { io, stdout } = fakeIO();
-    expect(await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--json'], io)).toBe(0);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--json'], io)).toBe(0);
     const names = (JSON.parse(stdout()) as SimulationReport).strategies.map((s) => s.strategy).sort();
     expect(names).toEqual(['balanced', 'cost_optimized', 'performance_optimized', 'privacy_first']);
   });
 
   it('draws a progress bar on stderr only when stderr is a terminal', async () => {
     const { io, stderr } = fakeIO({ stderrIsTTY: true });
-    expect(await simulateCommand([SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced'], io)).toBe(0);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced'], io)).toBe(0);
     expect(stderr()).toMatch(/\r\[#+\] 100%/);
     expect(stderr().endsWith('\r\u001b[2K')).toBe(true); // and clears it
   });
@@ -73,43 +73,45 @@ describe('simulate command', () => {
   it('rejects a bad line with FILE:LINE and exit code 1', async () => {
     writeFileSync(join(dir, 'bad.jsonl'), `${JSON.stringify(lines[0])}\n\n{"agent": "ghost", "task": {}}\n`);
     const { io, stdout, stderr } = fakeIO();
-    expect(await simulateCommand([SEED_DIR, '--tasks', 'bad.jsonl'], io)).toBe(1);
-    expect(stderr()).toMatch(/^bad\.jsonl:3: unknown agent "ghost"/);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'bad.jsonl'], io)).toBe(1);
+    expect(stderr()).toMatch(/^llm-agent-router simulate: error: bad\.jsonl:3: unknown agent "ghost"/);
     expect(stdout()).toBe('');
 
     writeFileSync(join(dir, 'broken.jsonl'), '{"agent": "cto_agent", "task": {}\n');
     const second = fakeIO();
-    expect(await simulateCommand([SEED_DIR, '--tasks', 'broken.jsonl'], second.io)).toBe(1);
-    expect(second.stderr()).toMatch(/^broken\.jsonl:1: invalid JSON/);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'broken.jsonl'], second.io)).toBe(1);
+    expect(second.stderr()).toMatch(/^llm-agent-router simulate: error: broken\.jsonl:1: invalid JSON/);
   });
 
   it('exits 1 for a missing workload or an invalid configuration directory', async () => {
     const missing = fakeIO();
-    expect(await simulateCommand([SEED_DIR, '--tasks', 'nope.jsonl'], missing.io)).toBe(1);
-    expect(missing.stderr()).toMatch(/nope\.jsonl: cannot read the workload/);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'nope.jsonl'], missing.io)).toBe(1);
+    expect(missing.stderr()).toBe('llm-agent-router simulate: error: cannot read nope.jsonl: no such file or directory (ENOENT)\n');
+    mkdirSync(join(dir, 'no-config'), { recursive: true });
     const config = fakeIO();
-    expect(await simulateCommand([join(dir, 'no-config'), '--tasks', 'small.jsonl'], config.io)).toBe(1);
-    expect(config.stderr()).toMatch(/models\.yaml not found/);
+    expect(await runCli(['simulate', join(dir, 'no-config'), '--tasks', 'small.jsonl'], config.io)).toBe(1);
+    expect(config.stderr()).toBe('llm-agent-router simulate: error: invalid configuration (2 errors):\n  no-config/models.yaml models.yaml not found in no-config\n  no-config/agents.yaml agents.yaml not found in no-config\n');
   });
 
   it.each([
-    [[SEED_DIR], /missing --tasks/],
+    [[SEED_DIR], /missing --tasks FILE\.jsonl/],
     [['--tasks', 'small.jsonl'], /missing <config-dir>/],
-    [[SEED_DIR, 'extra', '--tasks', 'small.jsonl'], /expected one <config-dir>/],
+    [[SEED_DIR, 'extra', '--tasks', 'small.jsonl'], /unexpected argument "extra"/],
     [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', 'lots'], /--budget expects a non-negative number/],
     [[SEED_DIR, '--tasks', 'small.jsonl', '--budget=-3'], /--budget expects a non-negative number/],
-    [[SEED_DIR, '--tasks', 'small.jsonl', '--fast'], /Unknown option '--fast'/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--fast'], /unknown option --fast\n/],
     [[SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced,fastest'], /unknown strategy "fastest"/],
-  ])('throws a UsageError for %j', async (argv, message) => {
-    const { io } = fakeIO();
-    const error = await simulateCommand(argv as string[], io).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(message);
+  ])('exits 2 with a usage message for %j', async (argv, message) => {
+    const { io, stdout, stderr } = fakeIO();
+    expect(await runCli(['simulate', ...(argv as string[])], io)).toBe(2);
+    expect(stderr()).toMatch(message);
+    expect(stderr()).toMatch(/^llm-agent-router simulate: error: /);
+    expect(stdout()).toBe('');
   });
 
   it('prints its usage with --help', async () => {
     const { io, stdout } = fakeIO();
-    expect(await simulateCommand(['--help'], io)).toBe(0);
+    expect(await runCli(['simulate', '--help'], io)).toBe(0);
     expect(stdout()).toMatch(/^Usage: llm-agent-router simulate <config-dir> --tasks FILE\.jsonl/);
   });
 });

@@ -7,50 +7,25 @@ import {
   type PiiFinding,
   type PiiKind,
 } from '../../src/privacy/index.js';
+import {
+  awsAccessKeyId,
+  awsSecretKey,
+  base64Url,
+  expectNothing,
+  expectOnly,
+  fakeSecret,
+  found,
+  jwt,
+  luhnCheckDigit,
+} from './pii-helpers.js';
 
 const detector = defaultPiiDetector;
-
-/** Each finding as `kind:text`, in order. */
-function found(text: string): string[] {
-  return detector.detect(text).map((f) => `${f.kind}:${text.slice(f.index, f.index + f.length)}`);
-}
-
-function expectOnly(kind: PiiKind, text: string, value: string): void {
-  expect(found(text)).toEqual([`${kind}:${value}`]);
-  expect(detector.containsPii?.(text)).toBe(true);
-}
-
-function expectNothing(text: string): void {
-  expect(found(text)).toEqual([]);
-  expect(detector.containsPii?.(text)).toBe(false);
-}
-
-/** A Luhn check digit for `payload`, so test card numbers can be generated. */
-function luhnCheckDigit(payload: string): string {
-  let sum = 0;
-  for (let i = 0; i < payload.length; i++) {
-    let digit = Number(payload[payload.length - 1 - i]);
-    if (i % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 
 /** An IBAN for `country` and `bban` with the mod-97 check digits it needs. */
 function withCheckDigits(country: string, bban: string): string {
   const numeric = [...`${bban}${country}00`].map((c) => parseInt(c, 36)).join('');
   const check = 98n - (BigInt(numeric) % 97n);
   return `${country}${String(check).padStart(2, '0')}${bban}`;
-}
-
-// Secrets are assembled at run time so this file holds nothing a secret scanner would flag.
-function fakeSecret(prefix: string, length: number, alphabet = 'aB3dE5gH7jK9mN1pQ2sT4vW6yZ8'): string {
-  let body = '';
-  for (let i = 0; body.length < length; i++) body += alphabet[(i * 7 + 3) % alphabet.length];
-  return prefix + body;
 }
 
 describe('e-mail addresses', () => {
@@ -83,6 +58,20 @@ describe('e-mail addresses', () => {
     'ignores %s',
     (text) => expectNothing(text),
   );
+
+  it.each([
+    ['an scp-like git remote', 'git clone git@github.com:org/repo.git'],
+    ['an scp-like remote with a path from the root', 'rsync -a deploy@build.example.com:/srv/app .'],
+    ['an ssh URL', 'ssh://git@github.com/org/repo'],
+    ['a git+ssh URL in package.json', '"repository": "git+ssh://git@github.com/org/repo.git"'],
+    ['an ssh URL with a port', 'ssh://git@gitlab.example.com:2222/org/repo.git'],
+  ])('ignores %s: a user at a host, not an address', (_name, text) => expectNothing(text));
+
+  it('still finds an address followed by a colon and a space, or ending a line with one', () => {
+    expectOnly('email', 'Ask jane@example.com: she knows.', 'jane@example.com');
+    expectOnly('email', 'Owner jane@example.com:\nshe knows.', 'jane@example.com');
+    expectOnly('email', 'mailto:jane@example.com', 'jane@example.com');
+  });
 });
 
 describe('phone numbers', () => {
@@ -125,6 +114,30 @@ describe('phone numbers', () => {
   it('does not take mixed separators for a North-American number', () => {
     expectNothing('555-123.4567');
   });
+
+  it.each([
+    '0044 20 7946 0958',
+    '0049 30 123456',
+    '0033 1 23 45 67 89',
+    '001 555 123 4567',
+    '001-800-555-1234',
+    '00 44 20 7946 0958',
+    '0044 (0)20 7946 0958',
+    '00353 1 234 5678',
+  ])('finds %s, with the 00 international prefix', (phone) => {
+    expectOnly('phone', `Call me on ${phone} tomorrow.`, phone);
+  });
+
+  it.each([
+    ['a zero-padded order id', 'Order 0012345678 shipped.'],
+    ['zero-padded ids in a row', 'ids 0012 3456 7890 1234'],
+    ['a country code nobody has', 'Call 0099 12 3456 7890.'],
+    ['a three-digit code nobody has', 'Call 00123 456 7890.'],
+    ['too few digits', 'Call 0049 30 12.'],
+    ['zero groups', 'at 00 00 00 00 00 00'],
+    ['digits glued before', 'ref A0044 20 7946 0958'],
+    ['a longer number before', 'ref 12 0044 20 7946 0958'],
+  ])('ignores %s', (_name, text) => expectNothing(text));
 });
 
 describe('payment cards', () => {
@@ -185,6 +198,26 @@ describe('US Social Security numbers', () => {
     ['inside a longer dashed number', '1-123-45-6789-2'],
     ['a date', '2024-01-15'],
   ])('ignores %s (%s)', (_name, text) => expectNothing(`SSN: ${text}`));
+
+  it.each(['123 45 6789', '078 05 1120', '899 99 9999'])('finds %s, written with spaces', (ssn) => {
+    expectOnly('us_ssn', `SSN: ${ssn}.`, ssn);
+    expectOnly('us_ssn', `${ssn} is mine`, ssn);
+  });
+
+  it.each([
+    ['area 000', '000 12 3456'],
+    ['area 666', '666 12 3456'],
+    ['area 9xx', '900 12 3456'],
+    ['group 00', '123 00 4567'],
+    ['serial 0000', '123 45 0000'],
+    ['after a longer digit group', '12 123 45 6789'],
+    ['before a longer digit group', '123 45 6789 12'],
+    ['inside a longer run of groups', '1 123 45 6789 2'],
+    ['after a decimal', '1.5 123 45 6789'],
+    ['glued to letters', 'x123 45 6789'],
+    ['mixed separators', '123 45-6789'],
+    ['two spaces', '123  45  6789'],
+  ])('ignores %s (%s), written with spaces', (_name, text) => expectNothing(`SSN: ${text}`));
 });
 
 describe('IBANs', () => {
@@ -270,6 +303,83 @@ describe('API keys and secrets', () => {
     ['a certificate', '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl\n-----END CERTIFICATE-----'],
     ['an AIza of the wrong length', fakeSecret('AIza', 20)],
   ])('ignores %s', (_name, text) => expectNothing(`value: ${text}`));
+
+  describe('AWS secret access keys', () => {
+    const secret = awsSecretKey();
+    const id = awsAccessKeyId();
+
+    it.each([
+      ['an ini file', `[default]\naws_secret_access_key = ${secret}\n`],
+      ['an environment variable', `export AWS_SECRET_ACCESS_KEY=${secret}`],
+      ['a quoted environment variable', `AWS_SECRET_ACCESS_KEY="${secret}"`],
+      ['a short label', `AWS_SECRET=${secret}`],
+      ['aws_secret_key', `aws_secret_key: '${secret}'`],
+      ['a YAML key', `  secret_access_key: ${secret}`],
+      ['a JSON credential', `{"AccessKeyId": "ASIA...", "SecretAccessKey": "${secret}"}`],
+      ['an SDK option', `new S3Client({ credentials: { secretAccessKey: '${secret}' } })`],
+      ['an STS XML response', `<SecretAccessKey>${secret}</SecretAccessKey>`],
+      ['a CLI flag', `--aws-secret-access-key ${secret}`],
+      ['a table cell', `| aws_secret_access_key | ${secret} |`],
+    ])('finds a key after a label, in %s', (_name, text) => {
+      expectOnly('api_key', text, secret);
+    });
+
+    it.each([
+      ['a CSV row', `jane,${id},${secret},https://console`],
+      ['a space', `${id} ${secret}`],
+      ['a colon', `${id}:${secret}`],
+      ['quotes', `"${id}", "${secret}"`],
+    ])('finds a key right after an access key id, separated by %s', (_name, text) => {
+      expect(found(text)).toEqual([`api_key:${id}`, `api_key:${secret}`]);
+    });
+
+    it.each([
+      ['a bare key without context', `value: ${secret}`],
+      ['a key far from its label', `aws_secret_access_key is rotated weekly; see ${secret}`],
+      ['a key long after an access key id', `${id} was rotated, and this is unrelated: ${secret}`],
+      ['a SHA-1 hash after the label', 'aws_secret_access_key = da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+      ['an upper-case placeholder', `AWS_SECRET_ACCESS_KEY=${'YOURSECRETACCESSKEY'.padEnd(40, 'X')}`],
+      ['a 41-character value', `AWS_SECRET_ACCESS_KEY=${secret}a`],
+      ['a 39-character value', `AWS_SECRET_ACCESS_KEY=${secret.slice(1)}`],
+      ['a template reference', 'AWS_SECRET_ACCESS_KEY=${{ secrets.AWS_SECRET_ACCESS_KEY }}'],
+      ['an unrelated secret label', `client_secret = ${secret}`],
+    ])('ignores %s', (_name, text) => {
+      // The access key id, where there is one, is a finding of its own; nothing else may be.
+      expect(found(text).filter((f) => f !== `api_key:${id}`)).toEqual([]);
+    });
+  });
+
+  describe('JWTs', () => {
+    const token = jwt();
+
+    it.each([
+      ['a bearer header', `Authorization: Bearer ${token}`],
+      ['JSON', `{"access_token":"${token}","expires_in":3600}`],
+      ['a cookie', `Cookie: session=${token}; Path=/`],
+      ['a URL fragment', `https://app.example.org/callback#id_token=${token}&state=x`],
+    ])('finds a signed token in %s', (_name, text) => {
+      expectOnly('api_key', text, token);
+    });
+
+    it('finds a token whose header is not the usual one, or that carries no signature', () => {
+      const es = jwt({ typ: 'JWT', alg: 'ES256', kid: 'k1' }, { scope: 'read' });
+      expectOnly('api_key', `t=${es}`, es);
+      const unsigned = jwt({ alg: 'none' }, { sub: 'jane' }, '');
+      expectOnly('api_key', `token ${unsigned}. Bye`, unsigned);
+      expectOnly('api_key', `token ${unsigned}`, unsigned);
+    });
+
+    it.each([
+      ['a header without alg', `t=${jwt({ typ: 'JWT' })}`],
+      ['a header that is not JSON', `t=eyJ${base64Url('not json at all, really').slice(3)}.${base64Url('{"sub":"1"}')}.abc`],
+      ['a header that is a JSON array', `t=${base64Url('[{"alg":"HS256"}]')}.${base64Url('{"sub":"1"}')}.abc`],
+      ['a payload that is not a JSON object', `t=${base64Url('{"alg":"HS256"}')}.${base64Url('[1,2,3]')}.abc`],
+      ['a payload that is not base64url JSON', `t=${base64Url('{"alg":"HS256"}')}.notjson.abc`],
+      ['a header alone', `t=${base64Url('{"alg":"HS256"}')}`],
+      ['eyJ glued to a longer token', `t=x${jwt()}`],
+      ['dotted eyJ words', 'eyJ.eyJ.eyJ'],
+    ])('ignores %s', (_name, text) => expectNothing(text));
+  });
 });
 
 describe('things that are not PII', () => {
@@ -359,6 +469,27 @@ describe('linear time on adversarial input', () => {
     ['PEM headers without footers', fill('-----BEGIN PRIVATE KEY-----')],
     ['hex', fill('0123456789abcdef')],
     ['lone surrogates', fill('\ud83d')],
+    ['eyJ prefixes', fill('eyJ')],
+    ['dotted eyJ', fill('eyJ.')],
+    ['JWT headers', fill(`${base64Url('{"alg":"HS256"}')}.`)],
+    ['JWT headers that are almost JSON', fill(`${base64Url('{"alg" "HS256"}')}.`)],
+    ['JWT headers with a payload that is no JSON', fill(`${base64Url('{"alg":"HS256"}')}.${'A'.repeat(5000)}.`)],
+    ['a JWT header and a long payload', `${base64Url('{"alg":"HS256"}')}.eyJ${fill('A')}`],
+    ['AWS secret labels', fill('aws_secret_access_key=')],
+    ['AWS labels and almost keys', fill(`AWS_SECRET=${'aB'.repeat(19)}9 `)],
+    ['secret words', fill('secret')],
+    ['AWS access key ids and almost keys', fill(`${awsAccessKeyId()},${'aB'.repeat(19)}9 `)],
+    ['00 prefixes', fill('0044 ')],
+    ['zeros', fill('0')],
+    ['spaced almost-SSNs', fill('123 45 ')],
+    ['full-width letters and at signs', fill('ｊ＠')],
+    ['full-width digits', fill('４１１１ ')],
+    ['combining marks', fill('e\u0301')],
+    ['a long run of combining marks', `e${fill('\u0301')}`],
+    ['expanding ligatures', fill('ﬃ ')],
+    ['non-ASCII at signs', fill('ü@')],
+    ['CJK and ASCII', fill('例a@')],
+    ['scp-like remotes', fill('git@a.bc:')],
   ];
 
   it.each(inputs)('%s (100 KB) finishes fast', (_name, text) => {
@@ -415,6 +546,7 @@ describe('properties', () => {
         '4111', '1111', '5555', '0', '1', '12', '123', '45', '6789', ' ', '-', '.', '(', ')', '+', '+1', '@',
         'a', 'Z', '.com', 'x.y', 'DE89', 'GB82', 'WEST', 'sk-', 'sk_live_', 'ghp_', 'github_pat_', 'xoxb-',
         'AIza', 'AKIA', '-----BEGIN ', 'PRIVATE KEY-----', '-----END ', '\n', 'é', '\ud83d', '_',
+        '00', '0044', ':', '/', 'eyJ', jwt(), 'ü', '例', 'ｊ', '＠', '４', 'ﬁ', 'e\u0301',
       ),
       { maxLength: 60 },
     )

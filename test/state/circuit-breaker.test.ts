@@ -208,3 +208,15 @@ describe('CircuitBreaker: properties', () => {
     );
   });
 });
+
+describe('a half-open trial whose caller vanished', () => {
+  it('blocks other calls for trialTimeoutMs at most, then another call may take the trial', () => {
+    const breaker = new CircuitBreaker({ consecutiveFailures: 1, openMs: 1000, trialTimeoutMs: 5000 });
+    breaker.onFailure(0);
+    expect(breaker.tryAcquire(1000)).toMatchObject({ allowed: true, state: 'half_open' });
+    // Its caller never reports back.
+    expect(breaker.tryAcquire(3000)).toMatchObject({ allowed: false, reason: 'half_open_trial_in_flight' });
+    expect(breaker.tryAcquire(6000)).toMatchObject({ allowed: true, state: 'half_open' });
+    expect(breaker.tryAcquire(6001)).toMatchObject({ allowed: false, reason: 'half_open_trial_in_flight' });
+  });
+});
