@@ -152,7 +152,11 @@ class CallConverter {
         return [{ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: parseInput(part.input) }];
       case 'file': {
         // A file the model generated earlier: the neutral assistant message has no place for it.
-        for (const media of this.file(part.data, part.mediaType, part.filename)) if (media.type !== 'text') this.media.push(media);
+        // It is not sent through the router's adapters, but a host's own model gets it: scanned either way.
+        for (const media of this.file(part.data, part.mediaType, part.filename)) {
+          if (media.type === 'text') this.values.push(media.text);
+          else this.media.push(media);
+        }
         this.warnings.push({ type: 'other', message: 'A file in an assistant message is not sent by the router (the neutral request has no assistant files).' });
         return [];
       }

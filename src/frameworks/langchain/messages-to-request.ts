@@ -4,6 +4,7 @@
 // scanned for PII — so anything without a neutral form is kept as JSON text for the scan to read.
 import type { BaseMessage } from '@langchain/core/messages';
 import { InvalidArgumentError } from '../../errors.js';
+import { imageMediaType, resolveData } from '../../request/data-content.js';
 import type {
   AssistantContentPart,
   RequestMessage,
@@ -227,7 +228,11 @@ function toolOutput(content: BaseMessage['content'], isError: boolean, path: str
     if (['image', 'file', 'audio', 'video', 'image_url'].includes(String(block['type']))) {
       const media = userPart(block, `${path}[${i}]`, 'scan');
       if ((media.type === 'image' || media.type === 'file') && typeof media.data === 'string' && !isUrl(media.data)) {
-        return void parts.push({ type: 'media', data: stripDataUrl(media.data), mediaType: media.mediaType ?? 'image/png' });
+        // The type the block declares, else the one its data URL states, else read from the bytes.
+        const resolved = resolveData(media.data, media.mediaType);
+        const base64 = resolved.kind === 'base64' ? resolved.base64 : stripDataUrl(media.data);
+        const mediaType = resolved.kind === 'base64' && resolved.mediaType !== undefined ? resolved.mediaType : (imageMediaType(undefined, base64) ?? 'application/octet-stream');
+        return void parts.push({ type: 'media', data: base64, mediaType });
       }
     }
     if (mode === 'scan') parts.push({ type: 'text', text: jsonText(block) });

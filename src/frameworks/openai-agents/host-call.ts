@@ -3,7 +3,7 @@
 // the chosen model's own `getResponse` / `getStreamedResponse` is called under the router's fallback
 // chain, retries, breakers and budget. A stream falls back until its first event, as `stream()` does.
 import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents-core';
-import { ProviderError } from '../../call-errors.js';
+import { ProviderError, ProviderNotConfiguredError } from '../../call-errors.js';
 import type { ExecuteAttempt, ExecuteResult } from '../../execution/execute-call.js';
 import type { CompleteOptions } from '../../execution/types.js';
 import type { TokenUsage } from '../../request/types.js';
@@ -23,12 +23,8 @@ export interface HostCall {
 function sdkModelFor(call: HostCall, attempt: ExecuteAttempt): Model {
   const model = Object.hasOwn(call.models, attempt.modelId) ? call.models[attempt.modelId] : undefined;
   if (model) return model;
-  throw new ProviderError(`No Agents SDK model is given for router model "${attempt.modelId}": add it to the models option`, {
-    provider: attempt.model.provider,
-    modelId: attempt.modelId,
-    kind: 'other',
-    retryable: false,
-  });
+  // Skipped (`no_provider`), not failed: the model is fine, this host just cannot call it.
+  throw new ProviderNotConfiguredError(attempt.modelId, attempt.model.provider, 'add an Agents SDK model for it to the models option');
 }
 
 /**
@@ -36,11 +32,17 @@ function sdkModelFor(call: HostCall, attempt: ExecuteAttempt): Model {
  * race lost) and with the caller's signal: the router lets go of a try's signal once the attempt
  * returns, but a stream goes on after that and must still end when the caller aborts.
  */
-function requestFor(request: ModelRequest, trySignal: AbortSignal | undefined): ModelRequest {
-  const signal = eitherSignal(trySignal, request.signal);
+function requestFor(request: ModelRequest, attempt: ExecuteAttempt): ModelRequest {
+  const signal = eitherSignal(attempt.signal, request.signal);
   const copy: ModelRequest = { ...request };
   if (signal) copy.signal = signal;
   else delete copy.signal;
+  // The output limit the reservation covers: the SDK model may not write past it.
+  const limit = attempt.maxOutputTokens;
+  if (limit !== undefined) {
+    const asked = request.modelSettings?.maxTokens;
+    copy.modelSettings = { ...request.modelSettings, maxTokens: typeof asked === 'number' ? Math.min(asked, limit) : limit };
+  }
   return copy;
 }
 
@@ -81,7 +83,7 @@ export async function hostResponse(call: HostCall, request: ModelRequest): Promi
   let provider = '';
   try {
     const result = await execute(call, request, async (attempt) => {
-      const response = await sdkModelFor(call, attempt).getResponse(requestFor(request, attempt.signal));
+      const response = await sdkModelFor(call, attempt).getResponse(requestFor(request, attempt));
       provider = attempt.model.provider;
       return { value: response, usage: tokenUsageOf(response.usage) };
     });
@@ -104,7 +106,7 @@ export async function* hostStream(call: HostCall, request: ModelRequest): AsyncG
   let result: ExecuteResult<OpenedStream>;
   try {
     result = await execute(call, request, async (attempt) => {
-      const iterator = sdkModelFor(call, attempt).getStreamedResponse(requestFor(request, attempt.signal))[Symbol.asyncIterator]();
+      const iterator = sdkModelFor(call, attempt).getStreamedResponse(requestFor(request, attempt))[Symbol.asyncIterator]();
       // Open the stream within the try: a failure before the first event is retried or falls back.
       const first = await iterator.next();
       if (first.done) {

@@ -197,6 +197,17 @@ describe('requestForScan', () => {
     expect(decisions).toEqual(['gpt-cloud', 'local-llm']);
   });
 
+  it("a text file in an assistant message (not sent through the router's adapters) is still scanned", () => {
+    const converted = callOptionsToRequest({
+      prompt: [
+        { role: 'user', content: [{ type: 'text', text: 'Summarise.' }] },
+        // A V4 file given as text: no base64 for the scan to decode.
+        { role: 'assistant', content: [{ type: 'file', data: { type: 'text', text: `Contact: ${EMAIL}` }, mediaType: 'text/plain' }] },
+      ],
+    } as never);
+    expect(JSON.stringify(requestForScan(converted))).toContain(EMAIL);
+  });
+
   it('is the request itself when nothing was left out', () => {
     const converted = callOptionsToRequest({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'Hi.' }] }] });
     expect(requestForScan(converted)).toBe(converted.request);

@@ -96,6 +96,22 @@ describe('messagesToRequest', () => {
     ]);
   });
 
+  it("a tool result's image keeps the media type its data URL declares (or that its bytes show)", () => {
+    const jpeg = '/9j/4AAQSkZJRg==';
+    const [, tool] = messagesToRequest(
+      [
+        new AIMessage({ content: '', tool_calls: [{ id: 'c3', name: 'photo', args: {} }] }),
+        new ToolMessage({ content: [{ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${jpeg}` } }, { type: 'image', data: jpeg }] as never, tool_call_id: 'c3' }),
+      ],
+      'send',
+    );
+    const output = (tool!.content as { output: { value: unknown[] } }[])[0]!.output;
+    expect(output.value).toEqual([
+      { type: 'media', data: jpeg, mediaType: 'image/jpeg' },
+      { type: 'media', data: jpeg, mediaType: 'image/jpeg' },
+    ]);
+  });
+
   it('send mode refuses what cannot be sent; scan mode keeps it as JSON text for the scan', () => {
     const odd = new HumanMessage({ content: [{ type: 'text', text: 'See' }, { type: 'custom_note', note: `mail ${EMAIL}` }] as never, additional_kwargs: { audio: { id: 'a1' } } });
     expect(() => messagesToRequest([odd], 'send')).toThrow(InvalidArgumentError);
