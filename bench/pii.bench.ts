@@ -44,6 +44,21 @@ function realisticPrompt(): string {
 }
 
 export const promptWithoutPii = realisticPrompt();
+
+// The same kind of request written in Japanese, with the full-width letters, digits and brackets
+// its input methods type: such text is scanned in its NFKC form, which `detect` maps back.
+const JAPANESE_PARAGRAPH =
+  'チェックアウトサービスのバックエンドエージェントです。以下のプルリクエストを確認し、公開ＡＰＩを壊す可能性の' +
+  'ある変更（ファイルと行）をすべて挙げてください。リリースは２０２５年３月１４日、ｐ９５レイテンシはｖ３．７．２の' +
+  '後に１８０ｍｓから２４０ｍｓに上昇しました。注文バッチ９４８２１３（約３，５００件）を参照。\n\n';
+
+function japanesePrompt(): string {
+  let text = '';
+  while (text.length < PROMPT_SIZE) text += JAPANESE_PARAGRAPH;
+  return text.slice(0, PROMPT_SIZE);
+}
+
+export const fullWidthPromptWithoutPii = japanesePrompt();
 const contact = ' Reply to jane.doe@example.com.';
 export const promptWithEmailNearEnd =
   promptWithoutPii.slice(0, PROMPT_SIZE - contact.length - 40) + contact + promptWithoutPii.slice(-40);
@@ -53,6 +68,7 @@ export async function runPiiBench(): Promise<{ name: string; medianNs: number }[
   const containsPii = (text: string): boolean => detector.containsPii?.(text) ?? detector.detect(text).length > 0;
   if (containsPii(promptWithoutPii)) throw new Error('The PII-free prompt was flagged; fix the fixture.');
   if (!containsPii(promptWithEmailNearEnd)) throw new Error('The e-mail near the end was missed.');
+  if (containsPii(fullWidthPromptWithoutPii)) throw new Error('The full-width prompt was flagged; fix the fixture.');
 
   const baseline = /@/;
   let sink = 0; // keeps the results observable so nothing is optimised away
@@ -77,6 +93,12 @@ export async function runPiiBench(): Promise<{ name: string; medianNs: number }[
     })
     .add('detect, 4 KB, no PII', () => {
       sink += detector.detect(promptWithoutPii).length;
+    })
+    .add('containsPii, 4 KB Japanese with full-width characters, no PII', () => {
+      if (containsPii(fullWidthPromptWithoutPii)) sink++;
+    })
+    .add('detect, 4 KB Japanese with full-width characters, no PII', () => {
+      sink += detector.detect(fullWidthPromptWithoutPii).length;
     });
   await bench.run();
   if (sink < 0) console.log(sink);

@@ -3,18 +3,28 @@
 // well-structured identifiers are matched generously, but each kind is validated (Luhn, mod-97,
 // SSN ranges, e-mail domain shape) so ordinary numbers, dates and hashes do not trip it.
 //
+// Text with any non-ASCII character is scanned in its NFKC form, so full-width digits and letters
+// count as the ASCII they stand for; findings are mapped back to the caller's text, and allow-list
+// entries are compared with a finding's NFKC form. Pure-ASCII text is scanned as it is.
+//
 // Linear in the input, whatever it holds: the text is searched with indexOf, or with regexes whose
 // repetitions are bounded or guarded by a lookbehind on the class they repeat, and each region a
-// search finds is examined once. Speed matters too, since every task is scanned before routing:
-// one cheap pass finds where numbers are, and prefixes are found with indexOf rather than a regex
-// tried at every position.
+// search finds is examined once (NFKC and its map back are linear too). Speed matters as well,
+// since every task is scanned before routing: one cheap pass finds where numbers are, and prefixes
+// are found with indexOf rather than a regex tried at every position.
 
+import { isAscii, normalizedText } from './normalized-text.js';
 import { compileAllowList, isAllowedFinding, type PiiAllowList } from './pii-allow-list.js';
+import { scanAwsSecretKeys } from './scanners/aws-secret-scanner.js';
+import { scanCards } from './scanners/card-scanner.js';
 import { scanEmails } from './scanners/email-scanner.js';
 import { scanIbans } from './scanners/iban-scanner.js';
-import { scanCards, scanNumberClusters, scanPhones, scanSsns } from './scanners/number-scanners.js';
-import type { KindReport, Scanner } from './scanners/scanner.js';
+import { scanJwts } from './scanners/jwt-scanner.js';
+import { scanNumberClusters } from './scanners/number-clusters.js';
+import { scanPhones } from './scanners/phone-scanner.js';
+import { inTurn, type KindReport, type Scanner } from './scanners/scanner.js';
 import { scanApiKeys } from './scanners/secret-scanner.js';
+import { scanSsns } from './scanners/ssn-scanner.js';
 import type { PiiDetector, PiiFinding, PiiKind } from './pii-types.js';
 
 export type { PiiDetector, PiiFinding, PiiKind } from './pii-types.js';
@@ -26,7 +36,8 @@ export interface RegexPiiDetectorOptions {
    * Findings that are not PII, for false positives: a string is compared with a finding's exact
    * text, a RegExp must match all of it (`['support@example.com', /4242 ?4242 ?4242 ?4242/]`).
    * Both `detect()` and `containsPii()` skip them; other findings in the same text still count.
-   * The RegExps run on findings only, never on the whole text.
+   * The RegExps run on findings only, never on the whole text. In text with non-ASCII characters
+   * a finding's text is its NFKC form, so an entry also allows its full-width spelling.
    */
   allow?: PiiAllowList;
 }
@@ -34,7 +45,7 @@ export interface RegexPiiDetectorOptions {
 const ALL_KINDS: readonly PiiKind[] = ['email', 'phone', 'credit_card', 'us_ssn', 'iban', 'api_key'];
 
 const SINGLE_PASS_SCANNERS: Partial<Record<PiiKind, Scanner>> = {
-  api_key: scanApiKeys,
+  api_key: inTurn(scanApiKeys, scanAwsSecretKeys, scanJwts),
   email: scanEmails,
   iban: scanIbans,
 };
@@ -43,8 +54,9 @@ const NUMBER_SCANNERS: Partial<Record<PiiKind, Scanner>> = {
   us_ssn: scanSsns,
   phone: scanPhones,
 };
-// Cheapest and most telling first: the fast path stops at the first finding.
-const SCAN_ORDER: readonly PiiKind[] = ['api_key', 'email', 'credit_card', 'us_ssn', 'phone', 'iban'];
+// Cheapest and most telling first: the fast path stops at the first finding. E-mail addresses
+// cost one indexOf('@'); secrets, three scanners now, cost the most of the single passes.
+const SCAN_ORDER: readonly PiiKind[] = ['email', 'api_key', 'credit_card', 'us_ssn', 'phone', 'iban'];
 
 type Pass = (text: string, report: KindReport) => boolean;
 
@@ -79,22 +91,29 @@ export function createRegexPiiDetector(options: RegexPiiDetectorOptions = {}): P
   return {
     detect(text: string): PiiFinding[] {
       if (typeof text !== 'string' || text.length === 0) return [];
+      const normalized = normalizedText(text);
+      const scanned = normalized?.text ?? text;
       const findings: PiiFinding[] = [];
       const collect: KindReport = (kind, index, length) => {
         findings.push({ kind, index, length });
         return false;
       };
-      for (const pass of passes) pass(text, collect);
+      for (const pass of passes) pass(scanned, collect);
       // Each finding is judged alone, before nesting is resolved: the same rule as the fast path's.
-      return withoutNested(allowed === undefined ? findings : findings.filter((f) => !isAllowedFinding(allowed, text, f)));
+      const kept = withoutNested(
+        allowed === undefined ? findings : findings.filter((f) => !isAllowedFinding(allowed, scanned, f)),
+      );
+      return normalized === undefined ? kept : withoutNested(normalized.toOriginal(kept));
     },
     containsPii(text: string): boolean {
       if (typeof text !== 'string' || text.length === 0) return false;
+      // The same text `detect` scans, without the map back it needs for positions.
+      const scanned = isAscii(text) ? text : text.normalize('NFKC');
       // An allowed finding does not stop the scan; the first other one does. The scanners report
       // exactly what `detect` collects, so both answers agree.
       const report: KindReport =
-        allowed === undefined ? stop : (_kind, index, length) => !allowed(text.slice(index, index + length));
-      for (const pass of passes) if (pass(text, report)) return true;
+        allowed === undefined ? stop : (_kind, index, length) => !allowed(scanned.slice(index, index + length));
+      for (const pass of passes) if (pass(scanned, report)) return true;
       return false;
     },
   };

@@ -1,13 +1,29 @@
 // E-mail addresses, found from each '@' outwards, so text without an '@' costs one indexOf. The
 // domain must have two labels and an alphabetic top-level label, which keeps `@mention`,
 // `user@localhost` and `name@123.45` out.
+//
+// Internationalised addresses (`jürgen@müller.de`, `user@例え.jp`) are found too: letters and
+// digits of any script may be part of the local part and the domain. Chinese, Japanese, Korean,
+// Thai ... are written without spaces, so where such a letter meets an ASCII letter or digit the
+// address ends (`请联系jane@example.com谢谢` holds `jane@example.com`).
+//
+// Not addresses, though written with an '@': a URL's user (`ssh://git@github.com/org/repo`: in a
+// URL an '@' ends the user name, so no address is there) and an scp-like remote, a user at a host
+// followed by ':' and a path (`git@github.com:org/repo.git`). An address that is followed by a
+// colon must then be followed by a space or a line end to be found (`jane@example.com: hi`).
 import { alnumAnd, DASH, DOT, inTable, isAlpha } from './char-classes.js';
 import type { Scanner } from './scanner.js';
+import { LETTER, LETTER_OR_DIGIT, unicodeClass, UNSPACED } from './unicode-classes.js';
 
 /** RFC 5322 `atext` plus the dot: what an unquoted local part is made of. */
 const LOCAL_PART = alnumAnd("!#$%&'*+-/=?^_`{|}~.");
 const DOMAIN = alnumAnd('-.');
+const ALNUM = alnumAnd('');
+/** What an scp-like remote's path starts with, after the ':'. */
+const REMOTE_PATH = alnumAnd('/~._-');
 
+const SLASH = 47; // '/'
+const COLON = 58; // ':'
 const MAX_LOCAL_PART = 64;
 const MAX_DOMAIN = 255;
 
@@ -15,23 +31,53 @@ export const scanEmails: Scanner = (text, report) => {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
     let start = at;
     const floor = Math.max(0, at - MAX_LOCAL_PART);
-    while (start > floor && inTable(LOCAL_PART, text.charCodeAt(start - 1))) start--;
+    while (start > floor && isLocalPart(text.charCodeAt(start - 1)) && !wordBreak(text, start - 1)) start--;
     while (start < at && text.charCodeAt(start) === DOT) start++;
-    if (start === at) continue;
+    if (start === at || isUrlUser(text, start)) continue;
     const domain = domainLength(text, at + 1);
-    if (domain > 0 && report(start, at + 1 + domain - start)) return true;
+    if (domain === 0 || isRemotePath(text, at + 1 + domain)) continue;
+    if (report(start, at + 1 + domain - start)) return true;
   }
   return false;
 };
 
+function isLocalPart(code: number): boolean {
+  return inTable(LOCAL_PART, code) || (unicodeClass(code) & LETTER_OR_DIGIT) !== 0;
+}
+
+function isDomain(code: number): boolean {
+  return inTable(DOMAIN, code) || (unicodeClass(code) & LETTER_OR_DIGIT) !== 0;
+}
+
+function isUnspaced(code: number): boolean {
+  return (unicodeClass(code) & UNSPACED) !== 0;
+}
+
+/** Whether `text[i]` and `text[i + 1]` are an ASCII letter or digit and a letter of a script without spaces. */
+function wordBreak(text: string, i: number): boolean {
+  const a = text.charCodeAt(i);
+  const b = text.charCodeAt(i + 1);
+  return (inTable(ALNUM, a) && isUnspaced(b)) || (isUnspaced(a) && inTable(ALNUM, b));
+}
+
+/** `//user@host`, as in `scheme://user@host/path`. */
+function isUrlUser(text: string, start: number): boolean {
+  return text.charCodeAt(start) === SLASH && text.charCodeAt(start + 1) === SLASH;
+}
+
+/** `user@host:path`, an scp-like remote such as `git@github.com:org/repo.git`. */
+function isRemotePath(text: string, domainEnd: number): boolean {
+  return text.charCodeAt(domainEnd) === COLON && inTable(REMOTE_PATH, text.charCodeAt(domainEnd + 1));
+}
+
 /**
  * The length of the longest host name starting at `from` that has at least two labels and an
- * alphabetic top-level label of two or more letters; 0 if there is none.
+ * alphabetic top-level label of two or more characters; 0 if there is none.
  */
 function domainLength(text: string, from: number): number {
   const limit = Math.min(text.length, from + MAX_DOMAIN);
   let end = from;
-  while (end < limit && inTable(DOMAIN, text.charCodeAt(end))) end++;
+  while (end < limit && isDomain(text.charCodeAt(end)) && !(end > from && wordBreak(text, end - 1))) end++;
 
   let best = 0;
   let labels = 0;
@@ -55,6 +101,9 @@ function domainLength(text: string, from: number): number {
 }
 
 function isAlphaSpan(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (!isAlpha(text.charCodeAt(i))) return false;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (!isAlpha(code) && (unicodeClass(code) & LETTER) === 0) return false;
+  }
   return true;
 }

@@ -9,3 +9,8 @@ export type Scanner = (text: string, report: Report) => boolean;
 
 /** A report that also names the kind, for passes that run several scanners. */
 export type KindReport = (kind: PiiKind, index: number, length: number) => boolean;
+
+/** One scanner made of several of the same kind, run one after the other. */
+export function inTurn(...scanners: readonly Scanner[]): Scanner {
+  return (text, report) => scanners.some((scan) => scan(text, report));
+}

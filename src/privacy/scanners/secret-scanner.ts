@@ -1,7 +1,9 @@
 // API keys and secrets. Each starts with a literal prefix. The scan looks for a rare part of the
 // prefix ('-', '_', or an upper-case fragment) with indexOf, far cheaper than a regex tested at
 // every position, and runs the key's sticky pattern only where the first character also fits. A
-// key right after a character of its own body is part of a longer token, and skipped.
+// key right after a character of its own body is part of a longer token, and skipped. Secrets
+// without a prefix of their own, known by their context (AWS secret keys) or by what they decode
+// to (JWTs), have scanners of their own.
 import { alnumAnd, inTable, only } from './char-classes.js';
 import type { Scanner } from './scanner.js';
 
