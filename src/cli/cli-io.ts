@@ -1,5 +1,6 @@
-// What a CLI command talks to: its output streams, whether stdout is a terminal, and the working
-// directory. Commands take this instead of reaching for `process`, so tests can drive them.
+// What a CLI command talks to: its output streams, whether they are terminals, the working directory
+// and the environment. Commands take this instead of reaching for `process`, so tests can drive them.
+// Also the two ways a command fails, each with its exit code.
 
 export interface CliWriter {
   write(text: string): unknown;
@@ -16,15 +17,31 @@ export interface CliIO {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes: 0 ok (warnings allowed), 1 the input is invalid, 2 bad usage. */
+/**
+ * Exit codes. 0: done (warnings allowed). 1: what the command line names is invalid or unusable — the
+ * configuration, the workload, a task file, a file or directory that cannot be read or written, a task
+ * no model may serve. 2: the command line itself is wrong — an unknown command or option, a missing or
+ * malformed argument, a name (`--agent`, `--strategies`) the configuration does not define.
+ */
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-/** Thrown by argument parsing; main prints the message and the usage, and exits with 2. */
+/** The command line is wrong: the CLI prints the message and the command's usage line, and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** What the command line names is invalid or unusable: the CLI prints the message and `details`, and exits 1. */
+export class CommandFailure extends Error {
+  /** Printed after the message line, as is (each line ending in a newline). */
+  readonly details: string;
+  constructor(message: string, details = '') {
+    super(message);
+    this.name = 'CommandFailure';
+    this.details = details;
   }
 }

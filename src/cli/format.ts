@@ -1,6 +1,6 @@
 // Small output helpers for the CLI: colour only on a terminal (and never with NO_COLOR), paths
-// relative to the working directory.
-import { relative } from 'node:path';
+// relative to the working directory, arguments quoted for a shell.
+import { isAbsolute, relative } from 'node:path';
 import type { CliIO } from './cli-io.js';
 
 export interface Painter {
@@ -20,9 +20,20 @@ export function painter(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): Pain
   return { red: code(31, 39), yellow: code(33, 39), green: code(32, 39), dim: code(2, 22), bold: code(1, 22) };
 }
 
-/** A path as the user would type it from the working directory. */
+/** A path as the user would type it from the working directory: relative, unless absolute is shorter (`/proc/x`, not `../../proc/x`). */
 export function shownPath(io: CliIO, path: string | undefined): string {
   if (!path) return '';
   const rel = relative(io.cwd, path);
-  return rel === '' ? '.' : rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 2 ? path : rel;
+  if (rel === '') return '.';
+  return isAbsolute(path) && path.length < rel.length ? path : rel;
+}
+
+/** An argument as it would be typed in a POSIX shell: bare when safe, else single-quoted. */
+export function shellQuote(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Names and messages come from files and arguments: no control characters reach the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

@@ -1,9 +1,11 @@
-// A JSON object given on the command line, inline or as `@file`. Malformed JSON is a usage error that
-// says where: JSON.parse names the position only for some mistakes (and not at all on older Node
-// versions), so the position is found by a small scan of the text.
+// A JSON object given on the command line, inline or as `@file`. Malformed JSON says where: JSON.parse
+// names the position only for some mistakes (and not at all on older Node versions), so the position
+// is found by a small scan of the text. Inline, a mistake is a usage error (exit 2); in a file, the
+// file is invalid input (exit 1).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError, type CliIO } from './cli-io.js';
+import { CommandFailure, UsageError, type CliIO } from './cli-io.js';
+import { describeFsError } from './diagnostics.js';
 
 export async function readJsonObjectArgument(flag: string, value: string, io: CliIO): Promise<Record<string, unknown>> {
   let text = value;
@@ -13,17 +15,18 @@ export async function readJsonObjectArgument(flag: string, value: string, io: Cl
     try {
       text = await readFile(resolve(io.cwd, source), 'utf8');
     } catch (error) {
-      throw new UsageError(`${flag}: cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new CommandFailure(`${flag}: cannot read ${source}: ${describeFsError(error)}`);
     }
   }
+  const fail = (message: string) => (source === undefined ? new UsageError(`${flag}: ${message}`) : new CommandFailure(`${flag}: ${source}: ${message}`));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${flag}: ${source === undefined ? '' : `${source}: `}${describeJsonError(text, (error as Error).message)}`);
+    throw fail(describeJsonError(text, (error as Error).message));
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(`${flag}: expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
+    throw fail(`expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
   }
   return parsed as Record<string, unknown>;
 }

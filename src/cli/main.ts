@@ -7,7 +7,7 @@ import { runCli } from './run-cli.js';
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    if (stream === process.stdout) process.stderr.write(`llm-agent-router: cannot write the output: ${error.message}\n`);
+    if (stream === process.stdout) process.stderr.write(`llm-agent-router: error: cannot write the output: ${error.message}\n`);
     process.exit(1);
   });
 }
@@ -25,7 +25,7 @@ runCli(process.argv.slice(2), {
   },
   (error: unknown) => {
     // runCli reports its own failures; this is the last resort, still one line.
-    process.stderr.write(`llm-agent-router: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`llm-agent-router: error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,82 +1,102 @@
-// Dispatches the command line to a command. Every failure becomes a one-line message and an exit
-// code — never a raw stack trace (set LLM_ROUTER_DEBUG=1 to see one).
-import { readFileSync } from 'node:fs';
-import { ConfigError, RouterError, formatIssue } from '../errors.js';
-import { EXIT_INVALID, EXIT_USAGE, UsageError, type CliIO } from './cli-io.js';
-import { ROUTE_USAGE, routeCommand } from './route-command.js';
-import { SCHEMA_USAGE, schemaCommand } from './schema-command.js';
-import { SIMULATE_USAGE, simulateCommand } from './simulate-command.js';
-import { VALIDATE_USAGE, validateCommand } from './validate-command.js';
+// Dispatches the command line to a command. Every failure becomes a message on standard error —
+// `llm-agent-router <command>: error: ...` — and an exit code, never a raw stack trace (set
+// LLM_ROUTER_DEBUG=1 to see one).
+import { ConfigError, RouterError } from '../errors.js';
+import { CommandFailure, EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './cli-io.js';
+import { didYouMean } from '../edit-distance.js';
+import { helpText, usageLine, type CliCommand } from './command.js';
+import { issueLine, writeError } from './diagnostics.js';
+import { printable } from './format.js';
+import { initCommand } from './init-command.js';
+import { packageVersion } from './package-files.js';
+import { parseCommandLine } from './parse-command-line.js';
+import { routeCommand } from './route-command.js';
+import { schemaCommand } from './schema-command.js';
+import { simulateCommand } from './simulate-command.js';
+import { validateCommand } from './validate-command.js';
 
-export const USAGE = `Usage: llm-agent-router <command> [options]
+const COMMANDS: readonly CliCommand[] = [initCommand, validateCommand, routeCommand, simulateCommand, schemaCommand];
+
+export function usage(): string {
+  const names = COMMANDS.map((command) => [command.name, ...command.positionals].join(' '));
+  const width = Math.max(...names.map((name) => name.length)) + 2;
+  const rows = COMMANDS.map((command, i) => `  ${names[i]!.padEnd(width)}${command.summary}`);
+  return `Usage: llm-agent-router <command> [options]
 
 Commands:
-  validate <config-dir> [--env NAME] [--json]           check a configuration; errors at file:line:col
-  route <config-dir> --agent ID --task JSON|@file        explain one routing decision
-  simulate <config-dir> --tasks FILE.jsonl [options]     replay a workload per strategy; HTML report
-  schema [--out DIR]                                     write JSON Schemas for editors
+${rows.join('\n')}
 
 Run "llm-agent-router <command> --help" (or "help <command>") for a command's options;
-"llm-agent-router --version" prints the version.`;
+"llm-agent-router --version" prints the version.
+`;
+}
 
-const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
-  validate: { run: validateCommand, usage: VALIDATE_USAGE },
-  route: { run: routeCommand, usage: ROUTE_USAGE },
-  simulate: { run: simulateCommand, usage: SIMULATE_USAGE },
-  schema: { run: schemaCommand, usage: SCHEMA_USAGE },
-};
+function findCommand(name: string | undefined): CliCommand | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
 
-export function packageVersion(): string {
-  // Works from src/cli (tests) and from dist/ (the published binary).
-  for (const candidate of ['../../package.json', '../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'llm-agent-router' && pkg.version) return pkg.version;
-    } catch {
-      // try the next place
-    }
-  }
-  return 'unknown';
+/** `--help` or `-h` before a `--` that ends the options. */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const [command, ...rest] = argv;
-  // `help validate` is `validate --help`.
-  if (command === 'help' && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) {
-    io.stdout.write(`${COMMANDS[rest[0]]!.usage}\n`);
-    return 0;
+  const [name, ...rest] = argv;
+  if (name === 'help' && findCommand(rest[0])) {
+    io.stdout.write(helpText(findCommand(rest[0])!));
+    return EXIT_OK;
   }
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    (command === undefined ? io.stderr : io.stdout).write(`${USAGE}\n`);
-    return command === undefined ? EXIT_USAGE : 0;
-  }
-  if (command === '--version' || command === '-v') {
-    io.stdout.write(`${packageVersion()}\n`);
-    return 0;
-  }
-  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!entry) {
-    io.stderr.write(`llm-agent-router: unknown command "${command}"\n\n${USAGE}\n`);
+  if (name === undefined) {
+    io.stderr.write(usage());
     return EXIT_USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${entry.usage}\n`);
-    return 0;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(usage());
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    writeError(io, undefined, `unknown command "${printable(name)}"${didYouMean(name, COMMANDS.map((c) => c.name))}`);
+    io.stderr.write('Run "llm-agent-router --help" for the commands.\n');
+    return EXIT_USAGE;
+  }
+  if (asksForHelp(rest)) {
+    io.stdout.write(helpText(command));
+    return EXIT_OK;
   }
   try {
-    return await entry.run(rest, io);
+    return await command.run(parseCommandLine(command, rest), io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`llm-agent-router ${command}: ${error.message}\n\n${entry.usage}\n`);
-      return EXIT_USAGE;
-    }
-    if (io.env.LLM_ROUTER_DEBUG === '1') io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-    if (ConfigError.isInstance(error)) {
-      io.stderr.write(`llm-agent-router ${command}: invalid configuration:\n${error.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
-      return EXIT_INVALID;
-    }
-    const message = RouterError.isInstance(error) || error instanceof Error ? error.message : String(error);
-    io.stderr.write(`llm-agent-router ${command}: ${message.split('\n')[0]}\n`);
+    return reportFailure(error, command, io);
+  }
+}
+
+function reportFailure(error: unknown, command: CliCommand, io: CliIO): number {
+  if (error instanceof UsageError) {
+    writeError(io, command.name, error.message);
+    io.stderr.write(`${usageLine(command)}\nRun "llm-agent-router ${command.name} --help" for its options.\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof CommandFailure) {
+    writeError(io, command.name, error.message);
+    io.stderr.write(error.details);
     return EXIT_INVALID;
   }
+  if (io.env.LLM_ROUTER_DEBUG === '1') io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  if (ConfigError.isInstance(error)) {
+    const count = `${error.issues.length} error${error.issues.length === 1 ? '' : 's'}`;
+    writeError(io, command.name, `invalid configuration (${count}):`);
+    io.stderr.write(error.issues.map((issue) => `  ${issueLine(io, issue)}\n`).join(''));
+    return EXIT_INVALID;
+  }
+  // A RouterError's message is written for people (a WorkloadError's is `FILE:line: message`); an
+  // unexpected error shows its first line only.
+  const message = RouterError.isInstance(error) || error instanceof Error ? error.message : String(error);
+  writeError(io, command.name, printable(message.split('\n')[0] ?? ''));
+  return EXIT_INVALID;
 }

@@ -1,30 +1,33 @@
 // `llm-agent-router schema [--out DIR]`: writes the JSON Schema of each configuration file, for
 // editors (`# yaml-language-server: $schema=...`).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { configJsonSchemas } from '../config/json-schema.js';
-import { EXIT_OK, UsageError, type CliIO } from './cli-io.js';
+import { CommandFailure, EXIT_OK } from './cli-io.js';
+import type { CliCommand } from './command.js';
+import { describeFsError } from './diagnostics.js';
 import { shownPath } from './format.js';
+import { ensureDirectory } from './output-files.js';
 
-export const SCHEMA_USAGE = `Usage: llm-agent-router schema [--out DIR]
-
-Writes models.schema.json, agents.schema.json, routing.schema.json and environment.schema.json to DIR
-(default: ./schema).`;
-
-export async function schemaCommand(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: false, strict: true, options: { out: { type: 'string' } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const dir = resolve(io.cwd, parsed.values.out ?? 'schema');
-  await mkdir(dir, { recursive: true });
-  for (const [kind, schema] of Object.entries(configJsonSchemas())) {
-    const file = join(dir, `${kind}.schema.json`);
-    await writeFile(file, `${JSON.stringify(schema, null, 2)}\n`);
-    io.stdout.write(`wrote ${shownPath(io, file)}\n`);
-  }
-  return EXIT_OK;
-}
+export const schemaCommand: CliCommand = {
+  name: 'schema',
+  positionals: [],
+  options: [{ name: 'out', value: 'DIR', help: 'the directory to write to (default: ./schema)' }],
+  summary: 'write the JSON Schemas of the configuration files, for editors',
+  description: `Writes models.schema.json, agents.schema.json, routing.schema.json and environment.schema.json to DIR.
+The package ships the same files in its schema/ directory.`,
+  async run(line, io) {
+    const dir = resolve(io.cwd, line.string('out') ?? 'schema');
+    await ensureDirectory(io, dir);
+    for (const [kind, schema] of Object.entries(configJsonSchemas())) {
+      const file = join(dir, `${kind}.schema.json`);
+      try {
+        await writeFile(file, `${JSON.stringify(schema, null, 2)}\n`);
+      } catch (error) {
+        throw new CommandFailure(`cannot write ${shownPath(io, file)}: ${describeFsError(error)}`);
+      }
+      io.stdout.write(`wrote ${shownPath(io, file)}\n`);
+    }
+    return EXIT_OK;
+  },
+};

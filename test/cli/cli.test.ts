@@ -160,7 +160,7 @@ describe('schema', () => {
   it('the committed schema/ files are up to date with the zod schemas', () => {
     for (const [kind, schema] of Object.entries(configJsonSchemas())) {
       const committed = JSON.parse(readFileSync(join(ROOT, 'schema', `${kind}.schema.json`), 'utf8'));
-      expect(committed, `schema/${kind}.schema.json is stale: run npx llm-agent-router schema`).toEqual(schema);
+      expect(committed, `schema/${kind}.schema.json is stale: run npm run cli -- schema`).toEqual(schema);
     }
   });
 
