@@ -12,6 +12,10 @@ function fullWidth(ascii: string): string {
 }
 
 describe('compatibility characters (NFKC)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('finds a full-width e-mail address, at its place in the original text', () => {
     const email = fullWidth('jane@example.com');
     expect(email).toBe('ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ');
@@ -51,6 +55,7 @@ describe('compatibility characters (NFKC)', () => {
   it('judges the allow-list on the normalised finding, so an allowed address is allowed in full width too', () => {
     const allowing = createRegexPiiDetector({ allow: ['support@example.com'] });
     const text = `${fullWidth('support@example.com')} or jane@example.org`;
+    expect(found(text)).toEqual([`email:${fullWidth('support@example.com')}`, 'email:jane@example.org']);
     expect(found(text, allowing)).toEqual(['email:jane@example.org']);
     expect(allowing.containsPii?.(fullWidth('support@example.com'))).toBe(false);
   });
@@ -62,11 +67,7 @@ describe('compatibility characters (NFKC)', () => {
     expect(normalize).not.toHaveBeenCalled();
   });
 
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
-  it('ignores non-ASCII text without PII, and digits of other scripts', () => {
+  it('ignores non-ASCII text without PII, compatibility digits and letters included', () => {
     expectNothing('Grüße aus München, 東京タワー, Ｗｉ－Ｆｉ ５Ｇ, ①②③, x², ½ cup');
   });
 });
