@@ -8,14 +8,17 @@ export interface ResponseCacheOptions {
   maxEntries?: number;
 }
 
+/** What an option left out is. */
+export const RESPONSE_CACHE_DEFAULTS: Readonly<Required<ResponseCacheOptions>> = Object.freeze({ ttlMs: 5 * 60_000, maxEntries: 500 });
+
 export class ResponseCache<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
 
   constructor(options: ResponseCacheOptions = {}) {
-    this.ttlMs = options.ttlMs ?? 5 * 60_000;
-    this.maxEntries = Math.max(1, options.maxEntries ?? 500);
+    this.ttlMs = options.ttlMs ?? RESPONSE_CACHE_DEFAULTS.ttlMs;
+    this.maxEntries = Math.max(1, options.maxEntries ?? RESPONSE_CACHE_DEFAULTS.maxEntries);
   }
 
   /** A key for a model and a request: the request's JSON, so identical requests share it. */

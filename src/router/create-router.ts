@@ -29,6 +29,7 @@ import { checkTask } from './check-task.js';
 import { gatherState } from './gather-state.js';
 import { inspectRequest, privacyReasonOf, type Inspector } from './inspect-request.js';
 import { OverrideStore, type RuntimeOverrides } from './runtime-overrides.js';
+import { RESERVATION_TTL_MS, RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from './router-defaults.js';
 
 export interface RouterLogger {
   debug?(message: string, details?: unknown): void;
@@ -117,7 +118,6 @@ export interface Router {
 }
 
 const EMPTY_CONTEXT: RoutingContext = Object.freeze({});
-const RETRY_DEFAULTS: Required<RetryOptions> = { retries: 2, minTimeoutMs: 250, maxTimeoutMs: 4000, factor: 2, randomize: true, maxRetryAfterMs: 5000 };
 
 /**
  * Creates a router from a loaded configuration (`loadConfig`, `parseConfig`) or a plain object
@@ -235,9 +235,8 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }),
     retry: { ...RETRY_DEFAULTS, ...definedOnly(options.retry ?? {}) },
     sleep: options.sleep ?? abortableSleep,
-    // Longer than a call can take (its tries, backoffs and timeouts), so a reservation never expires under a call in flight.
-    reservationTtlMs: options.reservationTtlMs ?? 60 * 60_000,
-    timeouts: { attemptMs: 600_000, streamIdleMs: 60_000, ...definedOnly(options.timeouts ?? {}) },
+    reservationTtlMs: options.reservationTtlMs ?? RESERVATION_TTL_MS,
+    timeouts: { ...TIMEOUT_DEFAULTS, ...definedOnly(options.timeouts ?? {}) },
     route: routeFor,
     cache: new ResponseCache<CompletionResult>(options.cache),
   });

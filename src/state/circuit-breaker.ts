@@ -32,14 +32,15 @@ export interface CircuitPermit {
   retryAt?: number;
 }
 
-const DEFAULTS: Required<CircuitBreakerOptions> = {
+/** What an option left out is. */
+export const CIRCUIT_BREAKER_DEFAULTS: Readonly<Required<CircuitBreakerOptions>> = Object.freeze({
   consecutiveFailures: 5,
   failureRatio: 0.5,
   minimumCalls: 10,
   windowMs: 60_000,
   openMs: 30_000,
   trialTimeoutMs: 120_000,
-};
+});
 
 export class CircuitBreaker {
   private readonly options: Required<CircuitBreakerOptions>;
@@ -59,7 +60,7 @@ export class CircuitBreaker {
     // An option given as `undefined` keeps its default: spread alone would copy the `undefined` and
     // disable the breaker (`consecutive >= undefined` is never true; `now + undefined` is NaN).
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    this.options = { ...DEFAULTS, ...given };
+    this.options = { ...CIRCUIT_BREAKER_DEFAULTS, ...given };
   }
 
   /** May a call start now? A `true` in half-open claims the single trial; settle it with success/failure. */

@@ -15,7 +15,7 @@ import { ensureBuilt, ROOT } from '../helpers/built-cli.js';
 import { shellBlocks, type ShellBlock } from './support/markdown-blocks.js';
 import { freshClone, shell, userProject } from './support/scratch-projects.js';
 
-const DOCS = ['README.md', 'docs/cli.md', 'docs/cli-simulate.md'];
+const DOCS = ['README.md', 'docs/getting-started.md', 'docs/cli.md', 'docs/cli-simulate.md'];
 const blocks = DOCS.flatMap((doc) => shellBlocks(join(ROOT, doc), doc));
 
 const SETUP = /^(npm ci|npm test|npm install\b.*)$/;
