@@ -47,6 +47,11 @@ export function ownKeys(target: object): string[] | undefined {
   }
 }
 
+/** A non-null object that is not an array (its prototype not checked): a JSON object, a record. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** `Array.isArray`, which throws on a revoked Proxy. */
 export function isArrayValue(value: unknown): value is unknown[] {
   try {

@@ -5,6 +5,7 @@ import { ConfigError, InvalidArgumentError, type ConfigIssue } from '../errors.j
 import type { RouterConfigInput } from './schema.js';
 import { validateConfig, type Locator } from './validate-config.js';
 import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
+import { isRecord } from '../own-data.js';
 
 /** A validated configuration, ready for `createRouter`. */
 export interface LoadedConfig extends RouterConfigInput {
@@ -73,7 +74,7 @@ export function parseConfig(sources: ParseConfigSources, options: ParseConfigOpt
   const owner = new Map<string, YamlSource>();
   for (const source of base) {
     if (source.value === undefined || source.value === null) continue;
-    if (!isPlainObject(source.value)) {
+    if (!isRecord(source.value)) {
       issues.push({ file: source.file, line: 1, column: 1, path: '', severity: 'error', kind: 'invalid_type', message: 'expected a map at the top of the file' });
       continue;
     }
@@ -90,7 +91,7 @@ export function parseConfig(sources: ParseConfigSources, options: ParseConfigOpt
 
   let merged: Record<string, unknown> = combined;
   if (overlay && overlay.value !== undefined && overlay.value !== null) {
-    if (!isPlainObject(overlay.value)) {
+    if (!isRecord(overlay.value)) {
       issues.push({ file: overlay.file, line: 1, column: 1, path: '', severity: 'error', kind: 'invalid_type', message: 'expected a map at the top of the file' });
     } else {
       merged = mergeOverlay(combined, overlay.value);
@@ -185,16 +186,12 @@ function position(source: YamlSource, path: readonly PathSegment[], innerIndex?:
   return pos ? { file: source.file, line: pos.line, column: pos.column } : { file: source.file };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Maps merge key by key; lists and scalars in the overlay replace the base's. */
 export function mergeOverlay(base: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
     const existing = out[key];
-    const next = isPlainObject(existing) && isPlainObject(value) ? mergeOverlay(existing, value) : value;
+    const next = isRecord(existing) && isRecord(value) ? mergeOverlay(existing, value) : value;
     // defineProperty, not assignment: a key named "__proto__" must stay data, never a prototype.
     Object.defineProperty(out, key, { value: next, enumerable: true, writable: true, configurable: true });
   }

@@ -13,6 +13,7 @@ import {
   type RouterConfigInput,
 } from './schema.js';
 import type { PathSegment } from './yaml-source.js';
+import { isRecord } from '../own-data.js';
 
 /** Maps a path in the merged config to where it was written. */
 export type Locator = (
@@ -116,10 +117,6 @@ function describeReceived(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
   if (typeof value === 'object') return 'a map';
   return `${typeof value} ${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function entries(value: unknown): [string, unknown][] {

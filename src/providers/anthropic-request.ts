@@ -13,6 +13,7 @@ import type {
 } from '../request/types.js';
 import type { ErrorContext } from './error-mapping.js';
 import type { ProviderRequest } from './provider.js';
+import { isRecord } from '../own-data.js';
 
 /** Anthropic requires `max_tokens`; this is used when the request gives none. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
@@ -231,19 +232,15 @@ function mergeProviderOptions(body: Record<string, unknown>, request: ProviderRe
   if (!all) return;
   for (const key of keys) {
     const options = Object.hasOwn(all, key) ? all[key] : undefined;
-    if (!isPlainObject(options)) continue;
+    if (!isRecord(options)) continue;
     for (const [field, value] of Object.entries(options)) {
       if (PROTECTED_FIELDS.has(field)) continue;
       const current = Object.hasOwn(body, field) ? body[field] : undefined;
-      const merged = isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value;
+      const merged = isRecord(current) && isRecord(value) ? { ...current, ...value } : value;
       // defineProperty, so a `__proto__` key from parsed JSON stays a plain field.
       Object.defineProperty(body, field, { value: merged, enumerable: true, writable: true, configurable: true });
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Content this API cannot take: the request is wrong for this provider, not a passing fault. */

@@ -5,6 +5,7 @@ import type { FinishReason, ResultPart, StreamPart, TokenUsage } from '../reques
 import { JSON_TOOL_NAME } from './anthropic-request.js';
 import { type ErrorContext, invalidResponseError } from './error-mapping.js';
 import type { ProviderResponse } from './provider.js';
+import { isRecord } from '../own-data.js';
 
 export interface AnthropicResponseOptions {
   /** The request asked for JSON through the `json_response` tool: its input is the answer. */
@@ -65,10 +66,6 @@ export function toUsage(usage: Record<string, unknown> | null | undefined): Toke
     ...(typeof cacheRead === 'number' ? { cachedInputTokens: cacheRead } : {}),
     ...(typeof thinking === 'number' ? { reasoningTokens: thinking } : {}),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A non-streamed Messages body; anything else is an invalid response (often a proxy's page). */

@@ -4,10 +4,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ProviderError } from '../call-errors.js';
 import { type ErrorContext, httpError, mapSdkTransportError, mapUnknownError, otherError } from './error-mapping.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../own-data.js';
 
 function stringField(body: Record<string, unknown> | undefined, key: string): string | undefined {
   const value = body?.[key];

@@ -15,6 +15,7 @@ import type {
 import type { ProviderError } from '../call-errors.js';
 import { type ErrorContext, otherError } from './error-mapping.js';
 import type { ProviderRequest } from './provider.js';
+import { isRecord } from '../own-data.js';
 
 type MessageParam = OpenAI.ChatCompletionMessageParam;
 type ContentPart = OpenAI.ChatCompletionContentPart;
@@ -24,10 +25,6 @@ const RESERVED_KEYS = ['model', 'messages', 'stream'];
 
 /** A data URL needs a type: inline image bytes of a type neither given nor recognised are labelled as the commonest one. */
 const DEFAULT_IMAGE_TYPE = 'image/jpeg';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function ownEntry(options: Record<string, unknown>, key: string): Record<string, unknown> {
   const value = Object.hasOwn(options, key) ? options[key] : undefined;

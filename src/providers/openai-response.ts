@@ -11,6 +11,7 @@ import {
 } from './error-mapping.js';
 import { mapOpenAIError } from './openai-errors.js';
 import type { FinishReason, ProviderResponse, StreamPart, TokenUsage } from './provider.js';
+import { isRecord } from '../own-data.js';
 
 /**
  * What the `finish` part of a stream carries in `raw`. When the server never reported usage (older
@@ -39,10 +40,6 @@ export function mapOpenAIFinishReason(reason: string | null | undefined): Finish
     default:
       return 'other';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function count(value: unknown): number | undefined {

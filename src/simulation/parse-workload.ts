@@ -2,6 +2,7 @@
 // here, so a simulation never starts on a file it would trip over halfway through.
 import { RouterError } from '../errors.js';
 import type { RoutingContext, Task } from '../routing/types.js';
+import { isRecord } from '../own-data.js';
 
 /** One request of a workload (one JSONL line). */
 export interface WorkloadTask {
@@ -37,10 +38,6 @@ export class WorkloadError extends RouterError {
 
 const FIELDS = new Set(['at', 'agent', 'task', 'context', 'input_tokens', 'output_tokens']);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Epoch ms of a task's `at`, or undefined when it has none. Throws a plain Error for a bad value. */
 export function workloadTime(at: unknown): number | undefined {
   if (at === undefined) return undefined;
@@ -61,7 +58,7 @@ export function workloadTime(at: unknown): number | undefined {
  * given, also rejects agents the configuration does not define.
  */
 export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<string>): string | undefined {
-  if (!isPlainObject(value)) return `expected an object { agent, task, ... }, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
+  if (!isRecord(value)) return `expected an object { agent, task, ... }, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
   for (const key of Object.keys(value)) {
     if (!FIELDS.has(key)) return `unknown field ${JSON.stringify(key)}; expected ${[...FIELDS].join(', ')}`;
   }
@@ -70,8 +67,8 @@ export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<stri
   if (knownAgents && !knownAgents.has(agent)) {
     return `unknown agent ${JSON.stringify(agent)}; the configuration defines ${[...knownAgents].join(', ')}`;
   }
-  if (!isPlainObject(task)) return '"task" must be an object';
-  if (context !== undefined && !isPlainObject(context)) return '"context" must be an object';
+  if (!isRecord(task)) return '"task" must be an object';
+  if (context !== undefined && !isRecord(context)) return '"context" must be an object';
   for (const key of ['input_tokens', 'output_tokens'] as const) {
     const tokens = value[key];
     if (tokens !== undefined && (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0)) {

@@ -12,13 +12,12 @@ import type {
   ToolResultOutput,
   UserContentPart,
 } from '../../request/types.js';
+import { isRecord } from '../../own-data.js';
 
 /** `send`: the neutral request is sent as it is. `scan`: it is only routed on and scanned. */
 export type ConversionMode = 'send' | 'scan';
 
 type Block = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The neutral messages of a LangChain conversation, in order. */
 export function messagesToRequest(messages: readonly BaseMessage[], mode: ConversionMode): RequestMessage[] {

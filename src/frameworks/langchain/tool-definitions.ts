@@ -5,8 +5,7 @@ import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { InvalidArgumentError } from '../../errors.js';
 import type { ToolChoice, ToolDefinition } from '../../request/types.js';
 import type { ConversionMode } from './messages-to-request.js';
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from '../../own-data.js';
 
 /** The neutral definitions of `tools`; in scan mode a tool without one is kept as JSON text. */
 export function toolDefinitions(tools: readonly unknown[], mode: ConversionMode): ToolDefinition[] {
