@@ -596,3 +596,17 @@ describe('properties', () => {
     );
   });
 });
+
+describe('e-mail: slashes before an address', () => {
+  it('finds an address whose local part starts with "//" when no URL scheme comes before it', () => {
+    // Found by the normalisation property (fast-check seed 996764497): "//a.a@a.aa" is a valid address.
+    expect(defaultPiiDetector.detect(' //a.a@a.aa ')).toEqual([{ kind: 'email', index: 1, length: 10 }]);
+    expect(defaultPiiDetector.detect('see //jane@example.com').map((f) => f.kind)).toEqual(['email']);
+  });
+
+  it('still takes scheme://user@host for a URL, whatever the scheme', () => {
+    for (const url of ['ssh://git@github.com/org/repo', 'https://jane@example.com/x', 's3://jane@example.com', 'git+ssh://git@example.com/r']) {
+      expect(defaultPiiDetector.detect(url), url).toEqual([]);
+    }
+  });
+});

@@ -60,9 +60,12 @@ function wordBreak(text: string, i: number): boolean {
   return (inTable(ALNUM, a) && isUnspaced(b)) || (isUnspaced(a) && inTable(ALNUM, b));
 }
 
-/** `//user@host`, as in `scheme://user@host/path`. */
+/**
+ * `scheme://user@host`: the '//' right after a scheme's ':'. Without a scheme (`//a.b@c.de`) the
+ * slashes may be part of a local part, and the address is found: a miss would be a leak.
+ */
 function isUrlUser(text: string, start: number): boolean {
-  return text.charCodeAt(start) === SLASH && text.charCodeAt(start + 1) === SLASH;
+  return text.charCodeAt(start) === SLASH && text.charCodeAt(start + 1) === SLASH && start >= 2 && text.charCodeAt(start - 1) === COLON && inTable(ALNUM, text.charCodeAt(start - 2));
 }
 
 /** `user@host:path`, an scp-like remote such as `git@github.com:org/repo.git`. */
