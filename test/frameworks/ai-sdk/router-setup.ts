@@ -2,12 +2,10 @@
 // all served by the local wire server through the router's real adapters), a router built on it,
 // and the wire replies of the tool loop every test runs: "what is the weather in Paris?".
 import { expect } from 'vitest';
-import { createRouter, ledgerDay, MemoryLedger, type RouterConfigInput, type RoutingDecision } from 'llm-agent-router';
-import { createAnthropicProvider } from 'llm-agent-router/anthropic';
-import { createOpenAIProvider } from 'llm-agent-router/openai';
+import { ledgerDay, type RouterConfigInput, type RoutingDecision } from 'llm-agent-router';
 import { chunk, completionWith, DONE, sse, toolFragment, usageChunk } from '../../helpers/openai-wire.js';
-import { manualClock } from '../../helpers/seed.js';
 import type { RecordedRequest, WireReply, WireServer } from '../../helpers/wire-server.js';
+import { wireRouter } from '../../helpers/wire-router.js';
 
 export const EMAIL = 'jane.doe@example.com';
 
@@ -32,22 +30,7 @@ export const CONFIG: RouterConfigInput = {
 };
 
 export function setupRouter(server: WireServer, config: RouterConfigInput = CONFIG) {
-  const clock = manualClock();
-  const ledger = new MemoryLedger();
-  const router = createRouter(config, {
-    clock,
-    ledger,
-    logger: {},
-    sleep: async () => {},
-    retry: { retries: 0 },
-    providers: {
-      openai: createOpenAIProvider({ baseURL: server.url, apiKey: 'test', timeoutMs: 5_000 }),
-      anthropic: createAnthropicProvider({ baseURL: server.url, apiKey: 'test', timeoutMs: 5_000 }),
-      local: () => createOpenAIProvider({ baseURL: server.url, name: 'local', timeoutMs: 5_000 }),
-    },
-  });
-  const decisions: RoutingDecision[] = [];
-  router.on((event) => decisions.push(event.decision));
+  const { router, ledger, clock, decisions } = wireRouter(server, config);
   /** Today's spend by model, in micro-dollars, and the number of calls booked. */
   const report = () => ledger.report(ledgerDay(clock()));
   return { router, ledger, clock, decisions, report };

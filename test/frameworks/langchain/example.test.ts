@@ -1,27 +1,12 @@
 // examples/langchain-agent.ts runs as its header says (`npx tsx examples/langchain-agent.ts`), exits
 // 0 and prints each step's model: the cloud model for the clean question, the local model for the
 // step after a tool result with an e-mail address.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-function runExample(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'examples/langchain-agent.ts'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString('utf8')));
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runExample } from '../../helpers/run-example.js';
 
 describe('examples/langchain-agent.ts', () => {
   it('runs with npx tsx, exits 0 and prints the model of each step', async () => {
-    const { code, stdout, stderr } = await runExample();
+    const { code, stdout, stderr } = await runExample('langchain-agent.ts');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const [clean, pii] = stdout.split('question: ').slice(1);

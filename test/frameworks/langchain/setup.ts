@@ -2,12 +2,10 @@
 // OpenAI-compatible model, all served by the local wire server through the router's real adapters.
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { createRouter, MemoryLedger, type RouterConfigInput, type RoutingDecision } from 'llm-agent-router';
-import { createAnthropicProvider } from 'llm-agent-router/anthropic';
-import { createOpenAIProvider } from 'llm-agent-router/openai';
+import type { RouterConfigInput } from 'llm-agent-router';
 import { completionWith } from '../../helpers/openai-wire.js';
-import { manualClock } from '../../helpers/seed.js';
 import type { WireReply, WireServer } from '../../helpers/wire-server.js';
+import { wireRouter } from '../../helpers/wire-router.js';
 
 export const CONFIG: RouterConfigInput = {
   models: {
@@ -25,23 +23,7 @@ export const CONFIG: RouterConfigInput = {
 export const DAY = '2026-11-25';
 
 export function setup(server: WireServer) {
-  const clock = manualClock();
-  const ledger = new MemoryLedger();
-  const router = createRouter(CONFIG, {
-    clock,
-    ledger,
-    logger: {},
-    sleep: async () => {},
-    retry: { retries: 0 },
-    providers: {
-      openai: createOpenAIProvider({ baseURL: server.url, apiKey: 'test', timeoutMs: 5_000 }),
-      anthropic: createAnthropicProvider({ baseURL: server.url, apiKey: 'test', timeoutMs: 5_000 }),
-      local: createOpenAIProvider({ baseURL: server.url, name: 'local', timeoutMs: 5_000 }),
-    },
-  });
-  const decisions: RoutingDecision[] = [];
-  router.on((event) => decisions.push(event.decision));
-  return { router, ledger, clock, decisions };
+  return wireRouter(server, CONFIG);
 }
 
 /** The model each wire request asked for (the provider's name for it). */

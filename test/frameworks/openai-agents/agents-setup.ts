@@ -3,13 +3,11 @@
 // Runner on `routerModelProvider` with tracing off (it would otherwise export spans).
 import { Agent, Runner, tool, type Model } from '@openai/agents-core';
 import { z } from 'zod';
-import { createRouter, MemoryLedger, type RouterConfigInput, type RoutingDecision } from 'llm-agent-router';
-import { createAnthropicProvider } from 'llm-agent-router/anthropic';
-import { createOpenAIProvider } from 'llm-agent-router/openai';
+import type { RouterConfigInput } from 'llm-agent-router';
 import { routerModelProvider } from 'llm-agent-router/openai-agents';
 import { completionWith } from '../../helpers/openai-wire.js';
-import { manualClock } from '../../helpers/seed.js';
 import type { RecordedRequest, WireReply, WireServer } from '../../helpers/wire-server.js';
+import { wireRouter } from '../../helpers/wire-router.js';
 
 /** The ledger day of `manualClock()`. */
 export const DAY = '2026-11-25';
@@ -38,21 +36,7 @@ export const CONFIG: RouterConfigInput = {
 };
 
 export function setup(server: WireServer, options: { models?: Record<string, Model> } = {}) {
-  const ledger = new MemoryLedger();
-  const router = createRouter(CONFIG, {
-    clock: manualClock(),
-    ledger,
-    logger: {},
-    sleep: async () => {},
-    retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0, randomize: false },
-    providers: {
-      openai: createOpenAIProvider({ baseURL: server.url, apiKey: 'test', timeoutMs: 5_000 }),
-      anthropic: createAnthropicProvider({ baseURL: server.url, apiKey: 'test', timeoutMs: 5_000 }),
-      local: createOpenAIProvider({ baseURL: server.url, name: 'local', timeoutMs: 5_000 }),
-    },
-  });
-  const decisions: RoutingDecision[] = [];
-  router.on((event) => decisions.push(event.decision));
+  const { router, ledger, decisions } = wireRouter(server, CONFIG);
   const runner = new Runner({ modelProvider: routerModelProvider(router, options.models ? { models: options.models } : {}), tracingDisabled: true });
   return { router, ledger, decisions, runner };
 }

@@ -1,27 +1,12 @@
 // examples/openai-agents-agent.ts runs as its header says (`npx tsx examples/openai-agents-agent.ts`),
 // exits 0, and prints each turn's model: the cloud model first, the local one once the tool result
 // holds an e-mail address.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-function runExample(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'examples/openai-agents-agent.ts'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString('utf8')));
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runExample } from '../../helpers/run-example.js';
 
 describe('examples/openai-agents-agent.ts', () => {
   it('runs with npx tsx, exits 0 and prints the model of each turn', async () => {
-    const { code, stdout, stderr } = await runExample();
+    const { code, stdout, stderr } = await runExample('openai-agents-agent.ts');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('turn 1: support_agent → gpt-4o (cloud)');
