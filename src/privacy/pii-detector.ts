@@ -4,8 +4,9 @@
 // SSN ranges, e-mail domain shape) so ordinary numbers, dates and hashes do not trip it.
 //
 // Text with any non-ASCII character is scanned in its NFKC form, so full-width digits and letters
-// count as the ASCII they stand for; findings are mapped back to the caller's text, and allow-list
-// entries are compared with a finding's NFKC form. Pure-ASCII text is scanned as it is.
+// count as the ASCII they stand for, and as it is (NFKC may glue a label onto a number); findings
+// are mapped back to the caller's text and merged, and allow-list entries are compared with a
+// finding's NFKC form. Pure-ASCII text is scanned as it is.
 //
 // Linear in the input, whatever it holds: the text is searched with indexOf, or with regexes whose
 // repetitions are bounded or guarded by a lookbehind on the class they repeat, and each region a
@@ -14,7 +15,7 @@
 // are found with indexOf rather than a regex tried at every position.
 
 import { isAscii, normalizedText } from './normalized-text.js';
-import { compileAllowList, isAllowedFinding, type PiiAllowList } from './pii-allow-list.js';
+import { compileAllowList, isAllowedFinding, type AllowedText, type PiiAllowList } from './pii-allow-list.js';
 import { scanAwsSecretKeys } from './scanners/aws-secret-scanner.js';
 import { scanCards } from './scanners/card-scanner.js';
 import { scanEmails } from './scanners/email-scanner.js';
@@ -88,33 +89,50 @@ export function createRegexPiiDetector(options: RegexPiiDetectorOptions = {}): P
   const allowed = compileAllowList(options.allow);
   const stop: KindReport = () => true;
 
+  /** Every finding of the passes in `scanned`, less the allowed ones (judged on their NFKC form). */
+  const findAll = (scanned: string, isNormal: boolean): PiiFinding[] => {
+    const findings: PiiFinding[] = [];
+    const collect: KindReport = (kind, index, length) => {
+      findings.push({ kind, index, length });
+      return false;
+    };
+    for (const pass of passes) pass(scanned, collect);
+    if (allowed === undefined) return findings;
+    const allowedText: AllowedText = isNormal ? allowed : (found) => allowed(found.normalize('NFKC'));
+    // Each finding is judged alone, before nesting is resolved: the same rule as the fast path's.
+    return findings.filter((f) => !isAllowedFinding(allowedText, scanned, f));
+  };
+  /** Whether the passes find anything in `scanned` that is not allowed; stops at the first. */
+  const findsAny = (scanned: string, isNormal: boolean): boolean => {
+    // The scanners report exactly what `findAll` collects, so `detect` and `containsPii` agree.
+    const report: KindReport =
+      allowed === undefined
+        ? stop
+        : (_kind, index, length) => {
+            const found = scanned.slice(index, index + length);
+            return !allowed(isNormal ? found : found.normalize('NFKC'));
+          };
+    for (const pass of passes) if (pass(scanned, report)) return true;
+    return false;
+  };
+
+  // Text with non-ASCII characters is scanned in its NFKC form, and — when NFKC changed it — as it
+  // is too: NFKC can glue a full-width label onto ASCII digits (`ＳＳＮ123-45-6789` becomes
+  // `SSN123-45-6789`), which the scanners' word-boundary checks then refuse.
   return {
     detect(text: string): PiiFinding[] {
       if (typeof text !== 'string' || text.length === 0) return [];
       const normalized = normalizedText(text);
-      const scanned = normalized?.text ?? text;
-      const findings: PiiFinding[] = [];
-      const collect: KindReport = (kind, index, length) => {
-        findings.push({ kind, index, length });
-        return false;
-      };
-      for (const pass of passes) pass(scanned, collect);
-      // Each finding is judged alone, before nesting is resolved: the same rule as the fast path's.
-      const kept = withoutNested(
-        allowed === undefined ? findings : findings.filter((f) => !isAllowedFinding(allowed, scanned, f)),
-      );
-      return normalized === undefined ? kept : withoutNested(normalized.toOriginal(kept));
+      if (normalized === undefined) return withoutNested(findAll(text, true));
+      const mapped = normalized.toOriginal(withoutNested(findAll(normalized.text, true)));
+      return withoutNested([...mapped, ...findAll(text, false)]);
     },
     containsPii(text: string): boolean {
       if (typeof text !== 'string' || text.length === 0) return false;
-      // The same text `detect` scans, without the map back it needs for positions.
-      const scanned = isAscii(text) ? text : text.normalize('NFKC');
-      // An allowed finding does not stop the scan; the first other one does. The scanners report
-      // exactly what `detect` collects, so both answers agree.
-      const report: KindReport =
-        allowed === undefined ? stop : (_kind, index, length) => !allowed(scanned.slice(index, index + length));
-      for (const pass of passes) if (pass(scanned, report)) return true;
-      return false;
+      // The texts `detect` scans, without the map back it needs for positions.
+      if (isAscii(text)) return findsAny(text, true);
+      const normal = text.normalize('NFKC');
+      return findsAny(normal, true) || (normal !== text && findsAny(text, false));
     },
   };
 }

@@ -93,6 +93,26 @@ describe('internationalised e-mail addresses', () => {
   it.each(['jürgen@müller', '@münchen.de', 'user@例え', 'name@１２３.４５'])('ignores %s', (text) => expectNothing(text));
 });
 
+describe('full-width labels glued to ASCII numbers', () => {
+  // NFKC turns ＳＳＮ123-45-6789 into SSN123-45-6789, which the word-boundary checks refuse; the
+  // text is scanned as it is too, where the full-width label is no ASCII word.
+  it.each([
+    ['us_ssn', `${fullWidth('SSN')}123-45-6789`, '123-45-6789'],
+    ['phone', `${fullWidth('TEL')}555-123-4567`, '555-123-4567'],
+    ['credit_card', `${fullWidth('VISA')}4111 1111 1111 1111`, '4111 1111 1111 1111'],
+    ['api_key', `${fullWidth('KEY')}AKIAIOSFODNN7EXAMPLE`, 'AKIAIOSFODNN7EXAMPLE'],
+  ] as const)('finds the %s', (kind, text, value) => {
+    expectOnly(kind, text, value);
+  });
+
+  it('applies the allow-list to what the second scan finds', () => {
+    const allowing = createRegexPiiDetector({ allow: ['123-45-6789'] });
+    const text = `${fullWidth('SSN')}123-45-6789`;
+    expect(found(text, allowing)).toEqual([]);
+    expect(allowing.containsPii?.(text)).toBe(false);
+  });
+});
+
 describe('properties of normalisation', () => {
   const compatibility = fc.constantFrom(
     'ﬁ', '½', '㈱', 'ｶﾞ', 'e\u0301', '\u0301', 'Å', 'Ω', '①', '²', '\u3000', '\u00a0', '＠', '．', '４', 'ｊ', '…', '™', '한',

@@ -490,6 +490,9 @@ describe('linear time on adversarial input', () => {
     ['non-ASCII at signs', fill('ü@')],
     ['CJK and ASCII', fill('例a@')],
     ['scp-like remotes', fill('git@a.bc:')],
+    ['an address and a long path after a colon', `a@b.cd:${fill('a/')}`],
+    ['URL queries with at signs', fill('https://a.io/?e=a@')],
+    ['URL users', fill('s://u@h.io/')],
   ];
 
   it.each(inputs)('%s (100 KB) finishes fast', (_name, text) => {
@@ -594,6 +597,30 @@ describe('properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('e-mail in URLs and before a colon', () => {
+  it.each([
+    ['a query value', 'https://a.io/?email=jane@example.com'],
+    ['a query value before another', 'https://x.io/u?e=jane@example.com&x=1'],
+    ['a path segment', 'http://crm.local/users/jane@example.com'],
+    ['a fragment', 'see https://a.b/#jane@example.com'],
+  ])('finds the address in %s, and only the address', (_where, text) => {
+    expectOnly('email', text, 'jane@example.com');
+  });
+
+  it.each([
+    ['a password', 'login jane@example.com:Secr3t!'],
+    ['a word', 'jane@example.com:hunter2'],
+    ['a port', 'jane@example.com:8080'],
+  ])('finds an address followed by a colon and %s', (_what, text) => {
+    expectOnly('email', text, 'jane@example.com');
+  });
+
+  it('still takes user@host:path and user@host:repo.git for remotes', () => {
+    expectNothing('git@github.com:repo.git');
+    expectNothing('deploy@build.example.com:~/app');
   });
 });
 

@@ -8,10 +8,11 @@
 // address ends (`请联系jane@example.com谢谢` holds `jane@example.com`).
 //
 // Not addresses, though written with an '@': a URL's user (`ssh://git@github.com/org/repo`: in a
-// URL an '@' ends the user name, so no address is there) and an scp-like remote, a user at a host
-// followed by ':' and a path (`git@github.com:org/repo.git`). An address that is followed by a
-// colon must then be followed by a space or a line end to be found (`jane@example.com: hi`).
-import { alnumAnd, DASH, DOT, inTable, isAlpha } from './char-classes.js';
+// URL an '@' ends the user name, so no address is there), and an scp-like remote, a user at a host
+// followed by ':' and a path with a '/' or ending in `.git` (`git@github.com:org/repo.git`). An
+// address in a URL's path, query or fragment is one (`https://crm.example/u?email=jane@example.com`),
+// and so is one followed by ':' and anything else (`jane@example.com:hunter2`).
+import { alnumAnd, DASH, DOT, inTable, isAlpha, only } from './char-classes.js';
 import type { Scanner } from './scanner.js';
 import { LETTER, LETTER_OR_DIGIT, unicodeClass, UNSPACED } from './unicode-classes.js';
 
@@ -19,8 +20,9 @@ import { LETTER, LETTER_OR_DIGIT, unicodeClass, UNSPACED } from './unicode-class
 const LOCAL_PART = alnumAnd("!#$%&'*+-/=?^_`{|}~.");
 const DOMAIN = alnumAnd('-.');
 const ALNUM = alnumAnd('');
-/** What an scp-like remote's path starts with, after the ':'. */
+/** What an scp-like remote's path is made of, after the ':'. */
 const REMOTE_PATH = alnumAnd('/~._-');
+const URL_DELIMITERS = only('/?#&=');
 
 const SLASH = 47; // '/'
 const COLON = 58; // ':'
@@ -33,7 +35,15 @@ export const scanEmails: Scanner = (text, report) => {
     const floor = Math.max(0, at - MAX_LOCAL_PART);
     while (start > floor && isLocalPart(text.charCodeAt(start - 1)) && !wordBreak(text, start - 1)) start--;
     while (start < at && text.charCodeAt(start) === DOT) start++;
-    if (start === at || isUrlUser(text, start)) continue;
+    if (start === at) continue;
+    if (afterScheme(text, start)) {
+      // Inside a URL: `scheme://user@host` names no address, but one in its path, query or
+      // fragment (`https://crm.example/u?email=jane@example.com`) is one, from the last delimiter on.
+      const delimiter = lastUrlDelimiter(text, start + 2, at);
+      if (delimiter === -1) continue;
+      start = delimiter + 1;
+      if (start === at) continue;
+    }
     const domain = domainLength(text, at + 1);
     if (domain === 0 || isRemotePath(text, at + 1 + domain)) continue;
     if (report(start, at + 1 + domain - start)) return true;
@@ -60,17 +70,31 @@ function wordBreak(text: string, i: number): boolean {
   return (inTable(ALNUM, a) && isUnspaced(b)) || (isUnspaced(a) && inTable(ALNUM, b));
 }
 
-/**
- * `scheme://user@host`: the '//' right after a scheme's ':'. Without a scheme (`//a.b@c.de`) the
- * slashes may be part of a local part, and the address is found: a miss would be a leak.
- */
-function isUrlUser(text: string, start: number): boolean {
+/** Whether `text[start]` begins the `//` right after a scheme's ':' (`https://...`). */
+function afterScheme(text: string, start: number): boolean {
   return text.charCodeAt(start) === SLASH && text.charCodeAt(start + 1) === SLASH && start >= 2 && text.charCodeAt(start - 1) === COLON && inTable(ALNUM, text.charCodeAt(start - 2));
 }
 
-/** `user@host:path`, an scp-like remote such as `git@github.com:org/repo.git`. */
+/** The last of `/ ? # & =` in `text[from, to)`, which end a URL's host, path segment or query key; -1 if none. */
+function lastUrlDelimiter(text: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (inTable(URL_DELIMITERS, text.charCodeAt(i))) return i;
+  return -1;
+}
+
+/**
+ * `user@host:path`, an scp-like remote such as `git@github.com:org/repo.git`: the ':' is followed
+ * by a path with a '/' or ending in `.git`. After any other ':' the address stands
+ * (`jane@example.com:hunter2`, `jane@example.com:8080`).
+ */
 function isRemotePath(text: string, domainEnd: number): boolean {
-  return text.charCodeAt(domainEnd) === COLON && inTable(REMOTE_PATH, text.charCodeAt(domainEnd + 1));
+  if (text.charCodeAt(domainEnd) !== COLON) return false;
+  let end = domainEnd + 1;
+  let slash = false;
+  while (end < text.length && inTable(REMOTE_PATH, text.charCodeAt(end))) {
+    if (text.charCodeAt(end) === SLASH) slash = true;
+    end++;
+  }
+  return end > domainEnd + 1 && (slash || text.endsWith('.git', end));
 }
 
 /**
