@@ -29,22 +29,34 @@ const FIELDS: Readonly<Record<string, Check>> = {
 };
 const NAMES = Object.keys(FIELDS);
 
-/** Checks the fields the router reads; returns a note for each key that looks like a misspelt one. */
-export function checkTask(task: Task): string[] {
+/**
+ * Checks the fields the router reads and takes the task's own enumerable data fields, once: routing
+ * reads only this copy, so a getter never runs, an inherited field is never taken for the task's,
+ * and a field cannot change between its check and its use. A field the router reads must be a
+ * plain data field; a getter on one is an `InvalidArgumentError`, as is a task whose keys cannot be
+ * listed (a Proxy that refuses). Returns a note for each key that looks like a misspelt one.
+ */
+export function checkTask(task: Task): { task: Task; notes: string[] } {
+  const keys = ownKeys(task);
+  if (keys === undefined) throw new InvalidArgumentError('task', 'its fields cannot be listed (a Proxy refused)');
+  const copy: Record<string, unknown> = {};
   const notes: string[] = [];
-  for (const key of ownKeys(task) ?? []) {
+  for (const key of keys) {
+    const slot = ownSlot(task, key);
     const check = FIELDS[key];
     if (check === undefined) {
       const near = key.length > 3 ? closestName(key, NAMES) : undefined;
       if (near !== undefined) notes.push(`task.${key} is not a field the router reads; did you mean task.${near}?`);
-      continue;
+    } else if (slot.kind === 'accessor') {
+      throw new InvalidArgumentError(`task.${key}`, 'expected a plain value, got a getter (or a Proxy that refused)');
+    } else if (slot.kind === 'data' && slot.value !== undefined) {
+      const problem = check(slot.value);
+      if (problem !== undefined) throw new InvalidArgumentError(`task.${key}`, `${problem}, got ${describe(slot.value)}`);
     }
-    const slot = ownSlot(task, key);
-    if (slot.kind !== 'data' || slot.value === undefined) continue;
-    const problem = check(slot.value);
-    if (problem !== undefined) throw new InvalidArgumentError(`task.${key}`, `${problem}, got ${describe(slot.value)}`);
+    // `__proto__` as an own key would set the copy's prototype, and names nothing the router reads.
+    if (slot.kind === 'data' && key !== '__proto__') copy[key] = slot.value;
   }
-  return notes;
+  return { task: copy as Task, notes };
 }
 
 function describe(value: unknown): string {

@@ -196,15 +196,15 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   }
 
   /** route() for a task, or for the request complete() and stream() are about to send. */
-  async function routeFor(agentId: string, task: Task, context: RoutingContext, request: NormalizedRequest | undefined): Promise<RoutingDecision> {
-    checkArguments(agentId, task, context);
+  async function routeFor(agentId: string, given: Task, context: RoutingContext, request: NormalizedRequest | undefined): Promise<RoutingDecision> {
+    checkArguments(agentId, given, context);
+    const { task, notes } = checkTask(given);
     const now = clock();
     if (!Number.isFinite(now) || Math.abs(now) > MAX_EPOCH_MS) {
       throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
     }
     const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
     const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
-    const notes = checkTask(task);
     for (const note of notes) warnOnce(note);
     const inspection = inspectRequest(inspector, task, request);
     const state = gatherState({ compiled, overrides, health }, agentId, task, context, spend, inspection, now);

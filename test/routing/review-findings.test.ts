@@ -48,6 +48,40 @@ describe('task fields the router reads are checked', () => {
     expect((error as Error).message).toContain(message);
   });
 
+  it('a getter on a field the router reads is refused, whether it returns or throws, and never runs', async () => {
+    const router = createRouter(seed);
+    let runs = 0;
+    const counting = Object.defineProperty({}, 'complexity', { enumerable: true, get: () => (++runs, 9) });
+    await expect(router.route('cto_agent', counting)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'task.complexity' });
+    const throwing = Object.defineProperty({}, 'privacy_level', { enumerable: true, get: () => { throw new Error('boom'); } });
+    await expect(router.route('cto_agent', throwing)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'task.privacy_level' });
+    expect(runs).toBe(0);
+  });
+
+  it('an inherited field is not one of the task: it is neither checked nor used', async () => {
+    const router = createRouter(seed);
+    const inherited = await router.route('cto_agent', Object.create({ complexity: 999 }) as never);
+    const plain = await router.route('cto_agent', {});
+    expect(inherited.modelId).toBe(plain.modelId);
+    expect(inherited.trace).toEqual(plain.trace);
+  });
+
+  it('routes on the fields as they were checked, even if the task changes while the ledger is read', async () => {
+    let task: Record<string, unknown> = {};
+    const slowLedger = new MemoryLedger();
+    const original = slowLedger.snapshot.bind(slowLedger);
+    slowLedger.snapshot = async (query) => {
+      task['privacy_level'] = 'high';
+      return original(query);
+    };
+    const router = createRouter(seed, { ledger: slowLedger });
+    task = { complexity: 9 };
+    const decision = await router.route('cto_agent', task);
+    // Checked as { complexity: 9 }: the later privacy_level does not reach the decision.
+    expect(decision.localOnly).toBe(false);
+    expect(decision.modelId).toBe('claude-3-opus');
+  });
+
   it('a field one typo away from one the router reads is noted in the trace and logged once', async () => {
     const warnings: string[] = [];
     const router = createRouter(seed, { logger: { warn: (message: string) => warnings.push(message) } });
