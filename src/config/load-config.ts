@@ -31,11 +31,19 @@ export interface ParseConfigOptions {
   environmentName?: string;
   /** File names used in messages; default `models.yaml`, `agents.yaml`, `routing.yaml`, `environments/<name>.yaml`. */
   fileNames?: Partial<Record<keyof ParseConfigSources, string>>;
+  /**
+   * The provider names adapters will be registered under. Given, a provider name one typo from a
+   * built-in one (`antropic`) is an error unless listed; left out, it is a warning here and
+   * `createRouter` refuses it unless an adapter is registered by that name.
+   */
+  providers?: readonly string[];
 }
 
 export interface LoadConfigOptions {
   /** Name of an overlay in `<dir>/environments/<name>.yaml`. */
   environment?: string;
+  /** As in `parseConfig`: the provider names adapters will be registered under. */
+  providers?: readonly string[];
 }
 
 const BASE_FILES = ['models', 'agents', 'routing'] as const;
@@ -106,7 +114,7 @@ export function parseConfig(sources: ParseConfigSources, options: ParseConfigOpt
     return { file: fileName(top === 'models' || top === 'agents' ? top : 'routing') };
   };
 
-  const { config, errors, warnings } = validateConfig(merged, locate);
+  const { config, errors, warnings } = validateConfig(merged, locate, options.providers === undefined ? {} : { providers: options.providers });
   const allErrors = [...issues.filter((i) => i.severity === 'error'), ...errors];
   const allWarnings = [...issues.filter((i) => i.severity === 'warning'), ...warnings];
   if (allErrors.length > 0 || !config) throw new ConfigError(allErrors, allWarnings);
@@ -171,6 +179,7 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
     },
     {
       ...(options.environment !== undefined ? { environmentName: options.environment } : {}),
+      ...(options.providers !== undefined ? { providers: options.providers } : {}),
       fileNames: {
         models: found.models!.name,
         agents: found.agents!.name,

@@ -11,6 +11,8 @@ function obj<T extends z.ZodRawShape>(mode: Mode, shape: T) {
 
 const nonNegative = z.number().finite().nonnegative();
 const positiveInt = z.number().int().positive();
+/** Node's timers hold at most 2^31 − 1 ms (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 const share = z.number().finite().min(0).max(1);
 const nameString = z.string().min(1);
 
@@ -95,7 +97,7 @@ function buildSchemas(mode: Mode) {
     /** The most output tokens the model writes in one answer; a call's output limit never exceeds it. */
     max_output_tokens: positiveInt.optional(),
     /** How long one attempt on this model may take before the router ends it, in ms. */
-    timeout_ms: positiveInt.optional(),
+    timeout_ms: positiveInt.max(MAX_TIMER_MS, { message: `at most ${MAX_TIMER_MS} ms (about 24.8 days)` }).optional(),
     /**
      * What the model can take besides text. A request that needs one of these routes only to models
      * that have it; a model that says nothing is assumed able, so older configurations keep working.

@@ -47,7 +47,12 @@ export const BUILTIN_STRATEGIES = ['cost_optimized', 'performance_optimized', 'p
 export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'local', 'mock'] as const;
 
 export interface ValidateOptions {
-  /** Provider names registered in `createRouter({ providers })`: a name one typo from a built-in one is then only a warning. */
+  /**
+   * The provider names adapters are registered under (`createRouter({ providers })`). A provider
+   * name one typo from a built-in one is an error unless it is among them (then a warning). Left
+   * out — when loading files, before the adapters are known — such a name is a warning, and
+   * `createRouter` checks it again against the names registered there.
+   */
   providers?: readonly string[];
 }
 
@@ -77,7 +82,7 @@ export function validateConfig(input: unknown, locate: Locator = () => ({}), opt
   if (!isRecord(input)) return { config: undefined, errors, warnings };
 
   checkReferences(input, issue);
-  checkProviders(input, issue, options.providers ?? []);
+  checkProviders(input, issue, options.providers);
 
   if (errors.length > 0) return { config: undefined, errors, warnings };
   // Only unknown keys (now warnings) failed the strict parse; the loose schema keeps them.
@@ -128,18 +133,24 @@ function list(value: unknown): unknown[] {
 }
 
 /**
- * A provider name one typo away from a built-in one (`antropic`) is an error — the model would find
- * no adapter and be skipped at every call — unless the host registered a provider by that name.
+ * A provider name one typo away from a built-in one (`antropic`) would find no adapter, so its model
+ * would be skipped at every call: an error unless an adapter is registered by that name, a warning
+ * while the registered names are not known yet.
  */
-function checkProviders(input: Record<string, unknown>, issue: Report, registered: readonly string[]): void {
+function checkProviders(input: Record<string, unknown>, issue: Report, registered: readonly string[] | undefined): void {
   for (const [id, model] of entries(input['models'])) {
     const provider = isRecord(model) ? model['provider'] : undefined;
     if (typeof provider !== 'string' || (BUILTIN_PROVIDERS as readonly string[]).includes(provider)) continue;
     const near = closestName(provider, BUILTIN_PROVIDERS);
     if (near === undefined) continue;
     const path = ['models', id, 'provider'];
-    if (registered.includes(provider)) issue('warning', 'provider_name', path, `provider "${provider}" is registered, but looks like a typo of "${near}"`);
-    else issue('error', 'unknown_provider', path, `unknown provider "${provider}"; did you mean "${near}"? (a custom provider needs an adapter registered under its name in createRouter({ providers }))`);
+    if (registered === undefined) {
+      issue('warning', 'provider_name', path, `provider "${provider}" looks like a typo of "${near}"; createRouter refuses it unless an adapter is registered under that name in createRouter({ providers })`);
+    } else if (registered.includes(provider)) {
+      issue('warning', 'provider_name', path, `provider "${provider}" is registered, but looks like a typo of "${near}"`);
+    } else {
+      issue('error', 'unknown_provider', path, `unknown provider "${provider}"; did you mean "${near}"? (a custom provider needs an adapter registered under its name in createRouter({ providers }))`);
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 // health) and hands it to the pure decide(); complete() and stream() then make the call.
 import { abortableSleep } from '../abortable-sleep.js';
 import type { LoadedConfig } from '../config/load-config.js';
-import type { RouterConfigInput } from '../config/schema.js';
+import { MAX_TIMER_MS, type RouterConfigInput } from '../config/schema.js';
 import { validateConfig } from '../config/validate-config.js';
 import { ConfigError, InvalidArgumentError, UnknownAgentError, type ConfigIssue } from '../errors.js';
 import type { BudgetOverrunEvent } from '../execution/call-context.js';
@@ -135,7 +135,9 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const warnings = loadWarnings ?? validation.warnings;
 
   for (const [name, ms] of Object.entries(options.timeouts ?? {})) {
-    if (ms !== undefined && !(typeof ms === 'number' && ms > 0)) throw new InvalidArgumentError(`options.timeouts.${name}`, 'expected a positive number of milliseconds (Infinity for none)');
+    if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && (ms <= MAX_TIMER_MS || ms === Number.POSITIVE_INFINITY))) {
+      throw new InvalidArgumentError(`options.timeouts.${name}`, `expected a positive number of milliseconds up to ${MAX_TIMER_MS} (about 24.8 days), or Infinity for none; got ${String(ms)}`);
+    }
   }
   const compiled = compileConfig(validated, environment);
   const clock = options.clock ?? Date.now;

@@ -70,10 +70,11 @@ describe('task fields the router reads are checked', () => {
     let task: Record<string, unknown> = {};
     const slowLedger = new MemoryLedger();
     const original = slowLedger.snapshot.bind(slowLedger);
-    slowLedger.snapshot = async (query) => {
+    // A ledger may answer asynchronously (CostLedger allows a promise); this one changes the task meanwhile.
+    slowLedger.snapshot = (async (query: Parameters<typeof original>[0]) => {
       task['privacy_level'] = 'high';
       return original(query);
-    };
+    }) as never;
     const router = createRouter(seed, { ledger: slowLedger });
     task = { complexity: 9 };
     const decision = await router.route('cto_agent', task);
@@ -203,5 +204,27 @@ describe('hostile configuration', () => {
     await expect(loadConfig(SEED_DIR, null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(loadConfig(SEED_DIR, { environment: 5 as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(loadConfig(`${SEED_DIR}/models.yaml`)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+});
+
+describe('timeouts longer than a timer can hold', () => {
+  // Node clamps a longer setTimeout to 1 ms, so every try would time out at once.
+  it('a model timeout_ms over 2^31 − 1 ms is a configuration error naming the model', () => {
+    const config = { ...seed, models: { ...seed.models, 'gpt-4-turbo': { ...seed.models['gpt-4-turbo']!, timeout_ms: 3_000_000_000 } } };
+    const error = (() => {
+      try {
+        createRouter(config);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toContainEqual(expect.objectContaining({ path: 'models.gpt-4-turbo.timeout_ms', severity: 'error' }));
+  });
+
+  it('options.timeouts over 2^31 − 1 ms are refused; Infinity means none', () => {
+    expect(() => createRouter(seed, { timeouts: { attemptMs: 3_000_000_000 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'options.timeouts.attemptMs' }));
+    expect(() => createRouter(seed, { timeouts: { streamIdleMs: 2 ** 31 } })).toThrow(expect.objectContaining({ argument: 'options.timeouts.streamIdleMs' }));
+    expect(() => createRouter(seed, { timeouts: { attemptMs: Number.POSITIVE_INFINITY, streamIdleMs: 2 ** 31 - 1 } })).not.toThrow();
   });
 });
