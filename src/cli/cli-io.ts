@@ -27,17 +27,23 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-/** The command line is wrong: the CLI prints the message and the command's usage line, and exits 2. */
+/**
+ * The command line is wrong: the CLI prints the message, `details` and the command's usage line, and
+ * exits 2. The message is one line, made printable when written; `details` is printed as is (each line
+ * ending in a newline), so whoever formats it keeps control characters out.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
+  readonly details: string;
+  constructor(message: string, details = '') {
     super(message);
     this.name = 'UsageError';
+    this.details = details;
   }
 }
 
 /** What the command line names is invalid or unusable: the CLI prints the message and `details`, and exits 1. */
 export class CommandFailure extends Error {
-  /** Printed after the message line, as is (each line ending in a newline). */
+  /** Printed after the message line, as is (each line ending in a newline): see `UsageError`. */
   readonly details: string;
   constructor(message: string, details = '') {
     super(message);

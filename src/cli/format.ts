@@ -33,6 +33,11 @@ export function shellQuote(argument: string): string {
   return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A path as an argument of a command to run: `./-h`, not `-h`, which would be read as an option. */
+export function shellPath(path: string): string {
+  return shellQuote(path.startsWith('-') ? `./${path}` : path);
+}
+
 /** Names and messages come from files and arguments: no control characters reach the terminal. */
 export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');

@@ -18,12 +18,15 @@ export async function readJsonObjectArgument(flag: string, value: string, io: Cl
       throw new CommandFailure(`${flag}: cannot read ${source}: ${describeFsError(error)}`);
     }
   }
-  const fail = (message: string) => (source === undefined ? new UsageError(`${flag}: ${message}`) : new CommandFailure(`${flag}: ${source}: ${message}`));
+  const fail = (message: string, details = '') =>
+    source === undefined ? new UsageError(`${flag}: ${message}`, details) : new CommandFailure(`${flag}: ${source}: ${message}`, details);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw fail(describeJsonError(text, (error as Error).message));
+    // The first line is the message; the excerpt and its caret follow it.
+    const [reason, ...excerpt] = describeJsonError(text, (error as Error).message).split('\n');
+    throw fail(reason!, excerpt.map((line) => `${line}\n`).join(''));
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw fail(`expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
@@ -43,7 +46,7 @@ export function describeJsonError(text: string, parseMessage: string): string {
   // A window of the line around the place, so a long one-line task still fits a terminal.
   const from = Math.max(lineStart, offset - 40);
   const to = Math.min(lineEnd, offset + 40);
-  const excerpt = `${from > lineStart ? '…' : ''}${text.slice(from, to)}${to < lineEnd ? '…' : ''}`.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const excerpt = `${from > lineStart ? '…' : ''}${text.slice(from, to)}${to < lineEnd ? '…' : ''}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   const caret = ' '.repeat(offset - from + (from > lineStart ? 1 : 0));
   return `invalid JSON at line ${line}, column ${column}: ${reason}\n  ${excerpt}\n  ${caret}^`;
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { CommandFailure, type CliIO } from './cli-io.js';
 import { describeFsError } from './diagnostics.js';
-import { shellQuote, shownPath } from './format.js';
+import { shellPath, shownPath } from './format.js';
 
 /** Throws `CommandFailure` for a missing directory and `ConfigError` for an invalid configuration. */
 export async function loadCliConfig(io: CliIO, dir: string, environment: string | undefined): Promise<LoadedConfig> {
@@ -16,7 +16,7 @@ export async function loadCliConfig(io: CliIO, dir: string, environment: string 
     isDirectory = (await stat(path)).isDirectory();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CommandFailure(`${shown}: no such directory (\`npx llm-agent-router init ${shellQuote(shown)}\` writes a starter configuration there)`);
+      throw new CommandFailure(`${shown}: no such directory (\`npx llm-agent-router init ${shellPath(shown)}\` writes a starter configuration there)`);
     }
     throw new CommandFailure(`${shown}: ${describeFsError(error)}`);
   }

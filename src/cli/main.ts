@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `llm-agent-router` command: wires the real process to runCli.
+import { printable } from './format.js';
 import { runCli } from './run-cli.js';
 
 // A reader that goes away (`llm-agent-router validate ./config | head -1`) is not a failure of
@@ -25,7 +26,7 @@ runCli(process.argv.slice(2), {
   },
   (error: unknown) => {
     // runCli reports its own failures; this is the last resort, still one line.
-    process.stderr.write(`llm-agent-router: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`llm-agent-router: error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
   },
 );

@@ -8,18 +8,23 @@ import { CommandFailure, type CliIO } from './cli-io.js';
 import { describeFsError } from './diagnostics.js';
 import { shownPath } from './format.js';
 
-/** Creates `dir` and any missing parents; a failure is a `CommandFailure` naming the directory. */
-export async function ensureDirectory(io: CliIO, dir: string): Promise<void> {
+/**
+ * Creates `dir` and any missing parents; a failure is a `CommandFailure` naming the directory. Each
+ * directory it creates is appended to `created` (outermost first), also when a deeper one then fails,
+ * so the caller can remove them again.
+ */
+export async function ensureDirectory(io: CliIO, dir: string, created: string[] = []): Promise<void> {
   try {
-    await makeDirectory(dir);
+    await makeDirectory(dir, created);
   } catch (error) {
     throw new CommandFailure(`cannot create the directory ${shownPath(io, dir)}: ${describeFsError(error)}`);
   }
 }
 
-async function makeDirectory(dir: string): Promise<void> {
+async function makeDirectory(dir: string, created: string[]): Promise<void> {
   try {
     await mkdir(dir);
+    created.push(dir);
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -27,10 +32,11 @@ async function makeDirectory(dir: string): Promise<void> {
     const parent = dirname(dir);
     // ENOENT with the parent present (or at the root) is final: do not loop on it.
     if (code !== 'ENOENT' || parent === dir || (await isDirectory(parent))) throw error;
-    await makeDirectory(parent);
+    await makeDirectory(parent, created);
   }
   try {
     await mkdir(dir);
+    created.push(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await isDirectory(dir))) return;
     throw error;

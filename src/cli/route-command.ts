@@ -6,7 +6,7 @@ import { CommandFailure, EXIT_OK, UsageError } from './cli-io.js';
 import { didYouMean } from '../edit-distance.js';
 import type { CliCommand } from './command.js';
 import { formatDecision, formatTrace, isTraceStep } from './format-decision.js';
-import { painter, printable } from './format.js';
+import { painter } from './format.js';
 import { readJsonObjectArgument } from './json-argument.js';
 import { loadCliConfig } from './load-cli-config.js';
 
@@ -32,7 +32,7 @@ export const routeCommand: CliCommand = {
     const router = createRouter(config, { logger: {} });
     const agents = router.agentIds();
     if (!agents.includes(agent)) {
-      throw new UsageError(`unknown agent "${printable(agent)}"${didYouMean(agent, agents)}; the configuration defines ${agents.join(', ')}`);
+      throw new UsageError(`unknown agent "${agent}"${didYouMean(agent, agents)}; the configuration defines ${agents.join(', ')}`);
     }
     let decision;
     try {
@@ -42,7 +42,7 @@ export const routeCommand: CliCommand = {
       // The trace is the answer to "why no model?": show it as a decision's would be.
       const steps = error.trace.filter(isTraceStep);
       const paint = painter(io, 'stderr');
-      throw new CommandFailure(printable(error.message), steps.length ? `\n${paint.bold('Trace')}\n${formatTrace(steps, paint)}` : '');
+      throw new CommandFailure(error.message, steps.length ? `\n${paint.bold('Trace')}\n${formatTrace(steps, paint)}` : '');
     }
     io.stdout.write(line.flag('json') ? `${JSON.stringify(decision, null, 2)}\n` : formatDecision(decision, painter(io)));
     return EXIT_OK;

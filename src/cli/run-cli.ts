@@ -41,17 +41,28 @@ function asksForHelp(argv: string[]): boolean {
   return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
+function unknownCommand(io: CliIO, name: string): number {
+  writeError(io, undefined, `unknown command "${name}"${didYouMean(name, COMMANDS.map((c) => c.name))}`);
+  io.stderr.write('Run "llm-agent-router --help" for the commands.\n');
+  return EXIT_USAGE;
+}
+
+/** `help`, `help help` and `help --help` print the list of commands; `help <unknown>` is an unknown command. */
+const HELP = ['help', '--help', '-h'];
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === 'help' && findCommand(rest[0])) {
-    io.stdout.write(helpText(findCommand(rest[0])!));
-    return EXIT_OK;
-  }
   if (name === undefined) {
     io.stderr.write(usage());
     return EXIT_USAGE;
   }
-  if (name === 'help' || name === '--help' || name === '-h') {
+  if (name === 'help' && rest[0] !== undefined && !HELP.includes(rest[0])) {
+    const named = findCommand(rest[0]);
+    if (!named) return unknownCommand(io, rest[0]);
+    io.stdout.write(helpText(named));
+    return EXIT_OK;
+  }
+  if (HELP.includes(name)) {
     io.stdout.write(usage());
     return EXIT_OK;
   }
@@ -60,11 +71,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const command = findCommand(name);
-  if (!command) {
-    writeError(io, undefined, `unknown command "${printable(name)}"${didYouMean(name, COMMANDS.map((c) => c.name))}`);
-    io.stderr.write('Run "llm-agent-router --help" for the commands.\n');
-    return EXIT_USAGE;
-  }
+  if (!command) return unknownCommand(io, name);
   if (asksForHelp(rest)) {
     io.stdout.write(helpText(command));
     return EXIT_OK;
@@ -79,6 +86,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 function reportFailure(error: unknown, command: CliCommand, io: CliIO): number {
   if (error instanceof UsageError) {
     writeError(io, command.name, error.message);
+    io.stderr.write(error.details);
     io.stderr.write(`${usageLine(command)}\nRun "llm-agent-router ${command.name} --help" for its options.\n`);
     return EXIT_USAGE;
   }
@@ -87,7 +95,10 @@ function reportFailure(error: unknown, command: CliCommand, io: CliIO): number {
     io.stderr.write(error.details);
     return EXIT_INVALID;
   }
-  if (io.env.LLM_ROUTER_DEBUG === '1') io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  if (io.env.LLM_ROUTER_DEBUG === '1') {
+    const stack = (error as Error | undefined)?.stack ?? String(error);
+    io.stderr.write(`${stack.split('\n').map(printable).join('\n')}\n`);
+  }
   if (ConfigError.isInstance(error)) {
     const count = `${error.issues.length} error${error.issues.length === 1 ? '' : 's'}`;
     writeError(io, command.name, `invalid configuration (${count}):`);
@@ -97,6 +108,6 @@ function reportFailure(error: unknown, command: CliCommand, io: CliIO): number {
   // A RouterError's message is written for people (a WorkloadError's is `FILE:line: message`); an
   // unexpected error shows its first line only.
   const message = RouterError.isInstance(error) || error instanceof Error ? error.message : String(error);
-  writeError(io, command.name, printable(message.split('\n')[0] ?? ''));
+  writeError(io, command.name, message.split('\n')[0] ?? '');
   return EXIT_INVALID;
 }

@@ -39,8 +39,11 @@ share, privacy activations, fallbacks, verifications, refusals and the cost brea
 function budgetArgument(line: CommandLine): number | undefined {
   const value = line.string('budget');
   if (value === undefined) return undefined;
-  const usd = Number(value.trim().replace(/^\$/, ''));
-  if (value.trim() === '' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--budget expects a non-negative number of USD, got ${JSON.stringify(value)}`);
+  // Plain decimals only: Number() would also take 0x10, 1e3 and Infinity.
+  const usd = Number(value.trim());
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(usd)) {
+    throw new UsageError(`--budget expects a non-negative decimal number of USD (like 40 or 12.5), got ${JSON.stringify(value)}`);
+  }
   return usd;
 }
 
@@ -51,8 +54,8 @@ function chosenStrategies(line: CommandLine, known: string[]): string[] {
   const names = value.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
   if (names.length === 0) throw new UsageError('--strategies expects "all" or a comma-separated list of names');
   const unknown = names.filter((name) => !known.includes(name));
-  if (unknown.length === 1) throw new UsageError(`unknown strategy "${printable(unknown[0]!)}"${didYouMean(unknown[0]!, known)}; the configuration defines ${known.join(', ')}`);
-  if (unknown.length > 1) throw new UsageError(`unknown strategies ${unknown.map((n) => `"${printable(n)}"`).join(', ')}; the configuration defines ${known.join(', ')}`);
+  if (unknown.length === 1) throw new UsageError(`unknown strategy "${unknown[0]!}"${didYouMean(unknown[0]!, known)}; the configuration defines ${known.join(', ')}`);
+  if (unknown.length > 1) throw new UsageError(`unknown strategies ${unknown.map((n) => `"${n}"`).join(', ')}; the configuration defines ${known.join(', ')}`);
   return names;
 }
 
@@ -96,7 +99,7 @@ async function simulate(line: CommandLine, io: CliIO): Promise<number> {
     } catch (error) {
       throw new CommandFailure(`cannot write the report to ${shownPath(io, reportFile)}: ${describeFsError(error)}`);
     }
-    const written = `HTML report written to ${shownPath(io, reportFile)}\n`;
+    const written = `HTML report written to ${printable(shownPath(io, reportFile))}\n`;
     if (json) io.stderr.write(written);
     else io.stdout.write(`\n${written}`);
   }

@@ -5,7 +5,7 @@ import { ConfigError, type ConfigIssue } from '../errors.js';
 import { EXIT_INVALID, EXIT_OK } from './cli-io.js';
 import type { CliCommand } from './command.js';
 import { issueMessage } from './diagnostics.js';
-import { painter, shownPath } from './format.js';
+import { painter, printable, shownPath } from './format.js';
 import { loadCliConfig } from './load-cli-config.js';
 
 export const validateCommand: CliCommand = {
@@ -43,7 +43,7 @@ warning at its file:line:col. Exit code 1 when there are errors, 0 when there ar
 
     const byFile = new Map<string, ConfigIssue[]>();
     for (const issue of [...errors, ...warnings]) {
-      const file = shownPath(io, issue.file) || '(configuration)';
+      const file = printable(shownPath(io, issue.file)) || '(configuration)';
       byFile.set(file, [...(byFile.get(file) ?? []), issue]);
     }
     for (const [file, issues] of byFile) {
@@ -52,7 +52,7 @@ warning at its file:line:col. Exit code 1 when there are errors, 0 when there ar
       for (const issue of issues) {
         const where = issue.line ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
         const severity = issue.severity === 'error' ? paint.red('error  ') : paint.yellow('warning');
-        io.stdout.write(`  ${paint.dim(where)}  ${severity}  ${issue.path ? `${issue.path}: ` : ''}${issueMessage(io, issue)}\n`);
+        io.stdout.write(`  ${paint.dim(where)}  ${severity}  ${printable(`${issue.path ? `${issue.path}: ` : ''}${issueMessage(io, issue)}`)}\n`);
       }
     }
     const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;

@@ -48,8 +48,9 @@ export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'local', 'mock'] as con
 
 export interface ValidateOptions {
   /**
-   * The provider names adapters are registered under (`createRouter({ providers })`). A provider
-   * name one typo from a built-in one is an error unless it is among them (then a warning). Left
+   * The names adapters are registered under (`createRouter({ providers })`: provider names or model
+   * ids). A provider name one typo from a built-in one is an error unless it is among them (then a
+   * warning) or the model's own id is (its adapter serves it whatever the provider is called). Left
    * out — when loading files, before the adapters are known — such a name is a warning, and
    * `createRouter` checks it again against the names registered there.
    */
@@ -146,6 +147,8 @@ function checkProviders(input: Record<string, unknown>, issue: Report, registere
     const path = ['models', id, 'provider'];
     if (registered === undefined) {
       issue('warning', 'provider_name', path, `provider "${provider}" looks like a typo of "${near}"; createRouter refuses it unless an adapter is registered under that name in createRouter({ providers })`);
+    } else if (registered.includes(id)) {
+      continue; // An adapter registered for this model serves it, whatever its provider is called.
     } else if (registered.includes(provider)) {
       issue('warning', 'provider_name', path, `provider "${provider}" is registered, but looks like a typo of "${near}"`);
     } else {

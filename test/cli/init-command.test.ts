@@ -1,6 +1,7 @@
 // `llm-agent-router init`: a starter configuration in the user's project, run from the package as
 // installed (only the files it publishes), whose $schema lines point at the schemas it ships.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT, runBuiltCli } from '../helpers/built-cli.js';
@@ -9,6 +10,7 @@ import { shell, userProject } from './support/scratch-projects.js';
 const SEED = join(ROOT, 'examples', 'config');
 const FILES = ['models.yaml', 'agents.yaml', 'routing.yaml', 'environments/development.yaml', 'environments/production.yaml'];
 const SCHEMA_LINE = /^# yaml-language-server: \$schema=(\S+)$/;
+const SCHEMA_LINE_START = /^# yaml-language-server: \$schema=/;
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -121,5 +123,93 @@ describe('init', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: llm-agent-router init \[dir\] \[options\]\n/);
     expect(help.stdout).toContain('--force');
+  });
+
+  describe('a failed init leaves the directory as it was', () => {
+    /** Every entry under `dir`, with a file's text and a link's target: what a failed run must not change. */
+    function snapshot(dir: string): Record<string, string> {
+      const entries: Record<string, string> = {};
+      for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+        const path = join(entry.parentPath, entry.name);
+        const key = path.slice(dir.length + 1);
+        if (entry.isSymbolicLink()) entries[key] = `-> ${readlinkSync(path)}`;
+        else entries[key] = entry.isDirectory() ? '/' : readFileSync(path, 'utf8');
+      }
+      return entries;
+    }
+    const scratch = () => mkdtempSync(join(tmpdir(), 'router-init-'));
+
+    it('a file where the environments/ directory goes: nothing is written, and a rerun is not refused', () => {
+      const cwd = scratch();
+      mkdirSync(join(cwd, 't1'));
+      writeFileSync(join(cwd, 't1', 'environments'), 'mine\n');
+      const before = snapshot(cwd);
+      const result = runBuiltCli(['init', 't1'], { cwd });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('llm-agent-router init: error: cannot create the directory t1/environments: exists and is not a directory (EEXIST)\n');
+      expect(snapshot(cwd)).toEqual(before);
+      rmSync(join(cwd, 't1', 'environments'));
+      const rerun = runBuiltCli(['init', 't1'], { cwd });
+      expect(rerun.status, rerun.stderr).toBe(0);
+    });
+
+    it('a directory where a file goes, with --force: the files --force would overwrite survive unchanged', () => {
+      const cwd = scratch();
+      mkdirSync(join(cwd, 't5', 'models.yaml'), { recursive: true });
+      writeFileSync(join(cwd, 't5', 'agents.yaml'), 'agents: {}\n');
+      const before = snapshot(cwd);
+      const result = runBuiltCli(['init', 't5', '--force'], { cwd });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('llm-agent-router init: error: cannot write t5/models.yaml: it is a directory\n');
+      expect(snapshot(cwd)).toEqual(before);
+    });
+  });
+
+  describe('a symbolic link where a file goes counts as an existing file', () => {
+    it('without --force it is refused, and nothing is written through it', () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'router-init-'));
+      mkdirSync(join(cwd, 't6'));
+      symlinkSync(join(cwd, 'elsewhere.yaml'), join(cwd, 't6', 'models.yaml'));
+      const result = runBuiltCli(['init', 't6'], { cwd });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('llm-agent-router init: error: t6/models.yaml already exists; nothing was written (--force overwrites)\n');
+      expect(existsSync(join(cwd, 'elsewhere.yaml'))).toBe(false);
+      expect(readdirSync(join(cwd, 't6'))).toEqual(['models.yaml']);
+    });
+
+    it('--force replaces the link itself, never the file it points to', () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'router-init-'));
+      mkdirSync(join(cwd, 't6'));
+      writeFileSync(join(cwd, 'target.yaml'), 'models: {}\n');
+      symlinkSync(join(cwd, 'elsewhere.yaml'), join(cwd, 't6', 'models.yaml'));
+      symlinkSync(join(cwd, 'target.yaml'), join(cwd, 't6', 'agents.yaml'));
+      const result = runBuiltCli(['init', 't6', '--force'], { cwd });
+      expect(result.status, result.stderr).toBe(0);
+      expect(existsSync(join(cwd, 'elsewhere.yaml'))).toBe(false);
+      expect(readFileSync(join(cwd, 'target.yaml'), 'utf8')).toBe('models: {}\n');
+      for (const file of ['models.yaml', 'agents.yaml']) {
+        expect(lstatSync(join(cwd, 't6', file)).isFile(), file).toBe(true);
+        expect(readFileSync(join(cwd, 't6', file), 'utf8'), file).toMatch(SCHEMA_LINE_START);
+      }
+    });
+  });
+
+  it('a directory whose name has control characters is shown without them', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'router-init-'));
+    const result = runBuiltCli(['init', 'cfg\u001b[31m'], { cwd });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('wrote cfg?[31m/models.yaml\n');
+    expect(result.stdout).toContain("Next: npx llm-agent-router validate 'cfg?[31m' --env production\n");
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('a directory named like an option is shown so the next command cannot read it as one', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'router-init-'));
+    const result = runBuiltCli(['init', '--', '-h'], { cwd });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('wrote -h/models.yaml\n');
+    expect(result.stdout).toMatch(/\nNext: npx llm-agent-router validate \.\/-h --env production\n$/);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/cli-io.js';
+import { writeError, writeWarning } from '../../src/cli/diagnostics.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { CLI, ensureBuilt, ROOT, runBuiltCli } from '../helpers/built-cli.js';
 
@@ -109,6 +110,30 @@ describe('usage errors', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('a configuration directory named like an option: the suggested init cannot read it as one', () => {
+    const { cwd } = workspace();
+    const result = runBuiltCli(['validate', '--', '-h'], { cwd });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('llm-agent-router validate: error: -h: no such directory (`npx llm-agent-router init ./-h` writes a starter configuration there)\n');
+    const spaced = runBuiltCli(['validate', '--', '-my cfg'], { cwd });
+    expect(spaced.stderr).toContain("(`npx llm-agent-router init './-my cfg'` writes");
+  });
+
+  it('help with an unknown command is a bad command line, with the same suggestion', () => {
+    for (const [name, hint] of [
+      ['nothing', ''],
+      ['valdate', ' (did you mean validate?)'],
+    ]) {
+      const result = runBuiltCli(['help', name!]);
+      expect(result.status, name).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`llm-agent-router: error: unknown command "${name}"${hint}\nRun "llm-agent-router --help" for the commands.\n`);
+    }
+    const general = runBuiltCli(['help']);
+    expect(general.status).toBe(0);
+    expect(general.stdout).toMatch(/^Usage: llm-agent-router <command>/);
+  });
+
   it('an unknown command suggests the nearest one', () => {
     const result = runBuiltCli(['valdate', 'examples/config']);
     expect(result.status).toBe(2);
@@ -166,6 +191,50 @@ describe('help', () => {
     const help = runBuiltCli(['--help']);
     expect(help.status).toBe(0);
     for (const command of COMMANDS) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} `));
+  });
+});
+
+describe('control characters from arguments and files never reach the terminal', () => {
+  // Printable output only: tab and newline, no ESC (C0) and no CSI (C1).
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  const ESC = '\u001b[31mRED';
+  const CSI = '\u009b31mRED';
+  const cases: [string, string[], number, string][] = [
+    ['an unknown option', ['validate', 'examples/config', `--x${ESC}`], 2, 'unknown option --x?[31mRED'],
+    ['an unknown option (C1)', ['validate', 'examples/config', `--x${CSI}`], 2, 'unknown option --x?31mRED'],
+    ['an unexpected argument', ['validate', 'examples/config', `b${ESC}`], 2, 'unexpected argument "b?[31mRED"'],
+    ['a missing configuration directory', ['validate', `cfg${ESC}`], 1, "cfg?[31mRED: no such directory (`npx llm-agent-router init 'cfg?[31mRED'` writes"],
+    ['a --task @file that cannot be read', ['route', 'examples/config', '--agent', 'cto_agent', '--task', `@t${ESC}.json`], 1, '--task: cannot read t?[31mRED.json: no such file'],
+    ['malformed inline JSON', ['route', 'examples/config', '--agent', 'cto_agent', '--task', `{"a": ${CSI}}`], 2, '--task: invalid JSON at line 1, column 7'],
+  ];
+  it.each(cases)('%s', (_, args, status, message) => {
+    const result = runBuiltCli(args);
+    expect(result.status).toBe(status);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(CONTROL);
+    expect(result.stdout).not.toMatch(CONTROL);
+  });
+
+  it('a name in a configuration file, in validate\'s report and in an error', () => {
+    const { root } = workspace();
+    const agents = join(root, 'cfg', 'agents.yaml');
+    writeFileSync(agents, 'agents:\n  support:\n    model_preferences: { primary: "gpt\\e[31mX" }\n');
+    const validate = runBuiltCli(['validate', join(root, 'cfg')]);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toContain('unknown model "gpt?[31mX"');
+    expect(validate.stdout).not.toMatch(CONTROL);
+    const route = runBuiltCli(['route', join(root, 'cfg'), '--agent', 'support', '--task', '{}']);
+    expect(route.status).toBe(1);
+    expect(route.stderr).toContain('unknown model "gpt?[31mX"');
+    expect(route.stderr).not.toMatch(CONTROL);
+  });
+
+  it('every error and warning is written through one place that makes it printable', () => {
+    const err: string[] = [];
+    const io: CliIO = { stdout: { write: () => true }, stderr: { write: (text: string) => err.push(text) }, stdoutIsTTY: false, stderrIsTTY: false, cwd: ROOT, env: {} };
+    writeError(io, 'x', `a${ESC}\nb`);
+    writeWarning(io, undefined, `c${CSI}`);
+    expect(err.join('')).toBe('llm-agent-router x: error: a?[31mRED?b\nllm-agent-router: warning: c?31mRED\n');
   });
 });
 

@@ -56,6 +56,20 @@ describe('simulate command', () => {
     expect(report.strategies.map((s) => [s.strategy, s.budgetUsd, s.totalCostUsd])).toEqual([['privacy_first', 12.5, 0]]);
   });
 
+  it('a report path with control characters is shown without them', async () => {
+    const { io, stdout } = fakeIO();
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced', '--report', 'out\u001b[31m.html'], io)).toBe(0);
+    expect(stdout()).toMatch(/\nHTML report written to out\?\[31m\.html\n$/);
+  });
+
+  it('--budget takes a plain decimal number, spaces around it allowed', async () => {
+    for (const [budget, usd] of [['40', 40], [' 7 ', 7], ['0.25', 0.25]] as const) {
+      const { io, stdout } = fakeIO();
+      expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced', '--budget', budget, '--json'], io)).toBe(0);
+      expect((JSON.parse(stdout()) as SimulationReport).budgetUsd, budget).toBe(usd);
+    }
+  });
+
   it('runs every strategy by default', async () => {
     const { io, stdout } = fakeIO();
     expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--json'], io)).toBe(0);
@@ -97,8 +111,11 @@ describe('simulate command', () => {
     [[SEED_DIR], /missing --tasks FILE\.jsonl/],
     [['--tasks', 'small.jsonl'], /missing <config-dir>/],
     [[SEED_DIR, 'extra', '--tasks', 'small.jsonl'], /unexpected argument "extra"/],
-    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', 'lots'], /--budget expects a non-negative number/],
-    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget=-3'], /--budget expects a non-negative number/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', 'lots'], /--budget expects a non-negative decimal number/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget=-3'], /--budget expects a non-negative decimal number/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', '0x10'], /--budget expects a non-negative decimal number of USD \(like 40 or 12\.5\), got "0x10"\n/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', '1e3'], /--budget expects a non-negative decimal number of USD \(like 40 or 12\.5\), got "1e3"\n/],
+    [[SEED_DIR, '--tasks', 'small.jsonl', '--budget', ' '], /--budget expects a non-negative decimal number/],
     [[SEED_DIR, '--tasks', 'small.jsonl', '--fast'], /unknown option --fast\n/],
     [[SEED_DIR, '--tasks', 'small.jsonl', '--strategies', 'balanced,fastest'], /unknown strategy "fastest"/],
   ])('exits 2 with a usage message for %j', async (argv, message) => {

@@ -46,3 +46,10 @@ describe('provider names', () => {
     expect(validateConfig(withProvider('openai')).errors).toEqual([]);
   });
 });
+
+describe('provider names, adapters by model id', () => {
+  it('a model served by an adapter registered under its own id needs no adapter for its provider name', () => {
+    const router = createRouter(withProvider('local2'), { providers: { m: createMockProvider() }, logger: {} });
+    expect(router.modelIds()).toEqual(['m']);
+  });
+});
