@@ -1,11 +1,12 @@
 // Budget reservation around one model's call: reserve the estimated cost before it (refused when
-// the daily budget could not cover it), then settle the actual cost after it — or release the
-// reservation on failure and abort. Money is integer micro-dollars, through the ledger's helpers.
+// the daily budget could not cover it), one reservation per try (a retry reserves again), then
+// settle each try's actual cost — whenever its answer comes — or release the reservation when its
+// call fails. Money is integer micro-dollars, through the ledger's helpers.
 import { BudgetExceededError } from '../errors.js';
 import type { TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import { ledgerDay, microsToUsd, usdToMicros } from '../state/cost-ledger.js';
-import type { CallContext } from './call-context.js';
+import type { CallContext, ExecutorDeps } from './call-context.js';
 
 export interface Reservation {
   /** The ledger's id, when something was reserved (free calls reserve nothing). */
@@ -57,55 +58,84 @@ export interface Reserved {
  * affords — refused when that is too small to be useful, so the chain degrades to a local model.
  */
 export async function reserveBudget(call: CallContext, model: CompiledModel, now: number): Promise<{ ok: true; reserved: Reserved } | { ok: false; error: BudgetExceededError | undefined }> {
-  const { deps, decision } = call;
+  const { decision } = call;
   const estimatedInput = decision.estimatedTokens.input;
   let maxTokens = outputLimit(call, model);
   if (!isPriced(model)) return { ok: true, reserved: { reservation: { id: undefined, estimateMicros: 0, estimatedInput }, maxTokens } };
   const reservedInput = decision.estimatedTokens.inputGiven ? estimatedInput : Math.ceil(estimatedInput * INPUT_RESERVATION_MARGIN);
-  const agent = deps.compiled.agents.get(decision.agentId);
-  const reserve = (output: number) => {
-    const amountMicros = callCostMicros(model, reservedInput, output);
-    if (!Number.isFinite(amountMicros)) return { ok: false as const, limit: 'unpriceable' as const, usedMicros: 0, limitMicros: 0, amountMicros };
-    const result = deps.ledger.reserve({
-      day: ledgerDay(now),
-      agentId: decision.agentId,
-      modelId: model.id,
-      amountMicros,
-      ...(decision.budgetUsd !== undefined ? { limitMicros: usdToMicros(decision.budgetUsd) } : {}),
-      ...(agent?.dailyBudgetUsd !== undefined ? { agentLimitMicros: usdToMicros(agent.dailyBudgetUsd) } : {}),
-      now,
-      expiresAt: now + deps.reservationTtlMs,
-    });
-    return Promise.resolve(result).then((settled) => ({ ...settled, amountMicros }));
-  };
-  let result = await reserve(maxTokens!);
-  if (!result.ok) {
+  let result = await reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens!), now);
+  if (!result.ok && result.limit !== 'unpriceable') {
     // What the rest of the budget affords after the input, once: a second refusal (the other limit,
     // or concurrent calls taking the rest meanwhile) ends it.
-    const left = result.limitMicros - result.usedMicros - callCostMicros(model, reservedInput, 0);
-    const affordable = model.outputPrice > 0 ? Math.floor(left / (model.outputPrice * 1_000_000)) : left >= 0 ? maxTokens! : 0;
+    const affordable = affordableOutput(model, reservedInput, result.limitMicros - result.usedMicros, maxTokens!);
     if (affordable >= Math.min(MIN_USEFUL_OUTPUT_TOKENS, maxTokens!) && affordable < maxTokens!) {
       maxTokens = affordable;
-      result = await reserve(maxTokens);
+      result = await reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens), now);
     }
   }
-  if (!result.ok) {
-    if (result.limit === 'unpriceable') return { ok: false, error: undefined };
-    return { ok: false, error: new BudgetExceededError(decision.agentId, microsToUsd(result.limitMicros), microsToUsd(result.usedMicros), microsToUsd(result.amountMicros)) };
-  }
+  if (!result.ok) return { ok: false, error: refusal(call, result) };
   return { ok: true, reserved: { reservation: { id: result.reservationId, estimateMicros: result.amountMicros, estimatedInput }, maxTokens } };
 }
 
-/** Books the actual cost (replacing the reservation), corrects the token window, records the call. Returns the cost. */
+/**
+ * A retry's own reservation, for as much as the first try's: the try before it may still be
+ * answered (and billed) late, so it keeps its own. Refused when the budget cannot cover both.
+ */
+export async function reserveRetry(call: CallContext, model: CompiledModel, first: Reservation, now: number): Promise<{ ok: true; reservation: Reservation } | { ok: false; error: BudgetExceededError | undefined }> {
+  if (first.id === undefined) return { ok: true, reservation: { ...first } };
+  const result = await reserveMicros(call, model, first.estimateMicros, now);
+  if (!result.ok) return { ok: false, error: refusal(call, result) };
+  return { ok: true, reservation: { id: result.reservationId, estimateMicros: result.amountMicros, estimatedInput: first.estimatedInput } };
+}
+
+type ReserveOutcome = { ok: true; reservationId: string; amountMicros: number } | { ok: false; limit: 'global' | 'agent' | 'unpriceable'; usedMicros: number; limitMicros: number; amountMicros: number };
+
+/** Asks the ledger for `amountMicros` under the call's global and agent limits. */
+async function reserveMicros(call: CallContext, model: CompiledModel, amountMicros: number, now: number): Promise<ReserveOutcome> {
+  const { deps, decision } = call;
+  if (!Number.isFinite(amountMicros)) return { ok: false, limit: 'unpriceable', usedMicros: 0, limitMicros: 0, amountMicros };
+  const agent = deps.compiled.agents.get(decision.agentId);
+  const result = await deps.ledger.reserve({
+    day: ledgerDay(now),
+    agentId: decision.agentId,
+    modelId: model.id,
+    amountMicros,
+    ...(decision.budgetUsd !== undefined ? { limitMicros: usdToMicros(decision.budgetUsd) } : {}),
+    ...(agent?.dailyBudgetUsd !== undefined ? { agentLimitMicros: usdToMicros(agent.dailyBudgetUsd) } : {}),
+    now,
+    expiresAt: now + deps.reservationTtlMs,
+  });
+  return { ...result, amountMicros };
+}
+
+function refusal(call: CallContext, result: Extract<ReserveOutcome, { ok: false }>): BudgetExceededError | undefined {
+  if (result.limit === 'unpriceable') return undefined;
+  return new BudgetExceededError(call.decision.agentId, microsToUsd(result.limitMicros), microsToUsd(result.usedMicros), microsToUsd(result.amountMicros));
+}
+
+/** The most output tokens (up to `max`) that `roomMicros` pays for after `inputTokens`, priced exactly as a reservation is. */
+function affordableOutput(model: CompiledModel, inputTokens: number, roomMicros: number, max: number): number {
+  const fits = (output: number) => callCostMicros(model, inputTokens, output) <= roomMicros;
+  if (model.outputPrice <= 0) return fits(0) ? max : 0;
+  // A first guess in USD, then corrected by the rounding the reservation itself applies.
+  let tokens = Math.min(max, Math.max(0, Math.floor(microsToUsd(roomMicros - callCostMicros(model, inputTokens, 0)) / model.outputPrice)));
+  while (tokens > 0 && !fits(tokens)) tokens--;
+  while (tokens < max && fits(tokens + 1)) tokens++;
+  return tokens;
+}
+
+/**
+ * Books a try's actual cost against its reservation (or directly, for a free call), reports a cost
+ * above what was reserved, corrects the token window and records the call. Every answer a provider
+ * served goes through here — the call's own, and one that came after its try was given up.
+ */
 export async function settleBudget(call: CallContext, model: CompiledModel, reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<number> {
   const { deps, decision } = call;
   const now = deps.clock();
-  const cost = callCostMicros(model, usage.inputTokens, usage.outputTokens);
-  const entry = { agentId: decision.agentId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost, at: now };
-  if (reservation.id !== undefined) await deps.ledger.commit(reservation.id, ledgerDay(now), entry);
-  else await deps.ledger.record(ledgerDay(now), entry);
-  if (reservation.id !== undefined && cost > reservation.estimateMicros) {
-    // Booked at actual (above); while the budget is overdrawn the ledger refuses every cloud call.
+  const cost = await bookUsage(deps, decision.agentId, model, reservation.id, usage, now);
+  if (cost > reservation.estimateMicros) {
+    // Booked at actual (above), and reported — also an answer whose reservation was already let go
+    // (it came after the caller aborted): while the budget is overdrawn the ledger refuses every cloud call.
     deps.metrics.recordOverrun();
     deps.emit({ type: 'budget_overrun', decision, agentId: decision.agentId, modelId: model.id, reservedUsd: microsToUsd(reservation.estimateMicros), actualUsd: microsToUsd(cost), usage });
   }
@@ -114,15 +144,15 @@ export async function settleBudget(call: CallContext, model: CompiledModel, rese
   return cost;
 }
 
-export async function releaseBudget(call: CallContext, reservation: Reservation): Promise<void> {
-  if (reservation.id !== undefined) await call.deps.ledger.release(reservation.id);
+/** The ledger entry for `usage` on `model`: committed in place of a reservation, or recorded. Returns the cost. */
+export async function bookUsage(deps: ExecutorDeps, agentId: string, model: CompiledModel, reservationId: string | undefined, usage: TokenUsage, now: number): Promise<number> {
+  const cost = callCostMicros(model, usage.inputTokens, usage.outputTokens);
+  const entry = { agentId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost, at: now };
+  if (reservationId !== undefined) await deps.ledger.commit(reservationId, ledgerDay(now), entry);
+  else await deps.ledger.record(ledgerDay(now), entry);
+  return cost;
 }
 
-/** Books a call whose reservation was already released (an answer that arrived after the caller gave up). */
-export async function bookUnreserved(call: CallContext, model: CompiledModel, usage: TokenUsage): Promise<void> {
-  const { deps, decision } = call;
-  const now = deps.clock();
-  const cost = callCostMicros(model, usage.inputTokens, usage.outputTokens);
-  deps.health.recordTokens(model.id, now, usage.inputTokens + usage.outputTokens);
-  await deps.ledger.record(ledgerDay(now), { agentId: decision.agentId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost, at: now });
+export async function releaseBudget(call: CallContext, reservation: Reservation): Promise<void> {
+  if (reservation.id !== undefined) await call.deps.ledger.release(reservation.id);
 }

@@ -8,7 +8,8 @@ import type { TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { RoutingDecision } from '../routing/types.js';
 import { microsToUsd } from '../state/cost-ledger.js';
-import { acquire, callWithRetries, failAttempt, type Caller } from './attempt-pipeline.js';
+import { acquire, failAttempt } from './attempt-pipeline.js';
+import { callWithRetries, type Caller } from './try-call.js';
 import { releaseBudget, settleBudget } from './budget-reservation.js';
 import type { AttemptOutcome, CallContext } from './call-context.js';
 import { walkChain } from './fallback-chain.js';
@@ -80,8 +81,12 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   const estimateTokens = (text: string) => call.deps.tokenEstimator.estimate(text);
   // The try's signal outlives the attempt while a stream's usage is pending: the caller's abort
   // still reaches the host's stream.
-  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal, maxOutputTokens, estimateTokens }), { keepSignal: true });
-  if (!outcome.ok) return failAttempt(call, lease, outcome.error, call.signal);
+  // A host call that answers after its try was given up is booked with the usage it reports.
+  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal, maxOutputTokens, estimateTokens }), {
+    keepSignal: true,
+    unclaimed: (returned) => returned.usage,
+  });
+  if (!outcome.ok) return failAttempt(call, lease, outcome, call.signal);
   const { deps } = call;
   const release = () => outcome.signal?.dispose();
   const returned: unknown = outcome.value;

@@ -1,6 +1,7 @@
 // How a failed try is read: whose fault it was (the caller's abort, the request's, the model's),
 // what it does to the model's circuit and cooldown, and the typed error a thrown value becomes.
-import { ProviderError, RequestAbortedError } from '../call-errors.js';
+import { ProviderError, ProviderNotConfiguredError, RequestAbortedError } from '../call-errors.js';
+import { RouterError } from '../errors.js';
 import { httpError, type HeaderSource } from '../providers/error-mapping.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { ExecutorDeps } from './call-context.js';
@@ -12,6 +13,11 @@ const REQUEST_FAULT_KINDS = new Set(['bad_request', 'context_length', 'content_f
 
 export function isAbort(error: unknown): boolean {
   return (ProviderError.isInstance(error) && error.kind === 'abort') || RequestAbortedError.isInstance(error) || (error instanceof Error && error.name === 'AbortError');
+}
+
+/** A router error the host's own code threw inside an attempt: anything but a provider failure or an abort. */
+export function isHostError(error: unknown): boolean {
+  return RouterError.isInstance(error) && !ProviderError.isInstance(error) && !RequestAbortedError.isInstance(error) && !ProviderNotConfiguredError.isInstance(error);
 }
 
 /** A request the provider rejected as malformed: another model would reject it too. */

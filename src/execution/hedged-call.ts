@@ -1,6 +1,7 @@
 // `parallel_requests`: the first models of the chain are called at once through the attempt
-// pipeline; the first success wins, the others are aborted (their reservations released), and only
-// a caller's abort ends the whole call. The models raced are the decision's, so they satisfy every
+// pipeline; the first success wins, the others are aborted (each keeps its reservation until its
+// provider call settles: an answer that comes anyway is booked against it), and only a caller's
+// abort ends the whole call. The models raced are the decision's, so they satisfy every
 // hard constraint, and the pipeline's gate checks again.
 import { RequestAbortedError } from '../call-errors.js';
 import type { CompiledModel } from '../routing/compile-config.js';
@@ -23,7 +24,7 @@ export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, 
         pending.delete(runs[settled.index]!);
         if (settled.outcome.ok) {
           controllers.forEach((controller, i) => i !== settled.index && controller.abort(new Error('another model answered first')));
-          // The losers settle (releasing their reservations) before the winner is returned.
+          // The losers' attempts end (their tries given up) before the winner is returned.
           await Promise.all(pending);
           return { winner: settled.outcome.value, modelId: settled.model.id };
         }

@@ -4,8 +4,9 @@
 // as it is when the consumer stops reading early.
 import { ProviderError, RequestAbortedError, StreamInterruptedError } from '../call-errors.js';
 import type { ProviderResponse } from '../providers/provider.js';
-import type { ResultPart, StreamPart } from '../request/types.js';
-import { acquire, callWithRetries, endedTry, failAttempt, type Lease } from './attempt-pipeline.js';
+import type { ResultPart, StreamPart, TokenUsage } from '../request/types.js';
+import { acquire, failAttempt } from './attempt-pipeline.js';
+import { callWithRetries, endedTry, type Lease } from './try-call.js';
 import type { TrySignal } from './try-signal.js';
 import { releaseBudget, settleBudget } from './budget-reservation.js';
 import { skip, type AttemptOutcome, type CallContext } from './call-context.js';
@@ -125,29 +126,39 @@ async function openStream(call: CallContext, model: Parameters<typeof acquire>[1
     await releaseBudget(call, lease.reservation);
     return { ok: false, budgetRefused: false };
   }
-  let late: AsyncIterator<StreamPart> | undefined;
   const outcome = await callWithRetries(
     call,
     lease,
     call.signal,
     async (signal) => {
       const iterator = adapter.stream!(lease.request, { signal })[Symbol.asyncIterator]();
-      late = iterator;
       const first = await iterator.next();
       if (first.done) throw new ProviderError(`The stream from ${model.id} ended before any output`, { provider: adapter.provider, modelId: model.id, kind: 'stream_interrupted', retryable: true });
-      late = undefined;
       return { iterator, first: first.value };
     },
-    // A stream that opened proved the model answers: its success counts (and frees a half-open
-    // trial) now, not when a consumer who may walk away finishes reading.
-    { keepSignal: true },
+    {
+      // A stream that opened proved the model answers: its success counts (and frees a half-open
+      // trial) now, not when a consumer who may walk away finishes reading.
+      keepSignal: true,
+      // A stream that opened after its try was given up (timed out, aborted, lost a race) is
+      // closed, not left running, and what is known of it is booked.
+      unclaimed: ({ iterator, first }) => {
+        void Promise.resolve()
+          .then(() => iterator.return?.())
+          .catch(() => {});
+        return openedUsage(call, lease, first);
+      },
+    },
   );
-  if (!outcome.ok) {
-    // A stream opened after the caller gave up (or timed out) is closed, not left running.
-    await late?.return?.().catch(() => {});
-    return failAttempt(call, lease, outcome.error, call.signal);
-  }
+  if (!outcome.ok) return failAttempt(call, lease, outcome, call.signal);
   return { ok: true, value: { lease, ...outcome.value, trySignal: outcome.signal! } };
+}
+
+/** What a stream closed after its first part used: the usage it reported, else the estimated input and that part's text. */
+function openedUsage(call: CallContext, lease: Lease, first: StreamPart): TokenUsage {
+  if (first?.type === 'finish') return first.usage;
+  const text = first?.type === 'text-delta' || first?.type === 'reasoning-delta' ? first.text : '';
+  return { inputTokens: lease.reservation.estimatedInput, outputTokens: typeof text === 'string' ? call.deps.tokenEstimator.estimate(text) : 0 };
 }
 
 function badPart(lease: Lease, why: string): ProviderError {

@@ -49,7 +49,8 @@ export class TrySignal {
     }
     return new Promise<T>((resolve, reject) => {
       this.onEnd = () => {
-        // The late answer or failure has nowhere to go.
+        // The late answer or failure is not this race's: whoever made the promise handles it
+        // (try-call.ts books a late answer).
         promise.catch(() => {});
         reject(ended());
       };

@@ -1,6 +1,8 @@
 // Calls that cannot hang: the router itself ends a try on the caller's abort and on its timeout,
-// and a stream that goes quiet, whatever the adapter does with its signal; the reservation is
-// released (or what was consumed settled) every time. Real timers, short timeouts.
+// and a stream that goes quiet, whatever the adapter does with its signal. A caller's abort
+// releases the reservation; a timed-out try keeps its own until its provider call settles (it may
+// still answer and bill — see late-answers.test.ts), so a call that never settles holds it until
+// the reservation's TTL. Real timers, short timeouts.
 import { describe, expect, it } from 'vitest';
 import { createRouter, MemoryLedger, ProviderError, type ProviderAdapter, type RouterConfigInput } from 'llm-agent-router';
 import { createMockProvider } from 'llm-agent-router/test';
@@ -47,14 +49,16 @@ describe('a provider that never answers cannot hang the caller', () => {
     expect(backup.calls).toHaveLength(0);
   });
 
-  it("a model's timeout_ms ends its try as a retryable timeout; the chain moves on; nothing stays reserved", async () => {
+  it("a model's timeout_ms ends its try as a retryable timeout; the chain moves on; only the hung try stays reserved", async () => {
     const { router, ledger } = setup({}, 50);
     const result = await router.complete('a', ask);
     expect(result.modelId).toBe('backup');
     expect(result.attempts[0]).toMatchObject({ modelId: 'hung', ok: false });
     expect(result.attempts[0]!.error).toMatchObject({ kind: 'timeout', retryable: true });
     expect(ProviderError.isInstance(result.attempts[0]!.error)).toBe(true);
-    expect(ledger.openReservations).toBe(0);
+    // The hung call may still answer and bill: its reservation covers it until it settles.
+    expect(ledger.openReservations).toBe(1);
+    expect(ledger.report(new Date().toISOString().slice(0, 10)).byModel).toEqual({ backup: expect.any(Number) });
   });
 
   it('the router-wide timeouts.attemptMs applies to models that set none; it is retried like any timeout', async () => {
@@ -65,7 +69,8 @@ describe('a provider that never answers cannot hang the caller', () => {
       ['hung', 2, false],
       ['backup', 1, true],
     ]);
-    expect(ledger.openReservations).toBe(0);
+    // Each hung try holds its own reservation (the retry did not reuse the first's).
+    expect(ledger.openReservations).toBe(2);
   });
 
   it('router.execute(): a host call that ignores its signal times out too', async () => {
@@ -74,7 +79,7 @@ describe('a provider that never answers cannot hang the caller', () => {
       modelId === 'hung' ? new Promise<never>(() => {}) : Promise.resolve({ value: modelId, usage: { inputTokens: 1, outputTokens: 1 } }),
     );
     expect(result.value).toBe('backup');
-    expect(ledger.openReservations).toBe(0);
+    expect(ledger.openReservations).toBe(1);
   });
 
   it('a stream that goes quiet after its first part ends with StreamInterruptedError after streamIdleMs; what was consumed is billed', async () => {
