@@ -1,11 +1,12 @@
 // `llm-agent-router init`: a starter configuration in the user's project, run from the package as
 // installed (only the files it publishes), whose $schema lines point at the schemas it ships.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT, runBuiltCli } from '../helpers/built-cli.js';
 import { shell, userProject } from './support/scratch-projects.js';
+import { snapshot } from './support/dir-snapshot.js';
 
 const SEED = join(ROOT, 'examples', 'config');
 const FILES = ['models.yaml', 'agents.yaml', 'routing.yaml', 'environments/development.yaml', 'environments/production.yaml'];
@@ -126,17 +127,6 @@ describe('init', () => {
   });
 
   describe('a failed init leaves the directory as it was', () => {
-    /** Every entry under `dir`, with a file's text and a link's target: what a failed run must not change. */
-    function snapshot(dir: string): Record<string, string> {
-      const entries: Record<string, string> = {};
-      for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-        const path = join(entry.parentPath, entry.name);
-        const key = path.slice(dir.length + 1);
-        if (entry.isSymbolicLink()) entries[key] = `-> ${readlinkSync(path)}`;
-        else entries[key] = entry.isDirectory() ? '/' : readFileSync(path, 'utf8');
-      }
-      return entries;
-    }
     const scratch = () => mkdtempSync(join(tmpdir(), 'router-init-'));
 
     it('a file where the environments/ directory goes: nothing is written, and a rerun is not refused', () => {

@@ -2,12 +2,13 @@
 // is left as it was — no new file, no temporary file, no new directory, every replaced file back.
 // Failures are real where a real one is easy to cause (a name too long for its temporary twin) and
 // injected into rename otherwise.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandFailure, type CliIO } from '../../src/cli/cli-io.js';
 import { writeFilesTogether } from '../../src/cli/write-files.js';
+import { snapshot } from './support/dir-snapshot.js';
 
 const renames = vi.hoisted(() => ({ calls: 0, failAt: -1 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -30,17 +31,6 @@ function scratch(): { root: string; io: CliIO } {
   return { root, io };
 }
 
-/** Every entry under `dir`, with a file's text and a link's target. */
-function snapshot(dir: string): Record<string, string> {
-  const entries: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const path = join(entry.parentPath, entry.name);
-    const key = path.slice(dir.length + 1);
-    if (entry.isSymbolicLink()) entries[key] = `-> ${readlinkSync(path)}`;
-    else entries[key] = entry.isDirectory() ? '/' : readFileSync(path, 'utf8');
-  }
-  return entries;
-}
 
 async function failure(work: Promise<unknown>): Promise<CommandFailure> {
   const error = await work.then(
