@@ -12,6 +12,7 @@ export default defineConfig([
       'ai-sdk': 'src/ai-sdk.ts',
       langchain: 'src/langchain.ts',
       'openai-agents': 'src/openai-agents.ts',
+      redis: 'src/redis.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -21,7 +22,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     // SDKs and agent frameworks are optional peers, each reached only through its own subpath.
-    external: ['openai', '@anthropic-ai/sdk', /^@ai-sdk\//, /^@langchain\//, /^@openai\/agents/, 'ai', 'langchain'],
+    external: ['openai', '@anthropic-ai/sdk', /^@ai-sdk\//, /^@langchain\//, /^@openai\/agents/, 'ai', 'langchain', 'ioredis'],
   },
   {
     // The command-line tool: ESM only, run by Node (the package's `bin`).

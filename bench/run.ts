@@ -4,6 +4,7 @@ import { runCompleteBench, runRouterOverheadBench } from './complete.bench.js';
 import { runConditionBench } from './conditions.bench.js';
 import { printConfigRows, runConfigBench } from './config.bench.js';
 import { runPiiBench } from './pii.bench.js';
+import { printRedisRows, runRedisBench } from './redis.bench.js';
 import { runRoutingBench } from './routing.bench.js';
 
 type Row = { name: string; medianNs: number };
@@ -39,6 +40,8 @@ print('complete() over the bare SDK call, local HTTP server (median)', complete,
 
 const overhead = await runRouterOverheadBench();
 print("The router's own time per call, no HTTP (median)", overhead, { 'mock direct': overhead[0]!.medianNs });
+
+printRedisRows(await runRedisBench());
 
 console.log('');
 printConfigRows(await runConfigBench());

@@ -34,7 +34,8 @@ export type RouterErrorCode =
   | 'ABORTED'
   | 'STREAM_INTERRUPTED'
   | 'PROVIDER_NOT_CONFIGURED'
-  | 'WORKLOAD_INVALID';
+  | 'WORKLOAD_INVALID'
+  | 'STATE_UNAVAILABLE';
 
 function lineage(error: object): string[] {
   return (error as { [MARKER]?: string[] })[MARKER] ?? [];
@@ -228,19 +229,45 @@ export class BudgetExceededError extends RouterError {
   readonly budgetUsd: number;
   readonly spentUsd: number;
   readonly requestedUsd: number;
-  constructor(agentId: string, budgetUsd: number, spentUsd: number, requestedUsd: number) {
+  /** Set when no limit was reached but the ledger could not be asked (its store is unreachable and fails closed). */
+  readonly ledgerUnavailable: string | undefined;
+  constructor(agentId: string, budgetUsd: number, spentUsd: number, requestedUsd: number, ledgerUnavailable?: string) {
     super(
       'BUDGET_EXCEEDED',
-      `Daily budget of $${budgetUsd.toFixed(2)} exceeded for agent "${agentId}": ` +
-        `$${spentUsd.toFixed(6)} spent or reserved, this call needs $${requestedUsd.toFixed(6)}`,
+      ledgerUnavailable !== undefined
+        ? `Call for agent "${agentId}" refused: the cost ledger cannot be reached (${ledgerUnavailable}) and fails closed; this call needs $${requestedUsd.toFixed(6)}`
+        : `Daily budget of $${budgetUsd.toFixed(2)} exceeded for agent "${agentId}": ` +
+            `$${spentUsd.toFixed(6)} spent or reserved, this call needs $${requestedUsd.toFixed(6)}`,
     );
     this.brand('BudgetExceededError');
     this.agentId = agentId;
     this.budgetUsd = budgetUsd;
     this.spentUsd = spentUsd;
     this.requestedUsd = requestedUsd;
+    this.ledgerUnavailable = ledgerUnavailable;
   }
   static override isInstance(value: unknown): value is BudgetExceededError {
     return hasLineage(value, 'BudgetExceededError');
+  }
+}
+
+/** A shared store (Redis) did not answer in time or failed; `operation` says what was asked of it. */
+export class StateUnavailableError extends RouterError {
+  readonly store: string;
+  readonly operation: string;
+  /** Why, without the store and the operation. */
+  readonly reason: string;
+  /** The store did not answer in time: the command may still have run. */
+  readonly timedOut: boolean;
+  constructor(store: string, operation: string, reason: string, options?: { cause?: unknown; timedOut?: boolean }) {
+    super('STATE_UNAVAILABLE', `The ${store} could not ${operation}: ${reason}`, options);
+    this.brand('StateUnavailableError');
+    this.store = store;
+    this.operation = operation;
+    this.reason = reason;
+    this.timedOut = options?.timedOut ?? false;
+  }
+  static override isInstance(value: unknown): value is StateUnavailableError {
+    return hasLineage(value, 'StateUnavailableError');
   }
 }

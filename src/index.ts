@@ -104,6 +104,8 @@ export type { ExecuteAttempt, ExecuteAttemptResult, ExecuteFn, ExecuteResult } f
 export type { CircuitBreakerOptions, CircuitState } from './state/circuit-breaker.js';
 
 export { MemoryLedger } from './state/memory-ledger.js';
+export type { SharedBlockReason, SharedModelFacts, SharedModelState, SharedPermit } from './state/shared-model-state.js';
+export type { ModelLimits } from './state/model-live-state.js';
 export type { MemoryLedgerOptions } from './state/memory-ledger.js';
 export { ledgerDay, microsToUsd, usdToMicros, MICROS_PER_USD } from './state/cost-ledger.js';
 export type {
@@ -123,6 +125,7 @@ export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-m
 
 export {
   BudgetExceededError,
+  StateUnavailableError,
   ConditionSyntaxError,
   ConfigError,
   InvalidArgumentError,

@@ -73,18 +73,29 @@ async function reserveAndCount<A extends Caller>(call: CallContext, model: Compi
     return { ok: false, budgetRefused: true };
   }
   const { reservation, maxTokens } = budget.reserved;
-  if (reservation.id !== undefined) {
-    // Other calls ran while the ledger was awaited: check the window again and count this request
-    // in the same synchronous step, or concurrent calls all pass the check before any is counted.
-    const again = deps.health.rateLimited(model.id, deps.clock());
-    if (again.limited) {
+  if (deps.health.sharesState) {
+    // Several instances: the shared store checks the model over all of them and counts the request in one step.
+    const permit = await deps.health.acquireShared(model.id, deps.clock(), reservation.estimatedInput);
+    if (!permit.allowed) {
       deps.health.onCancel(model.id);
-      skip(call, model.id, 'rate_limited');
+      skip(call, model.id, permit.reason);
       await releaseBudget(call, reservation);
-      return { ok: false, budgetRefused: false, ...(again.availableAt !== undefined ? { retryAt: again.availableAt } : {}) };
+      return { ok: false, budgetRefused: false, retryAt: deps.clock() + permit.retryInMs };
     }
+  } else {
+    if (reservation.id !== undefined) {
+      // Other calls ran while the ledger was awaited: check the window again and count this request
+      // in the same synchronous step, or concurrent calls all pass the check before any is counted.
+      const again = deps.health.rateLimited(model.id, deps.clock());
+      if (again.limited) {
+        deps.health.onCancel(model.id);
+        skip(call, model.id, 'rate_limited');
+        await releaseBudget(call, reservation);
+        return { ok: false, budgetRefused: false, ...(again.availableAt !== undefined ? { retryAt: again.availableAt } : {}) };
+      }
+    }
+    deps.health.recordRequest(model.id, now, reservation.estimatedInput);
   }
-  deps.health.recordRequest(model.id, now, reservation.estimatedInput);
   const request: ProviderRequest = { ...call.request, model: model.providerModelId };
   if (maxTokens !== undefined) request.maxTokens = maxTokens;
   return { model, adapter, reservation, request, startedAt: deps.clock() };

@@ -64,7 +64,7 @@ export async function reserveBudget(call: CallContext, model: CompiledModel, now
   if (!isPriced(model)) return { ok: true, reserved: { reservation: { id: undefined, estimateMicros: 0, estimatedInput }, maxTokens } };
   const reservedInput = decision.estimatedTokens.inputGiven ? estimatedInput : Math.ceil(estimatedInput * INPUT_RESERVATION_MARGIN);
   let result = await reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens!), now);
-  if (!result.ok && result.limit !== 'unpriceable') {
+  if (!result.ok && (result.limit === 'global' || result.limit === 'agent')) {
     // What the rest of the budget affords after the input, once: a second refusal (the other limit,
     // or concurrent calls taking the rest meanwhile) ends it.
     const affordable = affordableOutput(model, reservedInput, result.limitMicros - result.usedMicros, maxTokens!);
@@ -88,7 +88,10 @@ export async function reserveRetry(call: CallContext, model: CompiledModel, firs
   return { ok: true, reservation: { id: result.reservationId, estimateMicros: result.amountMicros, estimatedInput: first.estimatedInput } };
 }
 
-type ReserveOutcome = { ok: true; reservationId: string; amountMicros: number } | { ok: false; limit: 'global' | 'agent' | 'unpriceable'; usedMicros: number; limitMicros: number; amountMicros: number };
+type ReserveOutcome =
+  | { ok: true; reservationId: string; amountMicros: number }
+  | { ok: false; limit: 'global' | 'agent' | 'unpriceable'; usedMicros: number; limitMicros: number; amountMicros: number }
+  | { ok: false; limit: 'unavailable'; reason: string; amountMicros: number };
 
 /** Asks the ledger for `amountMicros` under the call's global and agent limits. */
 async function reserveMicros(call: CallContext, model: CompiledModel, amountMicros: number, now: number): Promise<ReserveOutcome> {
@@ -110,6 +113,7 @@ async function reserveMicros(call: CallContext, model: CompiledModel, amountMicr
 
 function refusal(call: CallContext, result: Extract<ReserveOutcome, { ok: false }>): BudgetExceededError | undefined {
   if (result.limit === 'unpriceable') return undefined;
+  if (result.limit === 'unavailable') return new BudgetExceededError(call.decision.agentId, 0, 0, microsToUsd(result.amountMicros), result.reason);
   return new BudgetExceededError(call.decision.agentId, microsToUsd(result.limitMicros), microsToUsd(result.usedMicros), microsToUsd(result.amountMicros));
 }
 

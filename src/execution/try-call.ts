@@ -143,6 +143,10 @@ export async function callWithRetries<T>(
       trySignal.dispose();
       if (endedFirst) keepUntilSettled(settlement, reservation, t0);
       lastError = classify(call, lease, tryNumber, t0, thrown, signal);
+      // A cooldown or an opened circuit is written to the shared store before the call moves on,
+      // so another instance asked after this call sees it.
+      const shared = deps.health.flushed();
+      if (shared) await shared;
       throw lastError;
     }
   };

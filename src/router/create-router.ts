@@ -25,6 +25,7 @@ import type { CircuitBreakerOptions } from '../state/circuit-breaker.js';
 import { ledgerDay, microsToUsd, type CostLedger } from '../state/cost-ledger.js';
 import { MemoryLedger } from '../state/memory-ledger.js';
 import { ModelHealth } from '../state/model-health.js';
+import type { SharedModelState } from '../state/shared-model-state.js';
 import { checkTask } from './check-task.js';
 import { gatherState } from './gather-state.js';
 import { inspectRequest, privacyReasonOf, type Inspector } from './inspect-request.js';
@@ -40,6 +41,11 @@ export interface RouterLogger {
 export interface RouterOptions {
   /** Where spend is read and booked. Default: a new `MemoryLedger`. */
   ledger?: CostLedger;
+  /**
+   * Models' rate windows and cooldowns shared with other router instances (e.g.
+   * `createRedisModelState` from `llm-agent-router/redis`). Default: this instance's own, in memory.
+   */
+  modelState?: SharedModelState;
   /** Epoch-ms clock; overrides expire and days roll over on it. Default `Date.now`. */
   clock?: () => number;
   /**
@@ -153,6 +159,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const health = new ModelHealth(compiled.models.values(), {
     approachingShare: compiled.rateLimitThreshold,
     ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
+    ...(options.modelState ? { shared: options.modelState, onSharedError: (operation: string, error: unknown) => logger.warn?.(`[llm-agent-router] the shared model state failed (${operation}); going on with this instance's own view`, error) } : {}),
   });
   const inspector: Inspector = {
     compiled,
@@ -206,7 +213,10 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
       throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
     }
     const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
+    // With a shared model state, what every instance counted and blocked is read alongside the spend.
+    const refreshed = health.sharesState ? health.refresh(now) : undefined;
     const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
+    if (refreshed) await refreshed;
     for (const note of notes) warnOnce(note);
     const inspection = inspectRequest(inspector, task, request);
     const state = gatherState({ compiled, overrides, health }, agentId, task, context, spend, inspection, now);

@@ -34,6 +34,7 @@ export function gatherState(
     dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
     agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
     budgetUsd: compiled.maxCloudSpendPerDay ?? compiled.strategies.get(strategy)!.cloudBudgetPerDay ?? compiled.budgetDaily,
+    ...(spend.unavailable !== undefined ? { cloudRefused: `the cost ledger cannot say what was spent (${spend.unavailable}) and fails closed` } : {}),
     containsPii: inspection.containsPii,
     piiReason: inspection.piiReason,
     inputTokens: inspection.inputTokens,

@@ -8,6 +8,7 @@ import type { DecisionRun } from './decision-run.js';
 export function applyHardConstraints(run: DecisionRun): void {
   const { compiled, strategy, state, task, trace } = run;
   if (compiled.forceLocalModels) run.requireLocal('force_local_models is set for this environment', false);
+  if (state.cloudRefused !== undefined) run.requireLocal(state.cloudRefused, false);
   if (!strategy.allowCloud) run.requireLocal(`strategy ${strategy.name} does not allow cloud models`, true);
   const requested = state.requestedStrategy === undefined ? undefined : compiled.strategies.get(state.requestedStrategy);
   if (requested && !requested.allowCloud && strategy.allowCloud) {

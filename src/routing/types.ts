@@ -83,6 +83,8 @@ export interface RoutingState {
   agentDailyCostUsd: number;
   /** The daily cloud budget in force, in USD, if any. */
   budgetUsd: number | undefined;
+  /** Why no cloud model may serve whatever the rules say (the cost ledger cannot be reached and fails closed). */
+  cloudRefused?: string | undefined;
   /**
    * Whether what would be sent holds PII: the detector's verdict over the request and the task's
    * text, true when the caller asserted it or when the scan could not read everything; undefined

@@ -102,17 +102,27 @@ export class CircuitBreaker {
     }
   }
 
-  onFailure(now: number): void {
+  /** Records a failure; says whether it opened the circuit. */
+  onFailure(now: number): boolean {
     this.record(now, true);
     this.consecutive += 1;
     if (this.state === 'half_open') {
       this.open(now);
-      return;
+      return true;
     }
     const { consecutiveFailures, failureRatio, minimumCalls } = this.options;
     const inWindow = this.outcomes.length - this.head;
     const ratioTripped = inWindow >= minimumCalls && this.failuresInWindow / inWindow >= failureRatio;
-    if (this.state === 'closed' && (this.consecutive >= consecutiveFailures || ratioTripped)) this.open(now);
+    if (this.state === 'closed' && (this.consecutive >= consecutiveFailures || ratioTripped)) {
+      this.open(now);
+      return true;
+    }
+    return false;
+  }
+
+  /** How long an opened circuit stays open (ms). */
+  get openMs(): number {
+    return this.options.openMs;
   }
 
   /** A call that never reached the model (aborted by the caller) releases a claimed trial. */

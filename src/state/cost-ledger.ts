@@ -3,6 +3,8 @@
 // (the in-memory ledger) or return a promise (a ledger backed by a remote store); `reserve` must
 // check and reserve in one atomic step so concurrent callers cannot overrun a limit together.
 
+import { InvalidArgumentError } from '../errors.js';
+
 /** One USD is 1 000 000 micro-dollars. */
 export const MICROS_PER_USD = 1_000_000;
 
@@ -12,6 +14,18 @@ export function usdToMicros(usd: number): number {
 
 export function microsToUsd(micros: number): number {
   return micros / MICROS_PER_USD;
+}
+
+/** Money must be a finite number: NaN or Infinity would poison every later sum and limit check. */
+export function requireMicros(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError(name, `expected a finite number of micro-dollars, got ${String(value)}`);
+}
+
+/** Adds `amount` to a running total in a map, dropping totals that come back to 0. */
+export function addToTotal(map: Map<string, number>, key: string, amount: number): void {
+  const next = (map.get(key) ?? 0) + amount;
+  if (next === 0) map.delete(key);
+  else map.set(key, next);
 }
 
 const DAY_MS = 86_400_000;
@@ -53,6 +67,11 @@ export interface SpendSnapshot {
   /** Settled spend of the queried agent today. */
   agentMicros: number;
   agentReservedMicros: number;
+  /**
+   * Set when the ledger cannot say what was spent (its store is unreachable) and refuses to guess:
+   * the router then sends nothing to the cloud until it can.
+   */
+  unavailable?: string;
 }
 
 export interface ReserveRequest {
@@ -71,7 +90,9 @@ export interface ReserveRequest {
 
 export type ReserveResult =
   | { ok: true; reservationId: string }
-  | { ok: false; limit: 'global' | 'agent'; usedMicros: number; limitMicros: number };
+  | { ok: false; limit: 'global' | 'agent'; usedMicros: number; limitMicros: number }
+  /** The ledger's store cannot be reached, and it fails closed: no priced call until it can. */
+  | { ok: false; limit: 'unavailable'; reason: string };
 
 export interface DayReport {
   day: string;

@@ -1,14 +1,15 @@
 // The embedded cost ledger: one process, in memory, every operation synchronous (so a reservation's
 // check and booking cannot interleave with another's). Keeps a bounded number of days.
-import { InvalidArgumentError } from '../errors.js';
-import type {
-  CostLedger,
-  DayReport,
-  LedgerEntry,
-  ReserveRequest,
-  ReserveResult,
-  SpendQuery,
-  SpendSnapshot,
+import {
+  addToTotal,
+  requireMicros,
+  type CostLedger,
+  type DayReport,
+  type LedgerEntry,
+  type ReserveRequest,
+  type ReserveResult,
+  type SpendQuery,
+  type SpendSnapshot,
 } from './cost-ledger.js';
 
 interface DayTotals {
@@ -57,17 +58,17 @@ export class MemoryLedger implements CostLedger {
   }
 
   record(day: string, entry: LedgerEntry): void {
-    requireAmount('entry.costMicros', entry.costMicros);
+    requireMicros('entry.costMicros', entry.costMicros);
     const totals = this.day(day);
     const cost = Math.max(0, Math.round(entry.costMicros));
     totals.totalMicros += cost;
     totals.calls += 1;
-    add(totals.byAgent, entry.agentId, cost);
-    add(totals.byModel, entry.modelId, cost);
+    addToTotal(totals.byAgent, entry.agentId, cost);
+    addToTotal(totals.byModel, entry.modelId, cost);
   }
 
   reserve(request: ReserveRequest): ReserveResult {
-    requireAmount('amountMicros', request.amountMicros);
+    requireMicros('amountMicros', request.amountMicros);
     this.expire(request.now);
     const totals = this.day(request.day);
     const amount = Math.max(0, Math.round(request.amountMicros));
@@ -86,13 +87,13 @@ export class MemoryLedger implements CostLedger {
     const reservationId = `r${++this.nextId}`;
     this.reservations.set(reservationId, { day: request.day, agentId: request.agentId, amountMicros: amount, expiresAt: request.expiresAt });
     totals.reservedMicros += amount;
-    add(totals.reservedByAgent, request.agentId, amount);
+    addToTotal(totals.reservedByAgent, request.agentId, amount);
     if (request.expiresAt < this.nextExpiry) this.nextExpiry = request.expiresAt;
     return { ok: true, reservationId };
   }
 
   commit(reservationId: string, day: string, entry: LedgerEntry): void {
-    requireAmount('entry.costMicros', entry.costMicros);
+    requireMicros('entry.costMicros', entry.costMicros);
     this.release(reservationId);
     this.record(day, entry);
   }
@@ -104,7 +105,7 @@ export class MemoryLedger implements CostLedger {
     const totals = this.days.get(reservation.day);
     if (!totals) return;
     totals.reservedMicros -= reservation.amountMicros;
-    add(totals.reservedByAgent, reservation.agentId, -reservation.amountMicros);
+    addToTotal(totals.reservedByAgent, reservation.agentId, -reservation.amountMicros);
   }
 
   report(day: string): DayReport {
@@ -146,15 +147,4 @@ export class MemoryLedger implements CostLedger {
     }
     this.nextExpiry = next;
   }
-}
-
-/** Money must be a finite number: NaN or Infinity would poison every later sum and limit check. */
-function requireAmount(name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError(name, `expected a finite number of micro-dollars, got ${String(value)}`);
-}
-
-function add(map: Map<string, number>, key: string, amount: number): void {
-  const next = (map.get(key) ?? 0) + amount;
-  if (next === 0) map.delete(key);
-  else map.set(key, next);
 }

@@ -1,13 +1,31 @@
 // The live state of every model — rate windows and circuit breakers — and the `ModelLiveState`
-// view of it that decisions read (`model.available`, `model.rate_limit_approaching`, ...).
+// view of it that decisions read (`model.available`, `model.rate_limit_approaching`, ...). With a
+// shared store (several router instances), what this instance sees is merged with what every
+// instance counted and blocked: the store is read before each decision and asked before each call,
+// and this instance's requests, tokens, cooldowns and opened circuits are written to it.
 import type { ModelLimits, ModelLiveState } from './model-live-state.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitPermit } from './circuit-breaker.js';
-import { RateWindow } from './rate-window.js';
+import { RateWindow, type RateWindowUsage } from './rate-window.js';
+import type { SharedBlockReason, SharedModelState, SharedPermit } from './shared-model-state.js';
 
 export interface ModelHealthOptions {
   breaker?: CircuitBreakerOptions;
   /** Share of rpm / tpm above which a model is "approaching" its limit. Default 0.8. */
   approachingShare?: number;
+  /** A store shared with other router instances (rate windows and blocks over every instance). */
+  shared?: SharedModelState;
+  /** Told when the shared store fails; this instance then goes on with what it sees itself. */
+  onSharedError?: (operation: string, error: unknown) => void;
+}
+
+/** What the shared store said of a model when it was last read. */
+interface SharedView {
+  requests: number;
+  tokens: number;
+  /** Local epoch ms until which the model is blocked (0: it is not). */
+  blockedUntil: number;
+  reason: SharedBlockReason | 'rate_limited' | undefined;
+  readAt: number;
 }
 
 interface Entry {
@@ -16,7 +34,11 @@ interface Entry {
   breaker: CircuitBreaker;
   /** Epoch ms of the last event; an entry idle for over a minute with a closed circuit is idle. */
   lastActivity: number;
+  shared: SharedView | undefined;
 }
+
+/** How long the shared counts read before a decision stand for the last minute's (ms). */
+const SHARED_COUNTS_FRESH_MS = 1000;
 
 const MAX_COOLDOWN_MS = 24 * 3_600_000;
 
@@ -25,31 +47,50 @@ export class ModelHealth {
   private readonly approachingShare: number;
   /** Epoch ms after which no model can be anything but idle (no recent activity, no cooldown). */
   private quietAfter = Number.NEGATIVE_INFINITY;
+  private readonly shared: SharedModelState | undefined;
+  private readonly limits: readonly ModelLimits[];
+  /** Writes to the shared store not yet answered. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     models: Iterable<ModelLimits>,
     private readonly options: ModelHealthOptions = {},
   ) {
     this.approachingShare = options.approachingShare ?? 0.8;
+    this.shared = options.shared;
     for (const model of models) {
-      this.entries.set(model.id, { model, window: new RateWindow(), breaker: new CircuitBreaker(options.breaker), lastActivity: Number.NEGATIVE_INFINITY });
+      this.entries.set(model.id, { model, window: new RateWindow(), breaker: new CircuitBreaker(options.breaker), lastActivity: Number.NEGATIVE_INFINITY, shared: undefined });
     }
+    this.limits = [...this.entries.values()].map((entry) => entry.model);
   }
 
-  /** Counts a request starting now, with the tokens expected so far. */
+  /** Whether a store shared with other instances is in use. */
+  get sharesState(): boolean {
+    return this.shared !== undefined;
+  }
+
+  /** Counts a request starting now, with the tokens expected so far (also in the shared store). */
   recordRequest(modelId: string, now: number, tokens: number): void {
     const entry = this.touch(modelId, now);
-    entry?.window.addRequest(now, tokens);
+    if (!entry) return;
+    entry.window.addRequest(now, tokens);
+    if (this.shared) this.publish('count', (shared) => shared.count(modelId, 1, tokens));
   }
 
   /** Adds or corrects tokens once a call's actual usage is known. */
   recordTokens(modelId: string, now: number, tokens: number): void {
-    this.touch(modelId, now)?.window.addTokens(now, tokens);
+    const entry = this.touch(modelId, now);
+    if (!entry) return;
+    entry.window.addTokens(now, tokens);
+    if (this.shared && tokens) this.publish('count', (shared) => shared.count(modelId, 0, tokens));
   }
 
   tryAcquire(modelId: string, now: number): CircuitPermit {
     const entry = this.entries.get(modelId);
-    return entry ? entry.breaker.tryAcquire(now) : { allowed: true, state: 'closed' };
+    if (!entry) return { allowed: true, state: 'closed' };
+    const blocked = sharedBlock(entry, now);
+    if (blocked) return { ...blocked, state: entry.breaker.current(now).state };
+    return entry.breaker.tryAcquire(now);
   }
 
   onSuccess(modelId: string, now: number): void {
@@ -58,7 +99,13 @@ export class ModelHealth {
 
   onFailure(modelId: string, now: number): void {
     // An open circuit stays open for its cool-off: keep the model out of the idle fast path until then.
-    this.touch(modelId, now, (this.options.breaker?.openMs ?? 30_000) + 61_000)?.breaker.onFailure(now);
+    const entry = this.touch(modelId, now, (this.options.breaker?.openMs ?? 30_000) + 61_000);
+    if (!entry) return;
+    const opened = entry.breaker.onFailure(now);
+    if (opened && this.shared) {
+      const openMs = entry.breaker.openMs;
+      this.publish('block', (shared) => shared.block(modelId, openMs, 'circuit_open'));
+    }
   }
 
   onCancel(modelId: string): void {
@@ -69,7 +116,72 @@ export class ModelHealth {
     // A provider's Retry-After is capped at a day: a bogus header must not retire a model for ever.
     const capped = Math.min(until, now + MAX_COOLDOWN_MS);
     if (!Number.isFinite(capped)) return;
-    this.touch(modelId, now, capped - now)?.breaker.coolDown(capped);
+    const entry = this.touch(modelId, now, capped - now);
+    if (!entry) return;
+    entry.breaker.coolDown(capped);
+    if (this.shared && capped > now) this.publish('block', (shared) => shared.block(modelId, capped - now, 'cooling_down'));
+  }
+
+  /** Reads what every instance counted and blocked (before a decision). A failing store leaves this instance's own view. */
+  async refresh(now: number): Promise<void> {
+    if (!this.shared) return;
+    let facts: ReadonlyMap<string, unknown>;
+    try {
+      facts = await this.shared.read(this.limits);
+    } catch (error) {
+      this.sharedError('read', error);
+      return;
+    }
+    for (const [id, entry] of this.entries) {
+      const fact = facts.get(id) as Partial<Record<string, unknown>> | undefined;
+      const requests = count(fact?.requests);
+      const tokens = count(fact?.tokens);
+      const blockedFor = Math.min(count(fact?.blockedForMs), MAX_COOLDOWN_MS);
+      const reason = fact?.blockedReason === 'circuit_open' ? 'circuit_open' : 'cooling_down';
+      // A block this instance learned by asking (acquire) stands until it ends.
+      const kept = entry.shared && entry.shared.blockedUntil > now ? entry.shared : undefined;
+      const blockedUntil = blockedFor > 0 ? now + blockedFor : 0;
+      entry.shared = kept && kept.blockedUntil >= blockedUntil
+        ? { ...kept, requests, tokens, readAt: now }
+        : { requests, tokens, blockedUntil, reason: blockedUntil > 0 ? reason : undefined, readAt: now };
+      if (requests > 0 || tokens > 0 || blockedUntil > 0) this.touch(id, now, blockedUntil > 0 ? blockedUntil - now : 0);
+    }
+  }
+
+  /**
+   * Asks the shared store whether the model may be called — its block and its rpm / tpm over every
+   * instance — and counts the request there and here when it may. A failing store lets the call
+   * through on this instance's own view.
+   */
+  async acquireShared(modelId: string, now: number, tokens: number): Promise<SharedPermit> {
+    const entry = this.entries.get(modelId);
+    if (!entry) return { allowed: true };
+    if (!this.shared) {
+      this.recordRequest(modelId, now, tokens);
+      return { allowed: true };
+    }
+    let permit: SharedPermit;
+    try {
+      permit = await this.shared.acquire(entry.model, tokens);
+    } catch (error) {
+      this.sharedError('acquire', error);
+      permit = { allowed: true };
+    }
+    if (permit.allowed) {
+      this.touch(modelId, now)?.window.addRequest(now, tokens);
+      return permit;
+    }
+    const retryInMs = Math.min(count(permit.retryInMs), MAX_COOLDOWN_MS) || 1000;
+    const until = now + retryInMs;
+    const view = entry.shared ?? { requests: 0, tokens: 0, blockedUntil: 0, reason: undefined, readAt: now };
+    if (until > view.blockedUntil) entry.shared = { ...view, blockedUntil: until, reason: permit.reason };
+    this.touch(modelId, now, retryInMs);
+    return { allowed: false, reason: permit.reason, retryInMs };
+  }
+
+  /** Settles once every write to the shared store started so far has been answered (or has failed). */
+  flushed(): Promise<void> | undefined {
+    return this.pending.size > 0 ? Promise.all(this.pending).then(() => undefined) : undefined;
   }
 
   /** The circuit's state (ignoring any Retry-After cooldown). */
@@ -82,11 +194,11 @@ export class ModelHealth {
     const entry = this.entries.get(modelId);
     if (!entry) return { limited: false };
     const { model, window } = entry;
-    const usage = window.usage(now);
+    const usage = usageOf(entry, now);
     const rpm = model.requestsPerMinute;
     const tpm = model.tokensPerMinute;
     const limited = (rpm !== undefined && usage.requests >= rpm) || (tpm !== undefined && usage.tokens >= tpm);
-    return limited ? { limited, availableAt: window.freesUpAt(now, rpm, tpm) } : { limited };
+    return limited ? { limited, availableAt: freesUpAt(window, now, rpm, tpm) } : { limited };
   }
 
   /** The live state of one model. */
@@ -94,14 +206,14 @@ export class ModelHealth {
     const entry = this.entries.get(modelId);
     if (!entry) return undefined;
     const { model, window, breaker } = entry;
-    const usage = window.usage(now);
+    const usage = usageOf(entry, now);
     const rpm = model.requestsPerMinute;
     const tpm = model.tokensPerMinute;
     const requestShare = rpm ? usage.requests / rpm : 0;
     const tokenShare = tpm ? usage.tokens / tpm : 0;
     const load = Math.min(1, Math.max(requestShare, tokenShare));
     const exhausted = (rpm !== undefined && usage.requests >= rpm) || (tpm !== undefined && usage.tokens >= tpm);
-    const circuit = breaker.peek(now);
+    const circuit = sharedBlock(entry, now) ?? breaker.peek(now);
     const state: ModelLiveState = {
       available: circuit.allowed && !exhausted,
       rate_limit_approaching: requestShare >= this.approachingShare || tokenShare >= this.approachingShare,
@@ -114,7 +226,7 @@ export class ModelHealth {
       if (circuit.retryAt !== undefined) state.availableAt = circuit.retryAt;
     } else if (exhausted) {
       state.unavailableReason = 'rate_limited';
-      state.availableAt = window.freesUpAt(now, rpm, tpm);
+      state.availableAt = freesUpAt(window, now, rpm, tpm);
     }
     return state;
   }
@@ -124,10 +236,33 @@ export class ModelHealth {
     if (now > this.quietAfter) return undefined;
     const states = new Map<string, ModelLiveState>();
     for (const [id, entry] of this.entries) {
-      if (now - entry.lastActivity > 60_000 && entry.breaker.current(now).state === 'closed' && entry.breaker.peek(now).allowed) continue;
+      if (now - entry.lastActivity > 60_000 && entry.breaker.current(now).state === 'closed' && entry.breaker.peek(now).allowed && !sharedBlock(entry, now)) continue;
       states.set(id, this.stateOf(id, now)!);
     }
     return states.size > 0 ? states : undefined;
+  }
+
+  /** Starts a write to the shared store; its failure is reported, never thrown at a caller. */
+  private publish(operation: string, write: (shared: SharedModelState) => Promise<void>): void {
+    let written: Promise<void>;
+    try {
+      written = write(this.shared!);
+    } catch (error) {
+      this.sharedError(operation, error);
+      return;
+    }
+    const tracked: Promise<void> = Promise.resolve(written)
+      .then(undefined, (error: unknown) => this.sharedError(operation, error))
+      .finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  private sharedError(operation: string, error: unknown): void {
+    try {
+      this.options.onSharedError?.(operation, error);
+    } catch {
+      // a throwing reporter must not break a call
+    }
   }
 
   private touch(modelId: string, now: number, holdMs = 0): Entry | undefined {
@@ -137,4 +272,30 @@ export class ModelHealth {
     this.quietAfter = Math.max(this.quietAfter, now + 61_000, now + holdMs);
     return entry;
   }
+}
+
+/** A block every instance honours, from the shared store (or learned by asking it), if one holds now. */
+function sharedBlock(entry: Entry, now: number): { allowed: false; reason: string; retryAt: number } | undefined {
+  const shared = entry.shared;
+  if (!shared || shared.blockedUntil <= now) return undefined;
+  return { allowed: false, reason: shared.reason ?? 'cooling_down', retryAt: shared.blockedUntil };
+}
+
+/** The last minute's requests and tokens: this instance's own, or every instance's when read lately and higher. */
+function usageOf(entry: Entry, now: number): RateWindowUsage {
+  const own = entry.window.usage(now);
+  const shared = entry.shared;
+  if (!shared || now - shared.readAt > SHARED_COUNTS_FRESH_MS) return own;
+  return { requests: Math.max(own.requests, shared.requests), tokens: Math.max(own.tokens, shared.tokens) };
+}
+
+function freesUpAt(window: RateWindow, now: number, rpm: number | undefined, tpm: number | undefined): number {
+  const own = window.freesUpAt(now, rpm, tpm);
+  // Full by the shared counts only: when those free up is not known here; ask again in a second.
+  return own > now ? own : now + SHARED_COUNTS_FRESH_MS;
+}
+
+/** A count from the shared store: a finite number of at least 0, or 0. */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 }

@@ -15,6 +15,8 @@
 // - `<!-- run-with: router -->` runs a fragment that uses `router` without creating it: the block is
 //   preceded by `const router = createRouter(await loadConfig('./config', { environment: 'production' }))`
 //   (the seed configuration, mock providers, an in-memory ledger).
+// - `<!-- needs: redis -->` runs the block with `REDIS_URL` set to a throw-away redis-server started for it
+//   (skipped, saying so, where redis-server is not installed).
 // - A line `<expression>; // <literal>` — a string, number, boolean, null, array or object literal after
 //   the comment marker — is checked: the expression must deep-equal the literal. So `decision.modelId;
 //   // 'claude-3-opus'` in a guide is a claim the test verifies. Any other comment is left alone.
@@ -28,6 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, inspect } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { REDIS_MISSING_MESSAGE, redisAvailable, startRedis, type RedisServer } from '../support/redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORK = join(ROOT, 'test', '.doc-samples', String(process.pid));
@@ -40,6 +43,7 @@ interface Sample {
   code: string;
   notRun?: string;
   runWith?: string;
+  needs?: string;
 }
 
 /** README.md and every docs/*.md, in a stable order. */
@@ -74,6 +78,7 @@ function extractSamples(doc: string, text: string): Sample[] {
       const sample: Sample = { doc, line: i + 1, index: samples.length + 1, code: body.join('\n') };
       if (markers['not-run'] !== undefined) sample.notRun = markers['not-run'] || 'no reason given';
       if (markers['run-with'] !== undefined) sample.runWith = markers['run-with'];
+      if (markers['needs'] !== undefined) sample.needs = markers['needs'];
       samples.push(sample);
     }
     i = j;
@@ -188,7 +193,16 @@ globalThis.__docCheck = (actual, expected, where) => {
 const all = documents().flatMap((doc) => extractSamples(doc, readFileSync(join(ROOT, doc), 'utf8')));
 const skipped = all.filter((sample) => sample.notRun !== undefined);
 
-beforeAll(() => {
+let redis: RedisServer | undefined;
+
+beforeAll(async () => {
+  for (const sample of all) {
+    if (sample.needs !== undefined && sample.needs !== 'redis') throw new Error(`${sample.doc}:${sample.line}: unknown <!-- needs: ${sample.needs} --> (known: redis)`);
+  }
+  if (all.some((sample) => sample.needs === 'redis' && sample.notRun === undefined) && redisAvailable()) {
+    redis = await startRedis();
+    if (redis) process.env.REDIS_URL = redis.url;
+  }
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   for (const dir of ['config', 'workloads']) {
@@ -196,7 +210,8 @@ beforeAll(() => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await redis?.stop();
   if (!process.env.KEEP_DOC_SAMPLES) {
     rmSync(WORK, { recursive: true, force: true });
     // The parent goes too once no other run is using it.
@@ -214,6 +229,10 @@ for (const doc of new Set(all.map((sample) => sample.doc))) {
       const title = `block ${sample.index} (line ${sample.line})`;
       if (sample.notRun !== undefined) {
         it.skip(`${title} — not run: ${sample.notRun}`, () => {});
+        continue;
+      }
+      if (sample.needs === 'redis' && !redisAvailable()) {
+        it.skip(`${title} — ${REDIS_MISSING_MESSAGE}`, () => {});
         continue;
       }
       it(title, async () => {
