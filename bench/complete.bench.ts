@@ -1,9 +1,19 @@
 // What router.complete() adds over calling the same OpenAI SDK client directly, both against one
-// local HTTP server (started here, keep-alive) that answers every chat completion at once. The
-// router's share is routing, the budget reservation and settlement, the rate window, the breaker
-// and the adapter's mapping; the network round trip and the SDK's own work are common to both.
+// local HTTP server (started here, in this process, keep-alive) that answers every chat completion
+// at once. The router's share is checking and copying the request, routing (with the PII scan), the
+// budget reservation and settlement, the rate window, the breaker and the adapter's mapping; the
+// network round trip and the SDK's own work are common to both.
+//
+// Two measures, each router against bare SDK in alternating short rounds (the machine's load drifts
+// over seconds; A-then-B would charge the drift to one of them), compared round by round:
+//   - latency: the median call, one call at a time (target: at most 1.05× the bare SDK);
+//   - throughput: calls per second with 1, 16 and 64 calls in flight (target: at least 0.95×),
+//     with the CPU time per call beside it — on a loaded machine wall-clock figures are noisy, and
+//     the CPU a call costs is what limits throughput once the process is busy.
 //
 //   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/complete.bench.ts
+// bench/run.ts calls runCompleteBench, runCompleteThroughputBench (printCompleteThroughputRows)
+// and runRouterOverheadBench.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
@@ -36,6 +46,11 @@ async function startServer(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
 }
 
+async function stopServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
 const CONFIG: RouterConfigInput = {
   models: {
     'gpt-bench': {
@@ -56,44 +71,63 @@ const DIRECT = 'openai SDK direct: client.chat.completions.create';
 const ROUTED = 'router.complete() with the openai adapter';
 const ROUNDS = 10;
 
-/** Per-round (router − SDK) medians of the last run, in ns. */
-let lastDifferences: number[] = [];
+/** At most this many times the bare SDK's median call. */
+export const LATENCY_TARGET = 1.05;
+/** At least this share of the bare SDK's calls per second, at every concurrency measured. */
+export const THROUGHPUT_TARGET = 0.95;
+export const CONCURRENCIES = [1, 16, 64] as const;
 
-function median(values: number[]): number {
+/** The two calls compared, over one client (one keep-alive pool, one SDK) and one server. */
+interface Pair {
+  direct: () => Promise<number>;
+  routed: () => Promise<number>;
+  close: () => Promise<void>;
+}
+
+async function startPair(): Promise<Pair> {
+  const { url, server } = await startServer();
+  const client = new OpenAI({ baseURL: url, apiKey: 'bench', maxRetries: 0 });
+  const router = createRouter(CONFIG, {
+    ledger: new MemoryLedger(),
+    providers: { openai: createOpenAIProvider({ client }) },
+    logger: {},
+  });
+  const direct = async () => (await client.chat.completions.create({ model: 'gpt-bench', messages: MESSAGES }, { maxRetries: 0 })).choices.length;
+  const routed = async () => (await router.complete('bench_agent', { messages: MESSAGES })).text.length;
+  // Both must get the same answer, or the comparison means nothing.
+  const answer = await client.chat.completions.create({ model: 'gpt-bench', messages: MESSAGES }, { maxRetries: 0 });
+  const result = await router.complete('bench_agent', { messages: MESSAGES });
+  if (answer.choices[0]?.message.content !== result.text || result.modelId !== 'gpt-bench') {
+    throw new Error(`the router and the SDK disagree: ${JSON.stringify(result.text)} vs ${JSON.stringify(answer.choices[0]?.message.content)}`);
+  }
+  return { direct, routed, close: () => stopServer(server) };
+}
+
+/** Per-round (router − SDK) medians of the last latency run, in ns. */
+let lastDifferences: number[] = [];
+/** Per-round (router ÷ SDK) medians of the last latency run. */
+let lastRatios: number[] = [];
+
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export async function runCompleteBench(): Promise<{ name: string; medianNs: number }[]> {
-  const { url, server } = await startServer();
+/**
+ * The median call, one at a time: the bare SDK and `router.complete()`, each round's medians
+ * compared. The routed row carries the latency target (`LATENCY_TARGET`), judged on the median of
+ * the per-round ratios.
+ */
+export async function runCompleteBench(): Promise<{ name: string; medianNs: number; target?: { text: string; met: boolean } }[]> {
+  const pair = await startPair();
   try {
-    // One client for both, so both share the same keep-alive connection pool and SDK version.
-    const client = new OpenAI({ baseURL: url, apiKey: 'bench', maxRetries: 0 });
-    const router = createRouter(CONFIG, {
-      ledger: new MemoryLedger(),
-      providers: { openai: createOpenAIProvider({ client }) },
-      logger: {},
-    });
-
-    // Both must get the same answer, or the comparison means nothing.
-    const direct = await client.chat.completions.create({ model: 'gpt-bench', messages: MESSAGES }, { maxRetries: 0 });
-    const routed = await router.complete('bench_agent', { messages: MESSAGES });
-    if (direct.choices[0]?.message.content !== routed.text || routed.modelId !== 'gpt-bench') {
-      throw new Error(`the router and the SDK disagree: ${JSON.stringify(routed.text)} vs ${JSON.stringify(direct.choices[0]?.message.content)}`);
-    }
-
-    // The machine's load drifts over seconds; running A then B would charge the drift to one of
-    // them. Instead: short rounds, the two tasks in alternating order, and the median of each
-    // task's per-round medians (and of the per-round differences).
     let sink = 0;
     const directCall = async () => {
-      const completion = await client.chat.completions.create({ model: 'gpt-bench', messages: MESSAGES }, { maxRetries: 0 });
-      sink += completion.choices.length;
+      sink += await pair.direct();
     };
     const routedCall = async () => {
-      const result = await router.complete('bench_agent', { messages: MESSAGES });
-      sink += result.text.length;
+      sink += await pair.routed();
     };
     const directMedians: number[] = [];
     const routedMedians: number[] = [];
@@ -102,20 +136,114 @@ export async function runCompleteBench(): Promise<{ name: string; medianNs: numb
       if (round % 2 === 0) bench.add(DIRECT, directCall).add(ROUTED, routedCall);
       else bench.add(ROUTED, routedCall).add(DIRECT, directCall);
       await bench.run();
-      for (const task of bench.tasks) {
-        const p50 = medianNs(task);
-        (task.name === DIRECT ? directMedians : routedMedians).push(p50);
-      }
+      for (const task of bench.tasks) (task.name === DIRECT ? directMedians : routedMedians).push(medianNs(task));
     }
     if (sink === 0) throw new Error('unreachable');
     lastDifferences = directMedians.map((direct, i) => routedMedians[i]! - direct);
+    lastRatios = directMedians.map((direct, i) => routedMedians[i]! / direct);
+    const ratio = median(lastRatios);
     return [
       { name: DIRECT, medianNs: median(directMedians) },
-      { name: ROUTED, medianNs: median(routedMedians) },
+      { name: ROUTED, medianNs: median(routedMedians), target: { text: `≤ ${LATENCY_TARGET}× the bare SDK at p50 (${ratio.toFixed(3)}×)`, met: ratio <= LATENCY_TARGET } },
     ];
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await pair.close();
+  }
+}
+
+export interface ThroughputRow {
+  /** Calls in flight at once. */
+  concurrency: number;
+  /** Calls per second, median over the rounds. */
+  directPerSec: number;
+  routedPerSec: number;
+  /** Median over the rounds of (router ÷ SDK) calls per second, each round's pair run back to back. */
+  ratio: number;
+  /** The process's CPU time per call (user + system, this server included), median over the rounds. */
+  directCpuUs: number;
+  routedCpuUs: number;
+  /** `ratio` ≥ `THROUGHPUT_TARGET`. */
+  met: boolean;
+}
+
+export interface ThroughputOptions {
+  concurrencies?: readonly number[];
+  /** Rounds per concurrency; each runs both, in alternating order. Default 8. */
+  rounds?: number;
+  /** Calls per round and side. Default 1 500, and at least 40 per call in flight. */
+  calls?: number;
+}
+
+/** Runs `calls` calls of `call`, `concurrency` at a time: calls per second and CPU µs per call. */
+async function measure(call: () => Promise<number>, concurrency: number, calls: number): Promise<{ perSec: number; cpuUs: number; sink: number }> {
+  let left = calls;
+  let sink = 0;
+  const worker = async () => {
+    while (left > 0) {
+      left--;
+      sink += await call();
+    }
+  };
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perSec: calls / seconds, cpuUs: (used.user + used.system) / calls, sink };
+}
+
+/**
+ * Calls per second of the bare SDK and of `router.complete()` at each concurrency, against the
+ * same server over the same client, in alternating rounds; the ratio is judged against
+ * `THROUGHPUT_TARGET`.
+ */
+export async function runCompleteThroughputBench(options: ThroughputOptions = {}): Promise<ThroughputRow[]> {
+  const concurrencies = options.concurrencies ?? CONCURRENCIES;
+  const rounds = options.rounds ?? 8;
+  const pair = await startPair();
+  const rows: ThroughputRow[] = [];
+  let sink = 0;
+  try {
+    for (const concurrency of concurrencies) {
+      const calls = Math.max(options.calls ?? 1_500, concurrency * 40);
+      // Warm both at this concurrency (sockets opened, code optimised) before anything counts.
+      for (const call of [pair.direct, pair.routed]) sink += (await measure(call, concurrency, Math.max(300, concurrency * 10))).sink;
+      const direct: { perSec: number; cpuUs: number }[] = [];
+      const routed: { perSec: number; cpuUs: number }[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? (['direct', 'routed'] as const) : (['routed', 'direct'] as const);
+        for (const side of order) {
+          const result = await measure(side === 'direct' ? pair.direct : pair.routed, concurrency, calls);
+          sink += result.sink;
+          (side === 'direct' ? direct : routed).push(result);
+        }
+      }
+      const ratio = median(direct.map((d, i) => routed[i]!.perSec / d.perSec));
+      rows.push({
+        concurrency,
+        directPerSec: median(direct.map((d) => d.perSec)),
+        routedPerSec: median(routed.map((r) => r.perSec)),
+        ratio,
+        directCpuUs: median(direct.map((d) => d.cpuUs)),
+        routedCpuUs: median(routed.map((r) => r.cpuUs)),
+        met: ratio >= THROUGHPUT_TARGET,
+      });
+    }
+  } finally {
+    await pair.close();
+  }
+  if (sink === 0) throw new Error('unreachable');
+  return rows;
+}
+
+export function printCompleteThroughputRows(rows: ThroughputRow[]): void {
+  console.log(`\ncomplete() over the bare SDK call, local HTTP server: calls per second (median of rounds; target ≥ ${THROUGHPUT_TARGET}× the bare SDK)`);
+  for (const row of rows) {
+    const perSec = (n: number) => n.toFixed(0).padStart(7);
+    console.log(
+      `  ${String(row.concurrency).padStart(3)} in flight: SDK ${perSec(row.directPerSec)}/s, router ${perSec(row.routedPerSec)}/s  ${row.ratio.toFixed(3)}×  ` +
+        `[${row.met ? 'met' : 'NOT met'}]   CPU per call: SDK ${row.directCpuUs.toFixed(0)} µs, router ${row.routedCpuUs.toFixed(0)} µs (+${(row.routedCpuUs - row.directCpuUs).toFixed(0)})`,
+    );
   }
 }
 
@@ -145,19 +273,18 @@ export async function runRouterOverheadBench(): Promise<{ name: string; medianNs
 }
 
 if (isMain(import.meta.url)) {
+  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
   const rows = await runCompleteBench();
   const [direct, routed] = rows;
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-  console.log('complete() over the bare SDK call, local keep-alive HTTP server (median per call)');
+  console.log('complete() over the bare SDK call, local keep-alive HTTP server (median per call, one at a time)');
   for (const row of rows) console.log(`  ${row.name.padEnd(52)} ${(row.medianNs / 1000).toFixed(1).padStart(8)} µs`);
   if (direct && routed) {
-    const overheadUs = median(lastDifferences) / 1000;
-    const ratio = (direct.medianNs + median(lastDifferences)) / direct.medianNs;
     const spread = lastDifferences.map((ns) => (ns / 1000).toFixed(0)).join(', ');
     console.log(`  per-round difference (µs, ${ROUNDS} rounds): ${spread}`);
-    console.log(`  overhead: ${overheadUs.toFixed(1)} µs at the median, ${ratio.toFixed(3)}× (${((ratio - 1) * 100).toFixed(1)}%)`);
-    console.log(`  target (under 5% or under 100 µs): ${overheadUs < 100 || ratio < 1.05 ? 'met' : 'NOT met'}`);
+    console.log(`  per-round ratio: ${lastRatios.map((r) => r.toFixed(2)).join(', ')}`);
+    console.log(`  overhead: ${(median(lastDifferences) / 1000).toFixed(1)} µs at the median; ${routed.target!.text}: ${routed.target!.met ? 'met' : 'NOT met'}`);
   }
-  console.log('The router\'s own time per call, no HTTP (median)');
+  printCompleteThroughputRows(await runCompleteThroughputBench());
+  console.log('\nThe router\'s own time per call, no HTTP (median)');
   for (const row of await runRouterOverheadBench()) console.log(`  ${row.name.padEnd(52)} ${(row.medianNs / 1000).toFixed(2).padStart(8)} µs`);
 }

@@ -4,11 +4,21 @@
 // test (a vectorised search for one character, the floor for any scan) and one plain JavaScript
 // loop over the string's character codes (what any hand-written scanner pays at least).
 //
+// A second table times `detect` on a megabyte of adversarial text: full-width forms, ligatures,
+// fractions, decomposed accents, half-width kana and Hangul compatibility jamo, every one of which
+// NFKC changes, between spaces, so the map back has a span or a piece per character or two.
+//
 //   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/pii.bench.ts
+//
+// With `--legacy`, every row also runs the regex-based detector the scan replaced (the frozen copy
+// the tests use as an oracle, test/privacy/legacy), in the same process, for before/after ratios.
+// Both then come from source, so run it with the root tsconfig, which maps the package to src/:
+//
+//   npx tsx --tsconfig tsconfig.json bench/pii.bench.ts --legacy
 
 import { Bench } from 'tinybench';
 
-import { defaultPiiDetector } from 'llm-agent-router';
+import { defaultPiiDetector, type PiiDetector } from 'llm-agent-router';
 import { isMain, medianNs } from './bench-main.js';
 
 const PROMPT_SIZE = 4096;
@@ -63,8 +73,10 @@ const contact = ' Reply to jane.doe@example.com.';
 export const promptWithEmailNearEnd =
   promptWithoutPii.slice(0, PROMPT_SIZE - contact.length - 40) + contact + promptWithoutPii.slice(-40);
 
-export async function runPiiBench(): Promise<{ name: string; medianNs: number }[]> {
-  const detector = defaultPiiDetector;
+const ADVERSARIAL_UNIT = 'ﬁﬃ½㈱ ｊ＠ｅｘ．ｃｏ ４１１１ １１１１ ＤＥ８９ ３７０４ e\u0301 ｶﾞ ㄱㅏ ';
+export const adversarialMegabyte = ADVERSARIAL_UNIT.repeat(Math.ceil(1e6 / ADVERSARIAL_UNIT.length)).slice(0, 1e6);
+
+export async function runPiiBench(detector: PiiDetector = defaultPiiDetector, label = ''): Promise<{ name: string; medianNs: number }[]> {
   const containsPii = (text: string): boolean => detector.containsPii?.(text) ?? detector.detect(text).length > 0;
   if (containsPii(promptWithoutPii)) throw new Error('The PII-free prompt was flagged; fix the fixture.');
   if (!containsPii(promptWithEmailNearEnd)) throw new Error('The e-mail near the end was missed.');
@@ -72,7 +84,7 @@ export async function runPiiBench(): Promise<{ name: string; medianNs: number }[
 
   const baseline = /@/;
   let sink = 0; // keeps the results observable so nothing is optimised away
-  const bench = new Bench({ name: 'PII detection on a 4 KB prompt', time: 500, warmupTime: 200 });
+  const bench = new Bench({ name: `PII detection on a 4 KB prompt${label}`, time: 500, warmupTime: 200 });
   bench
     .add('baseline: /@/.test, 4 KB', () => {
       if (baseline.test(promptWithoutPii)) sink++;
@@ -103,18 +115,45 @@ export async function runPiiBench(): Promise<{ name: string; medianNs: number }[
   await bench.run();
   if (sink < 0) console.log(sink);
 
-  return bench.tasks.map((task) => ({ name: task.name, medianNs: medianNs(task) }));
+  return bench.tasks.map((task) => ({ name: task.name + label, medianNs: medianNs(task) }));
+}
+
+/** `detect` on the adversarial megabyte: tens of milliseconds a call, so a few samples. */
+export async function runAdversarialBench(detector: PiiDetector = defaultPiiDetector, label = ''): Promise<{ name: string; medianNs: number }[]> {
+  let sink = 0;
+  const bench = new Bench({ name: 'PII detection on 1 MB of adversarial text', time: 2000, warmupTime: 500, iterations: 5 });
+  bench.add('detect, 1 MB of full-width forms, ligatures and decomposed accents', () => {
+    sink += detector.detect(adversarialMegabyte).length;
+  });
+  await bench.run();
+  if (sink < 0) console.log(sink);
+  return bench.tasks.map((task) => ({ name: task.name + label, medianNs: medianNs(task) }));
 }
 
 async function main(): Promise<void> {
+  const legacy = process.argv.includes('--legacy')
+    ? // The oracle of the tests: imported from source, only for this comparison.
+      ((await import('../test/privacy/legacy/pii-detector.js')) as { defaultPiiDetector: PiiDetector }).defaultPiiDetector
+    : undefined;
   const results = await runPiiBench();
+  const before = legacy ? await runPiiBench(legacy, ' [legacy]') : [];
   const baseline = results[0]?.medianNs ?? Number.NaN;
   console.log(`PII detection, ${PROMPT_SIZE}-char prompt (median of tinybench samples)`);
   console.table(
-    results.map(({ name, medianNs }) => ({
+    results.map(({ name, medianNs }, i) => ({
       task: name,
       'median (µs)': (medianNs / 1000).toFixed(2),
       'x baseline': (medianNs / baseline).toFixed(1),
+      ...(legacy ? { 'legacy (µs)': (before[i]!.medianNs / 1000).toFixed(2), 'legacy / now': (before[i]!.medianNs / medianNs).toFixed(2) } : {}),
+    })),
+  );
+  const adversarial = await runAdversarialBench();
+  const adversarialBefore = legacy ? await runAdversarialBench(legacy, ' [legacy]') : [];
+  console.table(
+    adversarial.map(({ name, medianNs }, i) => ({
+      task: name,
+      'median (ms)': (medianNs / 1e6).toFixed(1),
+      ...(legacy ? { 'legacy (ms)': (adversarialBefore[i]!.medianNs / 1e6).toFixed(1), 'legacy / now': (adversarialBefore[i]!.medianNs / medianNs).toFixed(2) } : {}),
     })),
   );
 }

@@ -58,10 +58,38 @@ function handWritten(agent: string, task: Task, context: Record<string, unknown>
   }
 }
 
-export async function runRoutingBench(): Promise<{ name: string; medianNs: number }[]> {
+export interface RoutingRow {
+  name: string;
+  medianNs: number;
+  /** What the row is held to, and whether it is met in this run. */
+  target?: { text: string; met: boolean };
+}
+
+/** About 4 KB of ordinary English without PII: the prompt a task carries. */
+const PROMPT_4KB = (() => {
+  const sentence = 'Refactor the billing service so that refunds settle in one batch per day, keep the audit trail and add tests for partial refunds. ';
+  return sentence.repeat(Math.ceil(4096 / sentence.length)).slice(0, 4096);
+})();
+
+const THREE_CLAUSES = (i: number) => `task.type == 'kind_${i}' and task.complexity > 3 and not data.contains_pii`;
+
+/** A router whose one agent has `count` three-clause rules that never match the benchmark's task. */
+function manyRules(count: number, trace = true) {
+  return createRouter(
+    {
+      models: { big: { provider: 'openai', type: 'cloud' }, small: { provider: 'local', type: 'local' } },
+      agents: { many: { model_preferences: { primary: 'small', fallback: 'big' }, routing_rules: Array.from({ length: count }, (_, i) => ({ condition: THREE_CLAUSES(i), model: 'big' })) } },
+      routing: { default_strategy: 'balanced' },
+    },
+    { logger: {}, trace },
+  );
+}
+
+export async function runRoutingBench(): Promise<RoutingRow[]> {
   const configDir = fileURLToPath(new URL('../examples/config', import.meta.url));
   const config = await loadConfig(configDir);
   const router = createRouter(config);
+  const untraced = createRouter(config, { trace: false });
   const compiled = compileConfig(config);
 
   // The baseline must make the same choices, or the comparison means nothing.
@@ -85,6 +113,19 @@ export async function runRoutingBench(): Promise<{ name: string; medianNs: numbe
     outputTokens: 500,
   });
 
+  const none = manyRules(0);
+  const hundred = manyRules(100);
+  const noneUntraced = manyRules(0, false);
+  const hundredUntraced = manyRules(100, false);
+  const task = { type: 'other', complexity: 5 };
+  const data = { contains_pii: false };
+  // The same hundred checks written as closures: what a rule costs at the least.
+  const closures = Array.from({ length: 100 }, (_, i) => {
+    const kind = `kind_${i}`;
+    return (t: { type: string; complexity: number }, d: { contains_pii: boolean }) => t.type === kind && t.complexity > 3 && !d.contains_pii;
+  });
+  if ((await hundred.route('many', task)).source !== 'strategy') throw new Error('a rule matched the task that none should');
+
   let i = 0;
   let sink = 0;
   const bench = new Bench({ time: 1000, warmup: true });
@@ -100,20 +141,64 @@ export async function runRoutingBench(): Promise<{ name: string; medianNs: numbe
     .add('router.route() — state gathering + decide, awaited', async () => {
       const r = REQUESTS[i++ % REQUESTS.length]!;
       sink += (await router.route(r.agent, r.task, r.context)).modelId.length;
+    })
+    .add('router.route() — the same, trace: false', async () => {
+      const r = REQUESTS[i++ % REQUESTS.length]!;
+      sink += (await untraced.route(r.agent, r.task, r.context)).modelId.length;
+    })
+    .add('router.route() with a 4 KB prompt (PII scan, token estimate)', async () => {
+      sink += (await router.route('cto_agent', { complexity: 5, prompt: PROMPT_4KB })).modelId.length;
+    })
+    .add('router.route(), an agent with no rules', async () => {
+      sink += (await none.route('many', task)).modelId.length;
+    })
+    .add('router.route(), an agent with 100 rules that do not match', async () => {
+      sink += (await hundred.route('many', task)).modelId.length;
+    })
+    .add('router.route(), no rules, trace: false', async () => {
+      sink += (await noneUntraced.route('many', task)).modelId.length;
+    })
+    .add('router.route(), 100 rules that do not match, trace: false', async () => {
+      sink += (await hundredUntraced.route('many', task)).modelId.length;
+    })
+    .add('100 three-clause closures (hand-written rules)', () => {
+      for (const check of closures) if (check(task, data)) sink++;
+      sink++;
     });
   await bench.run();
   if (sink === 0) throw new Error('unreachable');
-  return bench.tasks.map((task) => {
-    return { name: task.name, medianNs: medianNs(task) };
-  });
+  const rows: RoutingRow[] = bench.tasks.map((t) => ({ name: t.name, medianNs: medianNs(t) }));
+  const at = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))!;
+  const hand = at('hand-written routing').medianNs;
+  for (const route of [at('router.route() —'), at('router.route() — the same, trace: false')]) {
+    route.target = { text: '≤ 1 µs and ≤ 50× hand-written', met: route.medianNs <= 1000 && route.medianNs <= 50 * hand };
+  }
+  const prompt = at('router.route() with a 4 KB');
+  prompt.target = { text: '≤ 6 µs', met: prompt.medianNs <= 6000 };
+  const many = at('router.route(), an agent with 100');
+  many.target = { text: '≤ 10 µs', met: many.medianNs <= 10_000 };
+  // One rule's share of a decision: the difference the hundred rules make, per rule, next to one closure.
+  const perClosure = at('100 three-clause closures').medianNs / 100;
+  for (const [label, withRules, withoutRules] of [
+    ['one three-clause rule inside route() (per rule: 100 rules − none, / 100)', many, at('router.route(), an agent with no rules')],
+    ['the same, trace: false', at('router.route(), 100 rules that do not match, trace: false'), at('router.route(), no rules, trace: false')],
+  ] as const) {
+    const perRule = (withRules.medianNs - withoutRules.medianNs) / 100;
+    rows.push({
+      name: label,
+      medianNs: perRule,
+      target: { text: `≤ 3× a closure (${perClosure.toFixed(1)} ns here): ${(perRule / perClosure).toFixed(1)}×`, met: perRule <= 3 * perClosure },
+    });
+  }
+  return rows;
 }
-
 
 if (isMain(import.meta.url)) {
   const rows = await runRoutingBench();
   const baseline = rows[0]!.medianNs;
   console.log('Routing decision for the seed agents (median per decision)');
   for (const row of rows) {
-    console.log(`  ${row.name.padEnd(52)} ${(row.medianNs / 1000).toFixed(3).padStart(8)} µs   ${(row.medianNs / baseline).toFixed(1).padStart(6)}× baseline`);
+    const target = row.target ? `   target ${row.target.text}: ${row.target.met ? 'met' : 'NOT met'}` : '';
+    console.log(`  ${row.name.padEnd(72)} ${(row.medianNs / 1000).toFixed(3).padStart(8)} µs   ${(row.medianNs / baseline).toFixed(1).padStart(6)}× baseline${target}`);
   }
 }

@@ -1,13 +1,17 @@
 // Runs every benchmark in one process and prints each figure with its ratio to the baseline
-// measured in the same run. `npm run bench`; the figures go in docs/performance.md.
-import { runCompleteBench, runRouterOverheadBench } from './complete.bench.js';
-import { runConditionBench } from './conditions.bench.js';
+// measured in the same run, and whether each target of the performance issue is met. `npm run
+// bench`; the figures go in docs/performance.md. SIMULATE_BENCH_RUNS (default 3) sets how many
+// times the 100 000-task simulation runs.
+import { printColdImportRows, runColdImportBench } from './cold-import.bench.js';
+import { printCompleteThroughputRows, runCompleteBench, runCompleteThroughputBench, runRouterOverheadBench } from './complete.bench.js';
+import { runConditionBench, runConditionCompileBench } from './conditions.bench.js';
 import { printConfigRows, runConfigBench } from './config.bench.js';
 import { runPiiBench } from './pii.bench.js';
 import { printRedisRows, runRedisBench } from './redis.bench.js';
 import { runRoutingBench } from './routing.bench.js';
+import { printSimulateRows, runSimulateBench } from './simulate.bench.js';
 
-type Row = { name: string; medianNs: number };
+type Row = { name: string; medianNs: number; target?: { text: string; met: boolean } };
 
 function print(title: string, rows: Row[], baselines: Record<string, number>): void {
   console.log(`\n${title}`);
@@ -17,19 +21,22 @@ function print(title: string, rows: Row[], baselines: Record<string, number>): v
       .map(([label, ns]) => `${(row.medianNs / ns).toFixed(2)}× ${label}`)
       .join(', ');
     const value = row.medianNs >= 10_000 ? `${(row.medianNs / 1000).toFixed(1)} µs` : `${row.medianNs.toFixed(1)} ns`;
-    console.log(`  ${row.name.padEnd(60)} ${value.padStart(12)}   ${ratios}`);
+    const target = row.target ? `   [target ${row.target.text}: ${row.target.met ? 'met' : 'NOT met'}]` : '';
+    console.log(`  ${row.name.padEnd(72)} ${value.padStart(12)}   ${ratios}${target}`);
   }
 }
 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
 
 const routing = await runRoutingBench();
-print('Routing decision, seed agents, no prompt text (median)', routing, { 'hand-written': routing[0]!.medianNs });
+print('Routing decisions (median)', routing, { 'hand-written': routing[0]!.medianNs });
 
 const conditions = await runConditionBench();
 const handWritten = conditions.find((r) => /hand/i.test(r.name))?.medianNs ?? 0;
 const cel = conditions.find((r) => /cel/i.test(r.name))?.medianNs ?? 0;
 print('One 3-clause condition (median per evaluation)', conditions, { 'hand-written': handWritten, 'cel-js': cel });
+console.log('\nCompiling one condition (fastest batch / median batch)');
+for (const row of runConditionCompileBench()) console.log(`  ${row.name.padEnd(72)} ${row.fastestUs.toFixed(2).padStart(8)} µs / ${row.medianUs.toFixed(2)} µs`);
 
 const pii = await runPiiBench();
 print('PII scan of a 4 KB prompt (median)', pii, { 'single regex': pii.find((r) => /baseline|regex/i.test(r.name))?.medianNs ?? 0 });
@@ -37,6 +44,7 @@ print('PII scan of a 4 KB prompt (median)', pii, { 'single regex': pii.find((r) 
 const complete = await runCompleteBench();
 const direct = complete.find((r) => /direct|bare|sdk/i.test(r.name))?.medianNs ?? 0;
 print('complete() over the bare SDK call, local HTTP server (median)', complete, { 'bare SDK': direct });
+printCompleteThroughputRows(await runCompleteThroughputBench());
 
 const overhead = await runRouterOverheadBench();
 print("The router's own time per call, no HTTP (median)", overhead, { 'mock direct': overhead[0]!.medianNs });
@@ -45,3 +53,12 @@ printRedisRows(await runRedisBench());
 
 console.log('');
 printConfigRows(await runConfigBench());
+
+console.log('');
+const cold = await runColdImportBench();
+printColdImportRows(cold);
+const coldRatio = cold[1]!.medianNs / cold[0]!.medianNs;
+console.log(`  target ≤ 1.8× node -e 0: ${coldRatio.toFixed(2)}× — ${coldRatio <= 1.8 ? 'met' : 'NOT met'}`);
+
+console.log('\nSimulating 100 000 tasks × the seed\'s 4 strategies (the CLI, in a child process)');
+printSimulateRows(await runSimulateBench());

@@ -2,12 +2,11 @@
 // strategy and prints what each would cost, where the work would go, and when budgets would bite.
 // Everything that can fail without simulating — arguments, the report's destination, the
 // configuration, the strategies, every workload line — fails before the replay starts.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRouter } from '../router/create-router.js';
 import { renderHtmlReport } from '../simulation/html-report.js';
-import { parseWorkload } from '../simulation/parse-workload.js';
-import { simulateWorkload, type SimulationReport } from '../simulation/simulate-workload.js';
+import { simulateWorkloadFile, type SimulationReport } from '../simulation/simulate-workload.js';
 import { CommandFailure, EXIT_OK, UsageError, type CliIO } from './cli-io.js';
 import { didYouMean } from '../edit-distance.js';
 import type { CliCommand, CommandLine } from './command.js';
@@ -59,6 +58,12 @@ function chosenStrategies(line: CommandLine, known: string[]): string[] {
   return names;
 }
 
+/** An error of the file system (Node's `SystemError`: a `code` and the `syscall` that failed). */
+function isFsError(error: unknown): boolean {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  return typeof code === 'string' && typeof syscall === 'string';
+}
+
 async function simulate(line: CommandLine, io: CliIO): Promise<number> {
   const budgetUsd = budgetArgument(line);
   const reportArgument = line.string('report');
@@ -69,24 +74,21 @@ async function simulate(line: CommandLine, io: CliIO): Promise<number> {
   const probe = createRouter(config, { logger: {} });
   const strategies = chosenStrategies(line, probe.strategyNames());
 
+  // The workload is streamed: read once to check every line (a bad one is a WorkloadError,
+  // `FILE:line: message`, reported before anything is simulated), then again as it is replayed.
   const tasksFile = resolve(io.cwd, line.string('tasks')!);
-  let text: string;
-  try {
-    text = await readFile(tasksFile, 'utf8');
-  } catch (error) {
-    throw new CommandFailure(`cannot read ${shownPath(io, tasksFile)}: ${describeFsError(error)}`);
-  }
-  // A bad line is a WorkloadError, `FILE:line: message`, reported before anything is simulated.
-  const { tasks } = parseWorkload(text, { fileName: shownPath(io, tasksFile), knownAgents: new Set(probe.agentIds()) });
-
   const progress = io.stderrIsTTY ? createProgressBar(io, 'requests') : undefined;
   let report: SimulationReport;
   try {
-    report = await simulateWorkload(config, tasks, {
+    report = await simulateWorkloadFile(config, tasksFile, {
+      fileName: shownPath(io, tasksFile),
       strategies,
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
     });
+  } catch (error) {
+    if (isFsError(error)) throw new CommandFailure(`cannot read ${shownPath(io, tasksFile)}: ${describeFsError(error)}`);
+    throw error;
   } finally {
     progress?.done();
   }

@@ -95,6 +95,19 @@ const PYTHON_LITERALS: ReadonlyMap<string, string> = new Map([
 
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
 
+/** `IDENTIFIER.test(text)`, without the Unicode regular expression for the ASCII names nearly all are. */
+function isIdentifier(text: string): boolean {
+  const length = text.length;
+  if (length === 0) return false;
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index);
+    const letter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
+    if (letter || (index > 0 && code >= 48 && code <= 57)) continue;
+    return code >= 128 && IDENTIFIER.test(text);
+  }
+  return true;
+}
+
 function isNode(value: unknown): value is RawNode {
   return typeof value === 'object' && value !== null && typeof (value as RawNode).type === 'string';
 }
@@ -144,10 +157,12 @@ export function checkCondition(source: string, parsed: ParsedSource, limits: Con
   //    tree may be deeper than the pre-scan saw). Chains of one logical operator count as one level:
   //    they are compiled as a flat list.
   {
-    const stack: Array<{ node: unknown; depth: number }> = [{ node: parsed.ast, depth: 1 }];
+    const nodes: unknown[] = [parsed.ast];
+    const depths: number[] = [1];
     let count = 0;
-    while (stack.length > 0) {
-      const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    while (nodes.length > 0) {
+      const node = nodes.pop();
+      const depth = depths.pop() as number;
       if (!isNode(node)) continue;
       if (++count > limits.maxNodes) fail(parsed.locate(node), `condition has more than ${limits.maxNodes} nodes`);
       if (depth > limits.maxDepth) fail(parsed.locate(node), `condition is nested more than ${limits.maxDepth} levels deep`);
@@ -157,7 +172,8 @@ export function checkCondition(source: string, parsed: ParsedSource, limits: Con
       }
       const group = logicalGroup(node);
       for (const child of childrenOf(node)) {
-        stack.push({ node: child, depth: group !== undefined && logicalGroup(child) === group ? depth : depth + 1 });
+        nodes.push(child);
+        depths.push(group !== undefined && logicalGroup(child) === group ? depth : depth + 1);
       }
     }
   }
@@ -176,7 +192,7 @@ export function checkCondition(source: string, parsed: ParsedSource, limits: Con
     if (name === 'this') fail(at, '`this` is not allowed');
     const python = PYTHON_LITERALS.get(name);
     if (python !== undefined) fail(at, `unknown name "${name}": write ${python}`);
-    if (!IDENTIFIER.test(name)) fail(at, `invalid name "${shown(name)}"`);
+    if (!isIdentifier(name)) fail(at, `invalid name "${shown(name)}"`);
     if (FORBIDDEN_KEYS.has(name)) fail(at, `name "${name}" is not allowed`);
     noteIdentifier(name);
     if (SCOPE_ROOTS.has(name)) return { kind: 'root', name, at };
@@ -198,7 +214,7 @@ export function checkCondition(source: string, parsed: ParsedSource, limits: Con
     switch (node.type) {
       case 'Literal': {
         const { value, raw } = node;
-        if (typeof raw === 'string' && IDENTIFIER.test(raw)) {
+        if (typeof raw === 'string' && isIdentifier(raw)) {
           // A word jsep turned into a literal: `true`/`false`/`null`, or a name another library
           // registered with jsep.addLiteral, which must not change what conditions mean.
           return resolveName(raw, at);
@@ -232,7 +248,7 @@ export function checkCondition(source: string, parsed: ParsedSource, limits: Con
             return fail(propertyAt, 'expected a property name');
           }
           const name = property.name;
-          if (!IDENTIFIER.test(name)) fail(propertyAt, `invalid property name "${shown(name)}"`);
+          if (!isIdentifier(name)) fail(propertyAt, `invalid property name "${shown(name)}"`);
           return { kind: 'member', object, key: staticKey(name, propertyAt), at: propertyAt };
         }
         const key = lower(property);

@@ -7,10 +7,11 @@ import { ConditionSyntaxError } from '../errors.js';
 import { checkCondition, type ConditionNode } from './check-ast.js';
 import { compileNode } from './compile-node.js';
 import { CONDITION_FUNCTIONS, EvaluationFailure } from './functions.js';
-import { parseSource } from './jsep-setup.js';
+import { ensureJsepSetup, jsepGrammarKey, parseSource } from './jsep-setup.js';
 import { findExcessiveNesting, resolveLimits } from './limits.js';
-import { planPathReads } from './plan-path-reads.js';
-import { describeType, readOwn } from './safe-read.js';
+import { readOwn } from '../own-data.js';
+import { listPaths } from './plan-path-reads.js';
+import { describeType } from './safe-read.js';
 
 export { CONDITION_FUNCTIONS };
 
@@ -63,6 +64,27 @@ const TRUE_RESULT: ConditionEvaluation = Object.freeze({ value: true });
 const FALSE_RESULT: ConditionEvaluation = Object.freeze({ value: false });
 
 /**
+ * Conditions compiled with the default limits, by source. A compiled condition is a pure function
+ * of its source and holds no state (its closures keep nothing between evaluations, its lists are
+ * frozen), so the same text compiled again — the same rule in many agents, a configuration
+ * reloaded — is the same object. Only successes are kept: the last 500 to 1000 sources used, in
+ * two generations (the older one is dropped whole when the newer one fills).
+ */
+const GENERATION_SIZE = 500;
+let recent = new Map<string, CompiledCondition>();
+let older = new Map<string, CompiledCondition>();
+/** The jsep grammar the cached conditions were compiled under. */
+let cachedGrammar = '';
+
+function remember(source: string, condition: CompiledCondition): void {
+  if (recent.size >= GENERATION_SIZE) {
+    older = recent;
+    recent = new Map();
+  }
+  recent.set(source, condition);
+}
+
+/**
  * Compiles a condition such as `task.complexity > 8 and not data.contains_pii`.
  * Throws ConditionSyntaxError (with the character index) for anything outside the language.
  */
@@ -70,11 +92,32 @@ export function compileCondition(source: string, options?: ConditionOptions): Co
   if (typeof source !== 'string') {
     throw new ConditionSyntaxError('', 0, `a condition must be a string, got ${describeType(source)}`);
   }
+  if (options !== undefined) return compileFresh(source, options);
+  // Parsing re-asserts jsep's words (another library may have changed them); so does a cache hit.
+  // What was compiled under another grammar (another library changed an operator) is dropped.
+  ensureJsepSetup();
+  const grammar = jsepGrammarKey();
+  if (grammar !== cachedGrammar) {
+    recent = new Map();
+    older = new Map();
+    cachedGrammar = grammar;
+  }
+  const known = recent.get(source) ?? older.get(source);
+  if (known !== undefined) {
+    if (!recent.has(source)) remember(source, known);
+    return known;
+  }
+  const fresh = compileFresh(source, undefined);
+  remember(source, fresh);
+  return fresh;
+}
+
+function compileFresh(source: string, options: ConditionOptions | undefined): CompiledCondition {
   const limits = resolveLimits(options);
   if (source.length > limits.maxLength) {
     throw new ConditionSyntaxError(source, limits.maxLength, `condition is longer than ${limits.maxLength} characters`);
   }
-  if (source.trim() === '') throw new ConditionSyntaxError(source, 0, 'condition is empty');
+  if (!/\S/.test(source)) throw new ConditionSyntaxError(source, 0, 'condition is empty');
   const tooDeep = findExcessiveNesting(source, limits.maxDepth);
   if (tooDeep >= 0) {
     throw new ConditionSyntaxError(source, tooDeep, `condition is nested more than ${limits.maxDepth} levels deep`);
@@ -113,39 +156,41 @@ function toSyntaxError(source: string, error: unknown): ConditionSyntaxError {
 }
 
 function build(source: string, root: ConditionNode, identifierList: readonly string[]): CompiledCondition {
-  const { memoSlots, paths } = planPathReads(root);
-  const memoSize = memoSlots.size;
-
-  const run = compileNode(root, memoSlots).run;
+  const run = compileNode(root).run;
 
   const evaluateValue = (scope: ConditionScope): unknown => {
     try {
-      return run(scope, memoSize > 0 ? new Array<unknown>(memoSize) : undefined);
+      return run(scope);
     } catch {
       return undefined;
     }
   };
   const evaluate = (scope: ConditionScope): boolean => {
     try {
-      return run(scope, memoSize > 0 ? new Array<unknown>(memoSize) : undefined) ? true : false;
+      return run(scope) ? true : false;
     } catch {
       return false;
     }
   };
   const evaluateDetailed = (scope: ConditionScope): ConditionEvaluation => {
     try {
-      return run(scope, memoSize > 0 ? new Array<unknown>(memoSize) : undefined) ? TRUE_RESULT : FALSE_RESULT;
+      return run(scope) ? TRUE_RESULT : FALSE_RESULT;
     } catch (error) {
       return { value: false, error: describeThrown(error) };
     }
   };
 
+  // Shared through the cache: nothing a caller does to them may reach another caller.
+  Object.freeze(evaluateValue);
+  Object.freeze(evaluate);
+  Object.freeze(evaluateDetailed);
   return Object.freeze({
     source,
     evaluate,
     evaluateDetailed,
     evaluateValue,
-    identifiers: Object.freeze([...identifierList]),
-    paths: Object.freeze(paths),
+    // A fresh list from checkCondition, owned by this condition from now on.
+    identifiers: Object.freeze(identifierList),
+    paths: Object.freeze(listPaths(root)),
   });
 }

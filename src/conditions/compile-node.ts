@@ -1,14 +1,39 @@
-// Lowers a checked condition tree to closures, one per node: constants are folded, comparisons
-// with a number constant and membership in a literal list are fused into a single closure, and
-// literal paths are read through the memo plan. Everything here runs once, at compile time; only
-// the closures it returns run per evaluation.
+// Lowers a checked condition tree to closures, one per node: constants are folded, a short path
+// tested against a constant becomes a clause and chains of clauses one closure (clauses.ts),
+// other comparisons with a number constant and membership in a literal list are fused into a
+// single closure. Everything here runs once, at compile time; only the closures it returns run
+// per evaluation.
 import type { ConditionNode } from './check-ast.js';
+import { chainEvaluator, clauseEvaluator, makeClause, membershipTest, negated, TEST, type Clause, type TestCode } from './clauses.js';
 import type { Compiled, Evaluator } from './evaluator.js';
 import { FUNCTION_SPECS } from './functions.js';
 import { allOf, anyOf, arithmetic, compareWithNumber, fail, FLIPPED, orderingTest } from './operators.js';
-import { pathReader } from './path-reader.js';
+import { memberReader, pathReader } from './path-reader.js';
 import { staticPath } from './plan-path-reads.js';
-import { describeType, membership, ownArrayIncludes, readComputed, readStatic } from './safe-read.js';
+import { describeType, membership, ownArrayIncludes, readComputed } from './safe-read.js';
+
+/** `root` or `root.key` with a string key: a path a clause can read. */
+function shortPath(compiled: Compiled): { root: string; key: string | undefined } | undefined {
+  const path = compiled.path;
+  if (path === undefined) return undefined;
+  if (path.keys.length === 0) return { root: path.root, key: undefined };
+  const [key] = path.keys;
+  return path.keys.length === 1 && typeof key === 'string' ? { root: path.root, key } : undefined;
+}
+
+function clauseOf(compiled: Compiled, test: TestCode, constant: unknown = undefined): Clause | undefined {
+  const path = shortPath(compiled);
+  return path && makeClause(path.root, path.key, test, constant);
+}
+
+/** The clause a node tests, as an operand of `and` / `or` / `not` (where only truthiness counts). */
+function asOperand(compiled: Compiled): Clause | undefined {
+  return compiled.clause ?? clauseOf(compiled, TEST.truthy);
+}
+
+function fromClause(clause: Clause): Compiled {
+  return { run: clauseEvaluator(clause), clause };
+}
 
 function constantOf(value: unknown): Compiled {
   return { run: () => value, constant: { value } };
@@ -18,32 +43,32 @@ function constantOf(value: unknown): Compiled {
 function folded(compiled: Compiled, inputs: readonly Compiled[]): Compiled {
   if (!inputs.every((input) => input.constant !== undefined)) return compiled;
   try {
-    const value = compiled.run(undefined, undefined);
+    const value = compiled.run(undefined);
     return { ...constantOf(Array.isArray(value) ? Object.freeze(value) : value), ownArray: compiled.ownArray === true };
   } catch {
     return compiled;
   }
 }
 
-/** The closure for `node`; `memoSlots` comes from `planPathReads` on the whole tree. */
-export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, number>): Compiled {
-  const compile = (child: ConditionNode): Compiled => compileNode(child, memoSlots);
+/** The closure for `node`. */
+export function compileNode(node: ConditionNode): Compiled {
+  const compile = compileNode;
 
   switch (node.kind) {
     case 'literal':
       return constantOf(node.value);
 
     case 'root':
-      return { run: pathReader(node.name, [], memoSlots) };
+      return { run: pathReader(node.name, []), path: { root: node.name, keys: [] } };
 
     case 'member': {
       const path = staticPath(node);
-      if (path) return { run: pathReader(path.root, path.keys, memoSlots) };
+      if (path) return { run: pathReader(path.root, path.keys), path };
       // A member of something computed: `(a ? task : data).x`, `[1, 2][0]`, `lower(s).x`.
       const object = compile(node.object);
       const readObject = object.run;
       const key = node.key;
-      return folded({ run: (scope, memo) => readStatic(readObject(scope, memo), key) }, [object]);
+      return folded({ run: memberReader(readObject, key) }, [object]);
     }
 
     case 'computed': {
@@ -51,7 +76,7 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       const key = compile(node.key);
       const readObject = object.run;
       const readKey = key.run;
-      return folded({ run: (scope, memo) => readComputed(readObject(scope, memo), readKey(scope, memo)) }, [object, key]);
+      return folded({ run: (scope) => readComputed(readObject(scope), readKey(scope)) }, [object, key]);
     }
 
     case 'array': {
@@ -59,9 +84,9 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       const runs = items.map((item) => item.run);
       const count = runs.length;
       const compiled: Compiled = {
-        run: (scope, memo) => {
+        run: (scope) => {
           const values = new Array<unknown>(count);
-          for (let index = 0; index < count; index++) values[index] = (runs[index] as Evaluator)(scope, memo);
+          for (let index = 0; index < count; index++) values[index] = (runs[index] as Evaluator)(scope);
           return values;
         },
         ownArray: true,
@@ -71,8 +96,10 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
 
     case 'not': {
       const argument = compile(node.argument);
+      const clause = asOperand(argument);
+      if (clause) return fromClause(negated(clause));
       const read = argument.run;
-      return folded({ run: (scope, memo) => !read(scope, memo) }, [argument]);
+      return folded({ run: (scope) => !read(scope) }, [argument]);
     }
 
     case 'negate': {
@@ -80,8 +107,8 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       const read = argument.run;
       return folded(
         {
-          run: (scope, memo) => {
-            const value = read(scope, memo);
+          run: (scope) => {
+            const value = read(scope);
             return typeof value === 'number' ? -value : value === undefined ? undefined : fail(`unary '-' expects a number, got ${describeType(value)}`);
           },
         },
@@ -91,6 +118,8 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
 
     case 'logical': {
       const operands = node.operands.map(compile);
+      const clauses = operands.map(asOperand);
+      if (clauses.every((clause) => clause !== undefined)) return { run: chainEvaluator(node.operator, clauses as Clause[]) };
       const runs = operands.map((operand) => operand.run);
       return folded({ run: node.operator === 'and' ? allOf(runs) : anyOf(runs) }, operands);
     }
@@ -102,7 +131,7 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       const [t, c, a] = [test.run, consequent.run, alternate.run];
       return folded(
         {
-          run: (scope, memo) => (t(scope, memo) ? c(scope, memo) : a(scope, memo)),
+          run: (scope) => (t(scope) ? c(scope) : a(scope)),
           ownArray: consequent.ownArray === true && alternate.ownArray === true,
         },
         [test, consequent, alternate],
@@ -113,11 +142,13 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       const args = node.args.map(compile);
       const runs = args.map((arg) => arg.run);
       if (node.name === 'has') {
+        const clause = clauseOf(args[0] as Compiled, TEST.present);
+        if (clause) return fromClause(clause);
         const read = runs[0] as Evaluator;
         return folded(
           {
-            run: (scope, memo) => {
-              const value = read(scope, memo);
+            run: (scope) => {
+              const value = read(scope);
               return value !== undefined && value !== null;
             },
           },
@@ -128,9 +159,9 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       const count = runs.length;
       return folded(
         {
-          run: (scope, memo) => {
+          run: (scope) => {
             const values = new Array<unknown>(count);
-            for (let index = 0; index < count; index++) values[index] = (runs[index] as Evaluator)(scope, memo);
+            for (let index = 0; index < count; index++) values[index] = (runs[index] as Evaluator)(scope);
             return call(values);
           },
         },
@@ -142,6 +173,8 @@ export function compileNode(node: ConditionNode, memoSlots: ReadonlyMap<string, 
       return compileBinary(node, compile);
   }
 }
+
+const ORDERING_TESTS = { '<': TEST.less, '<=': TEST.lessOrEqual, '>': TEST.greater, '>=': TEST.greaterOrEqual } as const;
 
 function compileBinary(
   node: Extract<ConditionNode, { kind: 'binary' }>,
@@ -158,21 +191,30 @@ function compileBinary(
     case '==':
     case '!=': {
       const equal = operator === '==';
+      const clause = right.constant ? clauseOf(left, TEST.equal, right.constant.value) : left.constant ? clauseOf(right, TEST.equal, left.constant.value) : undefined;
+      if (clause) return fromClause(equal ? clause : negated(clause));
       if (right.constant) {
         const constant = right.constant.value;
-        return folded({ run: equal ? (s, m) => l(s, m) === constant : (s, m) => l(s, m) !== constant }, inputs);
+        return folded({ run: equal ? (s) => l(s) === constant : (s) => l(s) !== constant }, inputs);
       }
       if (left.constant) {
         const constant = left.constant.value;
-        return folded({ run: equal ? (s, m) => constant === r(s, m) : (s, m) => constant !== r(s, m) }, inputs);
+        return folded({ run: equal ? (s) => constant === r(s) : (s) => constant !== r(s) }, inputs);
       }
-      return { run: equal ? (s, m) => l(s, m) === r(s, m) : (s, m) => l(s, m) !== r(s, m) };
+      return { run: equal ? (s) => l(s) === r(s) : (s) => l(s) !== r(s) };
     }
 
     case '<':
     case '<=':
     case '>':
     case '>=': {
+      const clause =
+        right.constant && typeof right.constant.value === 'number'
+          ? clauseOf(left, ORDERING_TESTS[operator], right.constant.value)
+          : left.constant && typeof left.constant.value === 'number'
+            ? clauseOf(right, ORDERING_TESTS[FLIPPED[operator]], left.constant.value)
+            : undefined;
+      if (clause) return fromClause(clause);
       if (right.constant && typeof right.constant.value === 'number' && !left.constant) {
         return { run: compareWithNumber(operator, l, right.constant.value) };
       }
@@ -180,7 +222,7 @@ function compileBinary(
         return { run: compareWithNumber(FLIPPED[operator], r, left.constant.value) };
       }
       const test = orderingTest(operator);
-      return folded({ run: (s, m) => test(l(s, m), r(s, m)) }, inputs);
+      return folded({ run: (s) => test(l(s), r(s)) }, inputs);
     }
 
     case 'in':
@@ -189,29 +231,32 @@ function compileBinary(
       let test: Evaluator;
       const haystack = right.constant?.value;
       if (right.constant && Array.isArray(haystack)) {
-        test = (s, m) => ownArrayIncludes(haystack, l(s, m));
+        const { test: code, constant } = membershipTest(haystack);
+        const clause = clauseOf(left, code, constant);
+        if (clause) return fromClause(negate ? negated(clause) : clause);
+        test = (s) => ownArrayIncludes(haystack, l(s));
       } else if (right.constant && typeof haystack === 'string') {
-        test = (s, m) => {
-          const needle = l(s, m);
+        test = (s) => {
+          const needle = l(s);
           return typeof needle === 'string' && haystack.includes(needle);
         };
       } else if (right.ownArray) {
-        test = (s, m) => {
-          const needle = l(s, m);
-          return ownArrayIncludes(r(s, m) as unknown[], needle);
+        test = (s) => {
+          const needle = l(s);
+          return ownArrayIncludes(r(s) as unknown[], needle);
         };
       } else {
-        test = (s, m) => {
-          const needle = l(s, m);
-          return membership(needle, r(s, m));
+        test = (s) => {
+          const needle = l(s);
+          return membership(needle, r(s));
         };
       }
-      return folded({ run: negate ? (s, m) => !test(s, m) : test }, inputs);
+      return folded({ run: negate ? (s) => !test(s) : test }, inputs);
     }
 
     default: {
       const apply = arithmetic(operator);
-      return folded({ run: (s, m) => apply(l(s, m), r(s, m)) }, inputs);
+      return folded({ run: (s) => apply(l(s), r(s)) }, inputs);
     }
   }
 }

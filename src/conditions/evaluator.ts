@@ -1,11 +1,10 @@
 // The shape of a compiled condition: every node of the checked tree becomes one `Evaluator`
-// closure, and the closures call each other directly, so evaluation walks no AST.
-
-/** Per-evaluation cache of scope paths read more than once (`task` in `task.a > 1 and task.b`). */
-export type Memo = unknown[] | undefined;
+// closure (or is fused into its parent's), and the closures call each other directly, so
+// evaluation walks no AST and allocates nothing on the common path.
+import type { Clause } from './clauses.js';
 
 /** One compiled node: reads what it needs from the scope and returns its value, or throws EvaluationFailure. */
-export type Evaluator = (scope: unknown, memo: Memo) => unknown;
+export type Evaluator = (scope: unknown) => unknown;
 
 /** A compiled node with what the compiler knows about it, for folding and fusing its parent. */
 export interface Compiled {
@@ -14,4 +13,8 @@ export interface Compiled {
   readonly constant?: { readonly value: unknown };
   /** The value is always an array the condition built itself, so it can be scanned directly. */
   readonly ownArray?: boolean;
+  /** Present when the node is a literal path (`task.complexity`), so a parent can fuse the read. */
+  readonly path?: { readonly root: string; readonly keys: readonly (string | number)[] };
+  /** Present when the node is a clause (a short path tested against a constant), so `and` / `or` / `not` can fuse it. */
+  readonly clause?: Clause;
 }

@@ -39,6 +39,8 @@ interface JsepParserStatics {
   binary_ops: Record<string, number>;
   unary_ops: Record<string, unknown>;
   right_associative: Set<string>;
+  literals?: Record<string, unknown>;
+  additional_identifier_chars?: Set<string>;
   isIdentifierPart(code: number): boolean;
   addBinaryOp(name: string, precedence: number, rightToLeft?: boolean): unknown;
   addUnaryOp(name: string): unknown;
@@ -69,6 +71,23 @@ export function ensureJsepSetup(): void {
   for (const name of WORD_UNARY_OPERATORS) {
     if (!Object.hasOwn(Jsep.unary_ops, name)) Jsep.addUnaryOp(name);
   }
+}
+
+/**
+ * What jsep's process-wide grammar is now (operators and their precedence, literals, identifier
+ * characters), as a string: a condition compiled under one grammar is not reused under another.
+ */
+export function jsepGrammarKey(): string {
+  const Jsep = jsepClass();
+  let key = '';
+  for (const name in Jsep.binary_ops) key += `${name}\u0001${String(Jsep.binary_ops[name])}\u0002`;
+  key += '\u0003';
+  for (const name in Jsep.unary_ops) key += `${name}\u0002`;
+  key += '\u0003';
+  for (const name of Jsep.right_associative) key += `${name}\u0002`;
+  key += '\u0003';
+  for (const name in Jsep.literals) key += `${name}\u0002`;
+  return `${key}\u0003${String(Jsep.additional_identifier_chars ? [...Jsep.additional_identifier_chars].join('') : '')}`;
 }
 
 /** A parsed condition and where its nodes are in the source. */
@@ -124,6 +143,14 @@ function conditionParserClass(): new (expr: string) => ConditionParserInstance {
       return node;
     }
 
+    /** `and`, `or` or `in` as a whole word at `at`. */
+    private wordOperatorAt(at: number): string | undefined {
+      for (const word of WORD_OPERATORS_AT_END) {
+        if (this.expr.charCodeAt(at) === word.charCodeAt(0) && this.wordAt(word, at)) return word;
+      }
+      return undefined;
+    }
+
     override gobbleBinaryOp(): string | false {
       this.gobbleSpaces();
       const start = this.index;
@@ -141,7 +168,7 @@ function conditionParserClass(): new (expr: string) => ConditionParserInstance {
       } else {
         // jsep only takes a word operator that has a character after it; `task.a and` at the end
         // of the text should still read as `and` missing its right side.
-        const word = WORD_OPERATORS_AT_END.find((candidate) => this.wordAt(candidate, start));
+        const word = this.wordOperatorAt(start);
         if (word !== undefined) {
           this.index = start + word.length;
           operator = word;

@@ -57,10 +57,38 @@ const isWordPart = (code: number): boolean => isWordStart(code) || isDigit(code)
 const isSpace = (code: number): boolean => code === 32 || code === 9 || code === 10 || code === 13;
 
 /**
+ * An upper bound of the nesting the scan below can find, in one cheap pass: every level it opens
+ * is an opening bracket, a prefix operator, a `?` or a `not`, so their count bounds the depth.
+ * Nearly every condition is far below the limit and needs no more than this.
+ */
+function nestingBound(source: string): number {
+  let count = 0;
+  for (let i = 0; i < source.length; i++) {
+    switch (source.charCodeAt(i)) {
+      case 40: // (
+      case 91: // [
+      case 123: // {
+      case 33: // !
+      case 45: // -
+      case 43: // +
+      case 126: // ~
+      case 63: // ?
+        count++;
+        break;
+      case 110: // n: `not`
+        if (source.charCodeAt(i + 1) === 111 && source.charCodeAt(i + 2) === 116) count++;
+        break;
+    }
+  }
+  return count;
+}
+
+/**
  * Returns the index at which the nesting of `source` first exceeds `maxDepth`, or -1.
  * Unbalanced or malformed input is left for the parser to report.
  */
 export function findExcessiveNesting(source: string, maxDepth: number): number {
+  if (nestingBound(source) <= maxDepth) return -1;
   const levels: Level[] = [{ prefix: 0, not: 0, conditional: 0 }];
   let depth = 0;
   let expectOperand = true;

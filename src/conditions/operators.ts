@@ -68,23 +68,23 @@ export function orderingTest(operator: Ordering): (left: unknown, right: unknown
 export function compareWithNumber(operator: Ordering, read: Evaluator, constant: number): Evaluator {
   switch (operator) {
     case '<':
-      return (scope, memo) => {
-        const value = read(scope, memo);
+      return (scope) => {
+        const value = read(scope);
         return typeof value === 'number' && value < constant;
       };
     case '<=':
-      return (scope, memo) => {
-        const value = read(scope, memo);
+      return (scope) => {
+        const value = read(scope);
         return typeof value === 'number' && value <= constant;
       };
     case '>':
-      return (scope, memo) => {
-        const value = read(scope, memo);
+      return (scope) => {
+        const value = read(scope);
         return typeof value === 'number' && value > constant;
       };
     case '>=':
-      return (scope, memo) => {
-        const value = read(scope, memo);
+      return (scope) => {
+        const value = read(scope);
         return typeof value === 'number' && value >= constant;
       };
   }
@@ -95,12 +95,12 @@ export function allOf(runs: readonly Evaluator[]): Evaluator {
   const [a, b, c] = runs as [Evaluator, Evaluator, Evaluator];
   switch (runs.length) {
     case 2:
-      return (s, m) => (a(s, m) ? !!b(s, m) : false);
+      return (s) => (a(s) ? !!b(s) : false);
     case 3:
-      return (s, m) => (a(s, m) ? (b(s, m) ? !!c(s, m) : false) : false);
+      return (s) => (a(s) ? (b(s) ? !!c(s) : false) : false);
     default:
-      return (s, m) => {
-        for (const run of runs) if (!run(s, m)) return false;
+      return (s) => {
+        for (const run of runs) if (!run(s)) return false;
         return true;
       };
   }
@@ -111,12 +111,12 @@ export function anyOf(runs: readonly Evaluator[]): Evaluator {
   const [a, b, c] = runs as [Evaluator, Evaluator, Evaluator];
   switch (runs.length) {
     case 2:
-      return (s, m) => (a(s, m) ? true : !!b(s, m));
+      return (s) => (a(s) ? true : !!b(s));
     case 3:
-      return (s, m) => (a(s, m) ? true : b(s, m) ? true : !!c(s, m));
+      return (s) => (a(s) ? true : b(s) ? true : !!c(s));
     default:
-      return (s, m) => {
-        for (const run of runs) if (run(s, m)) return true;
+      return (s) => {
+        for (const run of runs) if (run(s)) return true;
         return false;
       };
   }

@@ -1,57 +1,34 @@
-// Reading a literal path (`task.complexity`) out of the scope at evaluation time, going through
-// the per-evaluation memo for any prefix the condition reads in more than one place.
+// Reading a literal path (`task.complexity`, `data.items[0]`) out of the scope at evaluation time.
+// The keys were checked at compile time; each step reads an own property only (safe-read.ts).
+// Short paths get their own closures: they are nearly all of them.
 import type { Evaluator } from './evaluator.js';
-import { formatPath } from './plan-path-reads.js';
-import { readOwn, readStatic } from './safe-read.js';
+import { fieldId, readField, readIndex, readKey, readRoot, readStatic, rootId } from './safe-read.js';
 
-/**
- * Reads `root.keys...` from the scope, going through the memo for any prefix that is read in more
- * than one place. Short paths get their own closures: they are nearly all of them.
- */
-export function pathReader(root: string, keys: readonly (string | number)[], memoSlots: ReadonlyMap<string, number>): Evaluator {
-  const build = (length: number): Evaluator => {
-    // The longest shorter prefix that is memoised, if any, is where this read starts from.
-    let from = length - 1;
-    while (from >= 0 && !memoSlots.has(formatPath(root, keys.slice(0, from)))) from--;
-    const rest = keys.slice(from < 0 ? 0 : from, length);
-    const plain = from < 0 ? readFromScope(root, rest) : readKeys(build(from), rest);
-    const slot = memoSlots.get(formatPath(root, keys.slice(0, length)));
-    return slot === undefined ? plain : memoised(slot, plain);
-  };
-  return build(keys.length);
-}
+export type PathKey = string | number;
 
-function memoised(slot: number, read: Evaluator): Evaluator {
-  return (scope, memo) => {
-    const cache = memo as unknown[];
-    let value = cache[slot];
-    if (value === undefined) {
-      value = read(scope, memo);
-      cache[slot] = value;
-    }
-    return value;
-  };
-}
-
-function readFromScope(root: string, keys: readonly (string | number)[]): Evaluator {
+/** The closure reading `root.keys...` from the scope. */
+export function pathReader(root: string, keys: readonly PathKey[]): Evaluator {
+  const id = rootId(root);
   const [first, second] = keys;
-  if (first === undefined) return (scope) => readOwn(scope, root);
-  if (second === undefined) return (scope) => readStatic(readOwn(scope, root), first);
-  if (keys.length === 2) return (scope) => readStatic(readStatic(readOwn(scope, root), first), second);
+  if (first === undefined) return (scope) => readRoot(scope, id, root);
+  if (typeof first === 'number') {
+    if (keys.length === 1) return (scope) => readIndex(readRoot(scope, id, root), first);
+  } else if (keys.length === 1) {
+    const key = fieldId(first);
+    return (scope) => readField(readRoot(scope, id, root), key, first);
+  } else if (keys.length === 2 && typeof second === 'string') {
+    const key = fieldId(first);
+    return (scope) => readKey(readField(readRoot(scope, id, root), key, first), second);
+  }
+  const count = keys.length;
   return (scope) => {
-    let value = readOwn(scope, root);
-    for (const key of keys) value = readStatic(value, key);
+    let value = readRoot(scope, id, root);
+    for (let index = 0; index < count; index++) value = readStatic(value, keys[index] as PathKey);
     return value;
   };
 }
 
-function readKeys(base: Evaluator, keys: readonly (string | number)[]): Evaluator {
-  const [first] = keys;
-  if (first === undefined) return base;
-  if (keys.length === 1) return (scope, memo) => readStatic(base(scope, memo), first);
-  return (scope, memo) => {
-    let value = base(scope, memo);
-    for (const key of keys) value = readStatic(value, key);
-    return value;
-  };
+/** The closure reading `key` from what `base` returns (a member of something computed). */
+export function memberReader(base: Evaluator, key: PathKey): Evaluator {
+  return typeof key === 'string' ? (scope) => readKey(base(scope), key) : (scope) => readIndex(base(scope), key);
 }

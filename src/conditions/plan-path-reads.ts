@@ -1,6 +1,5 @@
 // Which literal paths a condition reads (`task.complexity`, `data.contains_pii`), found once at
-// compile time: listed for tooling, and planned into memo slots so a path read in more than one
-// place is asked of the scope once per evaluation.
+// compile time and listed for tooling (the router uses them to know whether a rule reads PII).
 import type { ConditionNode } from './check-ast.js';
 
 export interface StaticPath {
@@ -8,36 +7,13 @@ export interface StaticPath {
   readonly keys: readonly (string | number)[];
 }
 
-export interface PathReadPlan {
-  /** Memo slot of each path (formatted) read in more than one place, or shared as a prefix. */
-  readonly memoSlots: ReadonlyMap<string, number>;
-  /** Every maximal literal path read, formatted, once each in order of first use. */
-  readonly paths: readonly string[];
-}
-
-/**
- * Paths read in more than one place (or sharing a prefix) are memoised per evaluation, so
- * `task.complexity > 6 and task.type == 'x'` asks for `task` once.
- */
-export function planPathReads(root: ConditionNode): PathReadPlan {
+/** Every maximal literal path the condition reads, formatted, once each in order of first use. */
+export function listPaths(root: ConditionNode): string[] {
   const reads: StaticPath[] = [];
   pathReads(root, reads);
-  const prefixUses = new Map<string, number>();
-  for (const { root: name, keys } of reads) {
-    for (let length = 0; length <= keys.length; length++) {
-      const id = formatPath(name, keys.slice(0, length));
-      prefixUses.set(id, (prefixUses.get(id) ?? 0) + 1);
-    }
-  }
-  const memoSlots = new Map<string, number>();
-  for (const [id, uses] of prefixUses) if (uses > 1) memoSlots.set(id, memoSlots.size);
-
-  const paths: string[] = [];
-  for (const { root: name, keys } of reads) {
-    const text = formatPath(name, keys);
-    if (!paths.includes(text)) paths.push(text);
-  }
-  return { memoSlots, paths };
+  const paths = new Set<string>();
+  for (const { root: name, keys } of reads) paths.add(formatPath(name, keys));
+  return [...paths];
 }
 
 /** `task.a.b` as its root and literal keys; undefined when the chain holds anything else. */
@@ -61,7 +37,6 @@ export function formatPath(root: string, keys: readonly (string | number)[]): st
   }
   return text;
 }
-
 
 /** Every maximal literal path the condition reads, once per place it is read. */
 function pathReads(node: ConditionNode, out: StaticPath[]): void {

@@ -1,9 +1,8 @@
-// JSON Schemas for editors, generated from the zod schemas (never written by hand), one per YAML
-// file, each wrapping the file's top-level key. `npx llm-agent-router schema --out schema` writes them.
-// Only the hover texts below are written here; a text whose field no longer exists fails the build
-// of the schemas, so they cannot drift from the zod definitions either.
-import { z } from 'zod';
-import { strictSchemas } from './schema.js';
+// JSON Schemas for editors, generated from the configuration's schema (schema.ts; never written by
+// hand), one per YAML file, each wrapping the file's top-level key. `npx llm-agent-router schema
+// --out schema` writes them. Only the hover texts below are written here; a text whose field no
+// longer exists fails the build of the schemas, so they cannot drift from the definitions either.
+import { configSchemas, type SchemaNode } from './schema.js';
 
 export type ConfigFileKind = 'models' | 'agents' | 'routing' | 'environment';
 
@@ -164,7 +163,7 @@ const REFINEMENTS: Record<string, JsonSchema> = {
 
 /** The JSON Schema of each configuration file, for editors (`# yaml-language-server: $schema=...`). */
 export function configJsonSchemas(): Record<ConfigFileKind, Record<string, unknown>> {
-  const generated = z.toJSONSchema(strictSchemas.config, { target: 'draft-07', unrepresentable: 'any' }) as JsonSchema;
+  const generated = toJsonSchema(configSchemas().config);
   const topLevel = generated.properties as Record<string, JsonSchema>;
   const document: JsonSchema = { type: 'object', properties: topLevel };
   for (const [path, description] of Object.entries(DESCRIPTIONS)) Object.assign(at(document, path), { description });
@@ -190,6 +189,79 @@ export function configJsonSchemas(): Record<ConfigFileKind, Record<string, unkno
     };
   };
   return { models: file('models'), agents: file('agents'), routing: file('routing'), environment: file('environment') };
+}
+
+/**
+ * The draft-07 JSON Schema of a node, keyword for keyword (and in the same order) as zod's
+ * `toJSONSchema` wrote it for the zod definitions the schema was first written with. Refinements
+ * have no JSON Schema form and are left out (see REFINEMENTS).
+ */
+export function toJsonSchema(node: SchemaNode): JsonSchema {
+  switch (node.kind) {
+    case 'optional':
+      return toJsonSchema(node.inner);
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'enum':
+      return { type: 'string', enum: [...node.values] };
+    case 'string': {
+      const out: JsonSchema = { type: 'string' };
+      let minimum: number | undefined;
+      for (const check of node.checks) if (check.check === 'min_length') minimum = Math.max(minimum ?? check.minimum, check.minimum);
+      if (minimum !== undefined) out.minLength = minimum;
+      if (node.checks.some((check) => check.check === 'http_url')) out.format = 'uri';
+      return out;
+    }
+    case 'number': {
+      const bounds: { minimum?: number; exclusiveMinimum?: number; maximum?: number; exclusiveMaximum?: number } = {};
+      const narrowMin = (key: 'minimum' | 'exclusiveMinimum', value: number) => {
+        if (bounds[key] === undefined || value > bounds[key]) bounds[key] = value;
+      };
+      const narrowMax = (key: 'maximum' | 'exclusiveMaximum', value: number) => {
+        if (bounds[key] === undefined || value < bounds[key]) bounds[key] = value;
+      };
+      let isInt = false;
+      for (const check of node.checks) {
+        if (check.check === 'int') {
+          isInt = true;
+          narrowMin('minimum', Number.MIN_SAFE_INTEGER);
+          narrowMax('maximum', Number.MAX_SAFE_INTEGER);
+        } else if (check.check === 'greater_than') {
+          narrowMin(check.inclusive ? 'minimum' : 'exclusiveMinimum', check.value);
+        } else {
+          narrowMax(check.inclusive ? 'maximum' : 'exclusiveMaximum', check.value);
+        }
+      }
+      const out: JsonSchema = { type: isInt ? 'integer' : 'number' };
+      const { minimum, exclusiveMinimum, maximum, exclusiveMaximum } = bounds;
+      if (exclusiveMinimum !== undefined && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY)) out.exclusiveMinimum = exclusiveMinimum;
+      else if (minimum !== undefined) out.minimum = minimum;
+      if (exclusiveMaximum !== undefined && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY)) out.exclusiveMaximum = exclusiveMaximum;
+      else if (maximum !== undefined) out.maximum = maximum;
+      return out;
+    }
+    case 'array': {
+      const out: JsonSchema = {};
+      if (node.minItems !== undefined) out.minItems = node.minItems;
+      out.type = 'array';
+      out.items = toJsonSchema(node.element);
+      return out;
+    }
+    case 'record':
+      return { type: 'object', propertyNames: { type: 'string' }, additionalProperties: toJsonSchema(node.value) };
+    case 'object': {
+      const properties: Record<string, JsonSchema> = {};
+      const required: string[] = [];
+      for (const [key, field] of Object.entries(node.shape)) {
+        Object.defineProperty(properties, key, { value: toJsonSchema(field), enumerable: true, writable: true, configurable: true });
+        if (field.kind !== 'optional') required.push(key);
+      }
+      const out: JsonSchema = { type: 'object', properties };
+      if (required.length > 0) out.required = required;
+      out.additionalProperties = node.open ? {} : false;
+      return out;
+    }
+  }
 }
 
 /** The schema node at a path like `models.*.rate_limits` or `agents.*.routing_rules[].model`. */

@@ -1,17 +1,11 @@
-// Validates a configuration object: the zod schema first, then the checks a schema cannot express
+// Validates a configuration object: the schema first, then the checks a schema cannot express
 // (references between files, condition syntax, strategy names), collecting every problem found.
 // Errors make the config unusable; warnings flag what is legal but probably not meant.
-import type { z } from 'zod';
 import { closestName } from '../edit-distance.js';
 import { compileCondition } from '../conditions/index.js';
 import { ConditionSyntaxError, type ConfigIssue } from '../errors.js';
-import {
-  BUILTIN_FACTORS,
-  looseSchemas,
-  STRATEGY_RULE_KEYS,
-  strictSchemas,
-  type RouterConfigInput,
-} from './schema.js';
+import { checkShape, type ShapeIssue } from './check-shape.js';
+import { BUILTIN_FACTORS, configSchemas, STRATEGY_RULE_KEYS, type RouterConfigInput } from './schema.js';
 import type { PathSegment } from './yaml-source.js';
 import { isRecord } from '../own-data.js';
 
@@ -76,18 +70,17 @@ export function validateConfig(input: unknown, locate: Locator = () => ({}), opt
     });
   };
 
-  const parsed = strictSchemas.config.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
-    for (const zodIssue of parsed.error.issues) reportZodIssue(zodIssue, issue);
-  }
+  const parsed = checkShape(configSchemas().config, input);
+  for (const shapeIssue of parsed.issues) reportShapeIssue(shapeIssue, issue);
   if (!isRecord(input)) return { config: undefined, errors, warnings };
 
   checkReferences(input, issue);
   checkProviders(input, issue, options.providers);
 
   if (errors.length > 0) return { config: undefined, errors, warnings };
-  // Only unknown keys (now warnings) failed the strict parse; the loose schema keeps them.
-  const config = looseSchemas.config.parse(input) as RouterConfigInput;
+  // Only unknown keys (now warnings) were found by the schema; the parsed value keeps them.
+  const config = parsed.value as RouterConfigInput;
+  carryConditionFacts(input, config);
   return { config, errors, warnings };
 }
 
@@ -99,21 +92,19 @@ type Report = (
   innerIndex?: number,
 ) => void;
 
-function reportZodIssue(zodIssue: z.core.$ZodIssue, issue: Report): void {
-  const path = zodIssue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
-  if (zodIssue.code === 'unrecognized_keys') {
-    for (const key of zodIssue.keys) {
+function reportShapeIssue(shapeIssue: ShapeIssue, issue: Report): void {
+  const path = shapeIssue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+  if (shapeIssue.code === 'unrecognized_keys') {
+    for (const key of shapeIssue.keys ?? []) {
       issue('warning', 'unknown_key', [...path, key], `unknown key "${key}" is ignored (a typo?)`);
     }
     return;
   }
-  if (zodIssue.code === 'invalid_union' || zodIssue.code === 'invalid_type') {
-    const received = describeReceived(zodIssue.input);
-    const expected = zodIssue.code === 'invalid_type' ? zodIssue.expected : 'one of the allowed forms';
-    issue('error', 'invalid_type', path, `expected ${expected}, got ${received}`);
+  if (shapeIssue.code === 'invalid_type') {
+    issue('error', 'invalid_type', path, `expected ${shapeIssue.expected}, got ${describeReceived(shapeIssue.input)}`);
     return;
   }
-  issue('error', zodIssue.code === 'invalid_value' ? 'invalid_value' : 'invalid', path, zodIssue.message);
+  issue('error', shapeIssue.code === 'invalid_value' ? 'invalid_value' : 'invalid', path, shapeIssue.message);
 }
 
 function describeReceived(value: unknown): string {
@@ -157,22 +148,86 @@ function checkProviders(input: Record<string, unknown>, issue: Report, registere
   }
 }
 
-/** Compiles a condition, reporting a syntax error at its exact character. */
+/** What validation learns from compiling a condition: all it needs to check it again. */
+interface ConditionFacts {
+  /** The text compiled. */
+  source: string;
+  /** The text with runs of white space made one space, to find rules with the same condition. */
+  normalized: string;
+  /** True whatever the task: no names, and true. */
+  alwaysTrue: boolean;
+  /** Reads `model`. */
+  readsModel: boolean;
+}
+
+/**
+ * The facts of the conditions validated, by the list holding them (an agent's routing rules, the
+ * global rules, experiments, routing factors) and position. `createRouter` validates the result of
+ * `parseConfig` again: a condition whose text is unchanged since is not compiled a second time just
+ * to be checked. Only these few facts are kept (never the compiled condition), weakly: a
+ * configuration dropped takes its entries with it.
+ */
+const validatedConditions = new WeakMap<readonly unknown[], (ConditionFacts | undefined)[]>();
+
+/**
+ * Checks the condition `list[index][field]` (compiling it unless an earlier validation of this
+ * list did), reporting a syntax error at its exact character.
+ */
 function checkCondition(
-  source: unknown,
-  path: PathSegment[],
+  list: readonly unknown[],
+  index: number,
+  field: 'condition' | 'expression',
+  path: () => PathSegment[],
   issue: Report,
-): ReturnType<typeof compileCondition> | undefined {
+): ConditionFacts | undefined {
+  const holder = list[index];
+  const source = isRecord(holder) ? holder[field] : undefined;
   if (typeof source !== 'string') return undefined;
+  let known = validatedConditions.get(list);
+  const earlier = known?.[index];
+  if (earlier !== undefined && earlier.source === source) return earlier;
+  let compiled: ReturnType<typeof compileCondition>;
   try {
-    return compileCondition(source);
+    compiled = compileCondition(source);
   } catch (error) {
     if (ConditionSyntaxError.isInstance(error)) {
-      issue('error', 'condition_syntax', path, `${error.reason} at character ${error.index} of "${source}"`, error.index);
+      issue('error', 'condition_syntax', [...path(), field], `${error.reason} at character ${error.index} of "${source}"`, error.index);
       return undefined;
     }
     throw error;
   }
+  const normalized = compiled.source.replace(/\s+/g, ' ').trim();
+  const facts: ConditionFacts = {
+    source,
+    // The same text kept once when nothing was collapsed (the usual case).
+    normalized: normalized === source ? source : normalized,
+    alwaysTrue: compiled.identifiers.length === 0 && compiled.evaluate({}),
+    readsModel: compiled.identifiers.includes('model'),
+  };
+  if (known === undefined) validatedConditions.set(list, (known = []));
+  known[index] = facts;
+  return facts;
+}
+
+/**
+ * Hands the facts of the conditions validated in `input` on to the same lists in `parsed` (its
+ * checked copy: what `createRouter` receives, and validates again).
+ */
+function carryConditionFacts(input: Record<string, unknown>, parsed: RouterConfigInput): void {
+  const carry = (from: unknown, to: readonly unknown[] | undefined) => {
+    const known = Array.isArray(from) ? validatedConditions.get(from) : undefined;
+    if (known !== undefined && to !== undefined) validatedConditions.set(to, known);
+  };
+  const agents = isRecord(input.agents) ? input.agents : {};
+  for (const [agentId, agent] of Object.entries(parsed.agents)) {
+    const source = Object.hasOwn(agents, agentId) ? agents[agentId] : undefined;
+    if (isRecord(source)) carry(source.routing_rules, agent.routing_rules);
+  }
+  const routing = isRecord(input.routing) ? input.routing : undefined;
+  if (routing === undefined || parsed.routing === undefined) return;
+  carry(routing.global_rules, parsed.routing.global_rules);
+  carry(routing.experiments, parsed.routing.experiments);
+  carry(routing.routing_factors, parsed.routing.routing_factors);
 }
 
 function checkReferences(input: Record<string, unknown>, issue: Report): void {
@@ -215,26 +270,26 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
     }
     let alwaysMatchedAt: number | undefined;
     const seen = new Map<string, number>();
-    list(agent.routing_rules).forEach((rule, index) => {
+    const rules = list(agent.routing_rules);
+    rules.forEach((rule, index) => {
       if (!isRecord(rule)) return;
-      const rulePath: PathSegment[] = ['agents', agentId, 'routing_rules', index];
-      unknownModel(rule.model, [...rulePath, 'model']);
-      const compiled = checkCondition(rule.condition, [...rulePath, 'condition'], issue);
-      if (!compiled) return;
+      const rulePath = (): PathSegment[] => ['agents', agentId, 'routing_rules', index];
+      if (typeof rule.model === 'string' && !knownModel(rule.model)) unknownModel(rule.model, [...rulePath(), 'model']);
+      const condition = checkCondition(rules, index, 'condition', rulePath, issue);
+      if (!condition) return;
       if (alwaysMatchedAt !== undefined) {
-        issue('warning', 'unreachable_rule', rulePath, `rule can never be reached: rule ${alwaysMatchedAt} always matches first`);
+        issue('warning', 'unreachable_rule', rulePath(), `rule can never be reached: rule ${alwaysMatchedAt} always matches first`);
       } else {
-        const normalized = compiled.source.replace(/\s+/g, ' ').trim();
-        const earlier = seen.get(normalized);
+        const earlier = seen.get(condition.normalized);
         if (earlier !== undefined) {
-          issue('warning', 'unreachable_rule', rulePath, `rule can never be reached: rule ${earlier} has the same condition`);
+          issue('warning', 'unreachable_rule', rulePath(), `rule can never be reached: rule ${earlier} has the same condition`);
         } else {
-          seen.set(normalized, index);
+          seen.set(condition.normalized, index);
         }
       }
-      if (compiled.identifiers.length === 0 && compiled.evaluate({})) alwaysMatchedAt ??= index;
-      if (compiled.identifiers.includes('model')) {
-        issue('warning', 'model_not_in_scope', [...rulePath, 'condition'], 'agent rules run before a model is chosen: `model` is always undefined here');
+      if (condition.alwaysTrue) alwaysMatchedAt ??= index;
+      if (condition.readsModel) {
+        issue('warning', 'model_not_in_scope', [...rulePath(), 'condition'], 'agent rules run before a model is chosen: `model` is always undefined here');
       }
     });
     list(agent.capabilities_required).forEach((capability, index) => {
@@ -272,20 +327,22 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
     }
   }
 
-  list(routing.global_rules).forEach((rule, index) => {
+  const globalRules = list(routing.global_rules);
+  globalRules.forEach((rule, index) => {
     if (!isRecord(rule)) return;
     const path: PathSegment[] = ['routing', 'global_rules', index];
-    const compiled = checkCondition(rule.condition, [...path, 'condition'], issue);
-    if (compiled && (rule.action === 'switch_to_local_only' || rule.action === 'force_local_model') && compiled.identifiers.includes('model')) {
+    const condition = checkCondition(globalRules, index, 'condition', () => path, issue);
+    if (condition && (rule.action === 'switch_to_local_only' || rule.action === 'force_local_model') && condition.readsModel) {
       issue('warning', 'model_not_in_scope', [...path, 'condition'], `"${String(rule.action)}" is decided before a model is chosen: \`model\` is undefined here`);
     }
   });
 
   const agentIds = new Set(Object.keys(isRecord(input.agents) ? input.agents : {}));
-  list(routing.experiments).forEach((experiment, index) => {
+  const experiments = list(routing.experiments);
+  experiments.forEach((experiment, index) => {
     if (!isRecord(experiment)) return;
     const path: PathSegment[] = ['routing', 'experiments', index];
-    checkCondition(experiment.condition, [...path, 'condition'], issue);
+    checkCondition(experiments, index, 'condition', () => path, issue);
     list(experiment.agents).forEach((agentId, i) => {
       if (typeof agentId === 'string' && !agentIds.has(agentId)) issue('error', 'unknown_agent', [...path, 'agents', i], `unknown agent "${agentId}"`);
     });
@@ -306,7 +363,7 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
     if (typeof factor.weight === 'number') weightSum += factor.weight;
     const builtin = (BUILTIN_FACTORS as readonly unknown[]).includes(factor.name);
     if (typeof factor.expression === 'string') {
-      checkCondition(factor.expression, [...path, 'expression'], issue);
+      checkCondition(factors, index, 'expression', () => path, issue);
     } else if (!builtin && typeof factor.name === 'string') {
       issue('error', 'unknown_factor', [...path, 'name'], `unknown routing factor "${factor.name}": use one of ${BUILTIN_FACTORS.join(', ')} or give an \`expression\``);
     }

@@ -96,8 +96,10 @@ async function reserveAndCount<A extends Caller>(call: CallContext, model: Compi
     }
     deps.health.recordRequest(model.id, now, reservation.estimatedInput);
   }
-  const request: ProviderRequest = { ...call.request, model: model.providerModelId };
-  if (maxTokens !== undefined) request.maxTokens = maxTokens;
+  // `model` first: on Node 20 a literal that adds properties after a leading spread (and any
+  // property added to such a copy later) takes a slow path of about a microsecond each.
+  const request: ProviderRequest =
+    maxTokens === undefined ? { model: model.providerModelId, ...call.request } : { model: model.providerModelId, ...call.request, maxTokens };
   return { model, adapter, reservation, request, startedAt: deps.clock() };
 }
 
@@ -129,7 +131,7 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
     call,
     lease,
     signal,
-    (trySignal) => adapter.complete(lease.request, { signal: trySignal }).then((value) => checkResponse(value, adapter.provider, model)),
+    (trySignal) => adapter.complete(lease.request, trySignal.callOptions(adapter.honoursTimeoutMs)).then((value) => checkResponse(value, adapter.provider, model)),
     { unclaimed: (response) => response.usage },
   );
   if (!outcome.ok) return failAttempt(call, lease, outcome, signal);

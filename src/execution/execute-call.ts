@@ -82,7 +82,7 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   // The try's signal outlives the attempt while a stream's usage is pending: the caller's abort
   // still reaches the host's stream.
   // A host call that answers after its try was given up is booked with the usage it reports.
-  const outcome = await callWithRetries(call, lease, call.signal, (signal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal, maxOutputTokens, estimateTokens }), {
+  const outcome = await callWithRetries(call, lease, call.signal, (trySignal) => attempt({ modelId: model.id, model: info, decision: call.decision, signal: trySignal.signal, maxOutputTokens, estimateTokens }), {
     keepSignal: true,
     unclaimed: (returned) => returned.usage,
   });

@@ -99,7 +99,7 @@ export async function* streamCall(call: CallContext, startedAt: number): AsyncGe
       .catch(() => {
         // the provider's stream already failed; nothing more to close
       });
-    if (!trySignal.signal.aborted) await closing;
+    if (!trySignal.ended) await closing;
     if (!finish && !settled) {
       await billPartial();
       deps.health.onCancel(model.id);
@@ -130,8 +130,8 @@ async function openStream(call: CallContext, model: Parameters<typeof acquire>[1
     call,
     lease,
     call.signal,
-    async (signal) => {
-      const iterator = adapter.stream!(lease.request, { signal })[Symbol.asyncIterator]();
+    async (trySignal) => {
+      const iterator = adapter.stream!(lease.request, { signal: trySignal.signal })[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) throw new ProviderError(`The stream from ${model.id} ended before any output`, { provider: adapter.provider, modelId: model.id, kind: 'stream_interrupted', retryable: true });
       return { iterator, first: first.value };

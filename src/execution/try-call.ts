@@ -66,7 +66,8 @@ export async function callWithRetries<T>(
   call: CallContext,
   lease: Lease<Caller>,
   signal: AbortSignal | undefined,
-  invoke: (signal: AbortSignal) => Promise<T>,
+  /** Makes the provider call of one try; `trySignal.signal` (or `callOptions`) is what it is given to stop by. */
+  invoke: (trySignal: TrySignal) => Promise<T>,
   options: TryOptions<T>,
 ): Promise<TriedCall<T>> {
   const { deps } = call;
@@ -119,7 +120,7 @@ export async function callWithRetries<T>(
     const t0 = deps.clock();
     const trySignal = new TrySignal(signal, timeoutMs);
     // How the provider call ends, whenever it does; it never rejects (a thrown adapter included).
-    const settlement = new Promise<T>((resolve) => resolve(invoke(trySignal.signal))).then(
+    const settlement = new Promise<T>((resolve) => resolve(invoke(trySignal))).then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     );
@@ -209,5 +210,5 @@ export function endedTry(trySignal: TrySignal, lease: Lease<Caller>, timeoutMs: 
   return () =>
     trySignal.timedOut
       ? new ProviderError(`Call to ${lease.model.id} timed out after ${timeoutMs} ms`, { ...context, kind: 'timeout', retryable: true })
-      : new ProviderError(`Call to ${lease.model.id} aborted`, { ...context, kind: 'abort', retryable: false, cause: trySignal.signal.reason });
+      : new ProviderError(`Call to ${lease.model.id} aborted`, { ...context, kind: 'abort', retryable: false, cause: trySignal.endReason });
 }

@@ -1,35 +1,70 @@
-// One try's signal: it aborts when the caller's signal does, and when the try outlives its timeout
-// — so a provider that never answers cannot hang the caller, whatever its adapter does with the
-// signal. A stream keeps it after opening, to end the provider's stream with the call.
+// One try's end: it comes when the caller's signal aborts, and when the try outlives its timeout —
+// so a provider that never answers cannot hang the caller, whatever its adapter does with the
+// signal. The AbortSignal handed to the adapter is made on first use only: an adapter that ends
+// its own calls on time (`honoursTimeoutMs`) and a caller without a signal need none, and one
+// AbortController (with the SDK's listener on its signal) is the dearest part of a try. A stream
+// keeps it after opening, to end the provider's stream with the call.
+import type { CallOptions } from '../providers/provider.js';
+
 export class TrySignal {
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly unlink: () => void;
+  private parent: AbortSignal | undefined;
+  private onParentAbort: (() => void) | undefined;
   /** Called once when the try ends early; a plain field, not an event listener (cheaper per try). */
   private onEnd: (() => void) | undefined;
+  /** Why the try ended early, once it has. */
+  private reason: unknown;
+  /** The try ended early: it timed out, or the caller aborted. */
+  ended = false;
   /** Set when the try ran out of time (as opposed to the caller aborting). */
   timedOut = false;
 
   constructor(
     parent: AbortSignal | undefined,
-    timeoutMs: number,
+    readonly timeoutMs: number,
   ) {
-    const onAbort = () => this.end(parent?.reason);
-    if (parent?.aborted) onAbort();
-    parent?.addEventListener('abort', onAbort, { once: true });
-    this.unlink = () => parent?.removeEventListener('abort', onAbort);
+    if (parent) {
+      if (parent.aborted) this.end(parent.reason);
+      else {
+        const onAbort = () => this.end(parent.reason);
+        parent.addEventListener('abort', onAbort, { once: true });
+        this.parent = parent;
+        this.onParentAbort = onAbort;
+      }
+    }
     this.restart(timeoutMs);
   }
 
+  /**
+   * What the adapter's `complete()` is given: the try's signal — or, for an adapter that ends its
+   * own calls on time (`honoursTimeoutMs`) when there is no caller's signal to follow, the try's
+   * timeout and no signal. The router ends the try on time itself either way (`race`).
+   */
+  callOptions(honoursTimeoutMs: boolean | undefined): CallOptions {
+    if (honoursTimeoutMs !== true || this.parent !== undefined || this.ended) return { signal: this.signal };
+    return Number.isFinite(this.timeoutMs) ? { timeoutMs: this.timeoutMs } : {};
+  }
+
+  /** The try's signal, made on first use: it aborts when the try ends early (already, if it has). */
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.ended) this.controller.abort(this.reason);
+    }
     return this.controller.signal;
+  }
+
+  /** Why the try ended early (the caller's reason, or the timeout's error); `undefined` while it runs. */
+  get endReason(): unknown {
+    return this.reason;
   }
 
   /** Starts the clock again (a stream's idle time between parts); `Infinity` stops it. */
   restart(timeoutMs: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!Number.isFinite(timeoutMs) || this.controller.signal.aborted) return;
+    if (!Number.isFinite(timeoutMs) || this.ended) return;
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.end(new Error(`timed out after ${timeoutMs} ms`));
@@ -39,11 +74,11 @@ export class TrySignal {
   }
 
   /**
-   * Settles with `promise`, or rejects with `ended()` as soon as this signal aborts — whatever the
+   * Settles with `promise`, or rejects with `ended()` as soon as the try ends early — whatever the
    * code behind the promise does with the signal.
    */
   race<T>(promise: Promise<T>, ended: () => Error): Promise<T> {
-    if (this.controller.signal.aborted) {
+    if (this.ended) {
       promise.catch(() => {});
       return Promise.reject(ended());
     }
@@ -68,8 +103,10 @@ export class TrySignal {
   }
 
   private end(reason: unknown): void {
-    if (this.controller.signal.aborted) return;
-    this.controller.abort(reason);
+    if (this.ended) return;
+    this.ended = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
     const onEnd = this.onEnd;
     this.onEnd = undefined;
     onEnd?.();
@@ -79,6 +116,10 @@ export class TrySignal {
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.unlink();
+    if (this.parent !== undefined) {
+      this.parent.removeEventListener('abort', this.onParentAbort!);
+      this.parent = undefined;
+      this.onParentAbort = undefined;
+    }
   }
 }

@@ -12,10 +12,13 @@
 // what NFKC made of it covers all of it. Should characters merge across those cuts (Hangul jamo
 // pairs), the whole piece is one such span.
 //
-// Linear: each run of non-ASCII text is normalised once and, if it changed, read once more, a table
-// lookup per character and a normalisation per character that does not stay one code unit.
+// Linear, and one call of the platform's NFKC for the whole text: it is then read once more, run of
+// non-ASCII text by run, each character checked against what NFKC makes of it alone (a table, filled
+// once per block of 256 characters) at its place in the normalised text. Only what the tables cannot
+// say costs a call of its own: a character with the marks that follow it (cached, so a text made of
+// the same few costs none), and a piece whose characters merged (Hangul compatibility jamo).
 import type { PiiFinding } from './pii-types.js';
-import { JOINS_PREVIOUS, nfkcUnit, unicodeClass } from './scanners/unicode-classes.js';
+import { JOINS_PREVIOUS, nfkcOf, nfkcUnit, nonAsciiRun, ONE_TO_ONE, unicodeClass } from './scanners/unicode-classes.js';
 
 export interface NormalizedText {
   /** The NFKC form of the original text, as `String.prototype.normalize('NFKC')` gives it. */
@@ -28,7 +31,25 @@ export interface NormalizedText {
   toOriginal(findings: readonly PiiFinding[]): PiiFinding[];
 }
 
-const NON_ASCII_RUN = /[\x80-\uffff]+/g;
+const NON_ASCII = /[\x80-\uffff]/g;
+const ASCII = /[\x00-\x7f]/g;
+
+/**
+ * The runs of non-ASCII text, as [start, end) pairs: found with `test`, which, unlike `exec`,
+ * allocates nothing per run (a text of ligatures between spaces has a run every other character).
+ */
+function nonAsciiRuns(text: string): number[] {
+  const runs: number[] = [];
+  NON_ASCII.lastIndex = 0;
+  while (NON_ASCII.test(text)) {
+    const start = NON_ASCII.lastIndex - 1;
+    ASCII.lastIndex = start;
+    const end = ASCII.test(text) ? ASCII.lastIndex - 1 : text.length;
+    runs.push(start, end);
+    NON_ASCII.lastIndex = end;
+  }
+  return runs;
+}
 
 const encoder = new TextEncoder();
 let scratch: Uint8Array | undefined;
@@ -52,94 +73,176 @@ export function isAscii(text: string): boolean {
 /** `text` in NFKC with the map back, or undefined when NFKC leaves it as it is (as all ASCII text). */
 export function normalizedText(text: string): NormalizedText | undefined {
   if (isAscii(text)) return undefined;
+  const normal = text.normalize('NFKC');
+  if (normal === text) return undefined;
+  // Between the pieces the two texts are the same: `at` in `normal` is where `copied` in `text` is.
+  // ASCII is skipped by a regex; each run of other characters is read here, to its end.
+  const map = new SpanMap();
+  let copied = 0;
+  let at = 0;
+  NON_ASCII.lastIndex = 0;
+  while (NON_ASCII.test(text)) {
+    const run = NON_ASCII.lastIndex - 1;
+    // Most runs are of characters that each map to one that merges with nothing (the full-width
+    // forms of CJK text): such a piece maps one to one, with nothing to record.
+    const endAndKind = nonAsciiRun(text, run);
+    const end = endAndKind >> 1;
+    const oneToOne = (endAndKind & 1) === 1;
+    const start = Math.max(0, run - 1);
+    at += start - copied;
+    const form = oneToOne ? end - start : map.addPiece(text, start, end, normal, at, false);
+    // The pieces always add up to the whole, as NFKC never joins an ASCII character to what is
+    // before it (and were a merge missed in a piece taken as one to one, the lengths would not add
+    // up in the end); should they not, the slow way is right by construction.
+    if (form === -1) return normalizedPieceByPiece(text);
+    at += form;
+    copied = end;
+    NON_ASCII.lastIndex = end;
+  }
+  if (at + text.length - copied !== normal.length) return normalizedPieceByPiece(text);
+  return map.finish(normal, text.length);
+}
+
+/** The same, normalising each piece on its own: only for what `normalizedText` cannot account for. */
+function normalizedPieceByPiece(text: string): NormalizedText | undefined {
   const map = new SpanMap();
   const parts: string[] = [];
   let copied = 0;
-  NON_ASCII_RUN.lastIndex = 0;
-  for (let run = NON_ASCII_RUN.exec(text); run !== null; run = NON_ASCII_RUN.exec(text)) {
-    const start = Math.max(0, run.index - 1);
-    const end = run.index + run[0].length;
+  let at = 0;
+  const runs = nonAsciiRuns(text);
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = Math.max(0, runs[r]! - 1);
+    const end = runs[r + 1]!;
     const piece = text.slice(start, end);
     const normal = piece.normalize('NFKC');
     if (normal === piece) continue;
+    at += start - copied;
     parts.push(text.slice(copied, start), normal);
+    map.addPiece(text, start, end, normal, at, true);
+    at += normal.length;
     copied = end;
-    map.addPiece(text, start, end, normal);
   }
   if (parts.length === 0) return undefined;
   parts.push(text.slice(copied));
   return map.finish(parts.join(''), text.length);
 }
 
-/**
- * Spans that do not map one to one. Span k is original[origStarts[k], origEnds[k]) and
- * normalized[normStarts[k], normEnds[k]); between spans, and before the first, the two texts are
- * the same length and positions differ by a constant.
- */
-class SpanMap {
-  private readonly origStarts: number[] = [];
-  private readonly origEnds: number[] = [];
-  private readonly normStarts: number[] = [];
-  private readonly normEnds: number[] = [];
-  /** How much longer the normalised text is than the original so far (negative if shorter). */
-  private shift = 0;
+/** The flags of a code unit, ASCII included (one to one, unchanged). */
+function classOf(code: number): number {
+  return code < 0x80 ? ONE_TO_ONE : unicodeClass(code);
+}
 
-  /** text[start, end), which NFKC changes to `normal`: the spans of the characters that grow, shrink or merge. */
-  addPiece(text: string, start: number, end: number, normal: string): void {
-    const spans = this.origStarts.length;
-    const shift = this.shift;
+/** NFKC of a character with the marks after it, or of a surrogate pair, or of a piece: cached, as text repeats them. */
+const forms = new Map<string, string>();
+const MAX_FORMS = 4096;
+
+function nfkcOfString(chars: string): string {
+  let normal = forms.get(chars);
+  if (normal === undefined) {
+    normal = chars.normalize('NFKC');
+    if (forms.size >= MAX_FORMS) forms.clear();
+    forms.set(chars, normal);
+  }
+  return normal;
+}
+
+/**
+ * Spans that do not map one to one. Span k is original[origStart(k), origEnd(k)) and
+ * normalized[normStart(k), normEnd(k)); between spans, and before the first, the two texts are
+ * the same length and positions differ by a constant. Kept four numbers a span in one typed array,
+ * which a text of ligatures fills with a span per character.
+ */
+const ORIG_START = 0;
+const ORIG_END = 1;
+const NORM_START = 2;
+const NORM_END = 3;
+
+class SpanMap {
+  private spans = new Int32Array(64);
+  /** Four times the number of spans. */
+  private length = 0;
+
+  /**
+   * Maps text[start, end), a piece whose NFKC form goes at `at` in the normalised text, and returns
+   * the form's length: the spans of the characters that grow, shrink or merge, none if NFKC leaves
+   * the piece alone, or one span for the whole piece if its characters merged across a cut. `target`
+   * is the whole normalised text, or, if `own`, the piece's own form; -1 if the piece's form is not
+   * where it should be in the first.
+   */
+  addPiece(text: string, start: number, end: number, target: string, at: number, own: boolean): number {
+    const spans = this.length;
+    const offset = own ? 0 : at;
     let matched = 0;
-    let next = unicodeClass(text.charCodeAt(start));
+    let changed = false;
+    let merged = false;
+    let next = classOf(text.charCodeAt(start));
     for (let i = start; i < end; ) {
       const from = i;
       const code = text.charCodeAt(i++);
-      if ((code & 0xfc00) === 0xd800 && (text.charCodeAt(i) & 0xfc00) === 0xdc00 && i < end) i++;
-      next = unicodeClass(text.charCodeAt(i));
-      while (i < end && (next & JOINS_PREVIOUS) !== 0) next = unicodeClass(text.charCodeAt(++i));
+      if ((code & 0xfc00) === 0xd800 && i < end && (text.charCodeAt(i) & 0xfc00) === 0xdc00) i++;
+      next = i < end ? classOf(text.charCodeAt(i)) : 0;
+      while (i < end && (next & JOINS_PREVIOUS) !== 0) next = ++i < end ? classOf(text.charCodeAt(i)) : 0;
       const unit = i - from === 1 ? nfkcUnit(code) : 0;
       if (unit !== 0) {
-        // One code unit, to one: positions map one to one. Checked as it goes, as below.
-        if (normal.charCodeAt(matched) !== unit) break;
+        // One code unit, to one: positions map one to one.
+        if (target.charCodeAt(offset + matched) !== unit) {
+          merged = true;
+          break;
+        }
+        if (unit !== code) changed = true;
         matched++;
         continue;
       }
-      const part = text.slice(from, i).normalize('NFKC');
+      const chars = i - from === 1 && (code & 0xf800) !== 0xd800 ? undefined : text.slice(from, i);
+      const part = chars === undefined ? nfkcOf(code) : nfkcOfString(chars);
       // The characters' forms, joined, must be the piece's: else they merged across a cut.
-      if (!normal.startsWith(part, matched)) break;
-      this.add(from, i, start + shift + matched, part.length);
+      if (!target.startsWith(part, offset + matched)) {
+        merged = true;
+        break;
+      }
+      if (part !== chars) changed = true;
+      this.add(from, i, at + matched, part.length);
       matched += part.length;
     }
-    if (matched !== normal.length) {
-      this.origStarts.length = this.origEnds.length = this.normStarts.length = this.normEnds.length = spans;
-      this.shift = shift;
-      this.add(start, end, start + shift, normal.length);
+    if (!merged && (!own || matched === target.length)) {
+      if (changed) return matched;
+      this.truncate(spans);
+      return end - start;
     }
+    this.truncate(spans);
+    const form = own ? target : nfkcOfString(text.slice(start, end));
+    if (!own && !target.startsWith(form, offset)) return -1;
+    if (form.length === end - start && target.startsWith(text.slice(start, end), offset)) return end - start;
+    this.add(start, end, at, form.length);
+    return form.length;
+  }
+
+  private truncate(spans: number): void {
+    this.length = spans;
   }
 
   finish(normalized: string, originalLength: number): NormalizedText {
-    const { origStarts, origEnds, normStarts, normEnds } = this;
     // A sentinel past the end, so lookups need no bounds checks.
-    origStarts.push(originalLength + 1);
-    origEnds.push(originalLength + 1);
-    normStarts.push(normalized.length + 1);
-    normEnds.push(normalized.length + 1);
+    this.add(originalLength + 1, originalLength + 1, normalized.length + 1, 0);
+    const spans = this.spans;
     /** The original position of normalised position `at`, which lies before span `k` and after span `k - 1`. */
     const between = (at: number, k: number): number =>
-      k === 0 ? at : origEnds[k - 1]! + (at - normEnds[k - 1]!);
+      k === 0 ? at : spans[k - 4 + ORIG_END]! + (at - spans[k - 4 + NORM_END]!);
     return {
       text: normalized,
       toOriginal(findings) {
         const mapped: PiiFinding[] = [];
+        // Indexes of spans, times four.
         let first = 0;
         let last = 0;
         for (const finding of findings) {
           const start = finding.index;
           const end = finding.index + finding.length;
-          while (normEnds[first]! <= start) first++;
-          while (normEnds[last]! < end) last++;
+          while (spans[first + NORM_END]! <= start) first += 4;
+          while (spans[last + NORM_END]! < end) last += 4;
           // Inside a span, a position stands for all of it; before it, it maps one to one.
-          const index = normStarts[first]! <= start ? origStarts[first]! : between(start, first);
-          const stop = normStarts[last]! < end ? origEnds[last]! : between(end, last);
+          const index = spans[first + NORM_START]! <= start ? spans[first + ORIG_START]! : between(start, first);
+          const stop = spans[last + NORM_START]! < end ? spans[last + ORIG_END]! : between(end, last);
           mapped.push({ kind: finding.kind, index, length: stop - index });
         }
         return mapped;
@@ -148,10 +251,16 @@ class SpanMap {
   }
 
   private add(origStart: number, origEnd: number, normStart: number, normLength: number): void {
-    this.origStarts.push(origStart);
-    this.origEnds.push(origEnd);
-    this.normStarts.push(normStart);
-    this.normEnds.push(normStart + normLength);
-    this.shift += normLength - (origEnd - origStart);
+    if (this.length === this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    const at = this.length;
+    this.spans[at + ORIG_START] = origStart;
+    this.spans[at + ORIG_END] = origEnd;
+    this.spans[at + NORM_START] = normStart;
+    this.spans[at + NORM_END] = normStart + normLength;
+    this.length = at + 4;
   }
 }

@@ -118,7 +118,9 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
 
   async function complete(request: ProviderRequest, { signal }: CallOptions = {}): Promise<ProviderResponse> {
     const { context, body, options, responseOptions } = prepare(request, signal);
-    const params = { ...body, stream: false } as unknown as Anthropic.MessageCreateParamsNonStreaming;
+    // Set in place, not copied: on Node 20 adding a property to a spread copy takes a slow path.
+    body['stream'] = false;
+    const params = body as unknown as Anthropic.MessageCreateParamsNonStreaming;
     let message: unknown;
     try {
       message = await client.messages.create(params, options);
@@ -130,7 +132,8 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
 
   async function* stream(request: ProviderRequest, { signal }: CallOptions = {}): AsyncGenerator<StreamPart> {
     const { context, body, options, responseOptions } = prepare(request, signal);
-    const params = { ...body, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming;
+    body['stream'] = true;
+    const params = body as unknown as Anthropic.MessageCreateParamsStreaming;
     let events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
     try {
       events = await client.messages.create(params, options);

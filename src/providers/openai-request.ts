@@ -36,10 +36,26 @@ function ownEntry(options: Record<string, unknown>, key: string): Record<string,
  * name (e.g. `vllm`) over it. Entries for other providers are someone else's.
  */
 export function openAIProviderOptions(request: ProviderRequest, name: string): Record<string, unknown> {
-  const all = request.providerOptions ?? {};
-  const merged = { ...ownEntry(all, 'openai'), ...(name !== 'openai' ? ownEntry(all, name) : {}) };
-  for (const key of RESERVED_KEYS) delete merged[key];
+  const all = request.providerOptions;
+  const merged: Record<string, unknown> = {};
+  if (all === undefined) return merged;
+  copyOptions(merged, ownEntry(all, 'openai'));
+  if (name !== 'openai') copyOptions(merged, ownEntry(all, name));
   return merged;
+}
+
+/** Copies `source`'s own options over `target`'s, but the adapter's own keys. */
+function copyOptions(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) if (!RESERVED_KEYS.includes(key)) put(target, key, source[key]);
+}
+
+/**
+ * `target[key] = value` as an object literal would define it: a key named `__proto__` (which the
+ * request's JSON copy keeps as a plain own property) stays one here too.
+ */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /**
@@ -52,6 +68,8 @@ export function toChatCompletionBody(
   stream: boolean,
 ): Record<string, unknown> {
   const options = openAIProviderOptions(request, context.provider);
+  // Built in place, property by property: it is made for every call, and on Node 20 copying it with
+  // a spread and then adding to the copy takes a slow path (as does `delete`).
   const body: Record<string, unknown> = { model: request.model, messages: toMessages(request, context) };
   if (request.tools && request.tools.length > 0) body['tools'] = request.tools.map(toTool);
   if (request.toolChoice !== undefined) body['tool_choice'] = toToolChoice(request.toolChoice);
@@ -62,22 +80,27 @@ export function toChatCompletionBody(
   if (request.stop && request.stop.length > 0) body['stop'] = request.stop;
   if (request.seed !== undefined) body['seed'] = request.seed;
 
-  const merged: Record<string, unknown> = { ...body, ...options, stream };
+  for (const key of Object.keys(options)) {
+    // OpenAI rejects stream_options on a request that does not stream.
+    if (key !== 'stream_options' || stream) put(body, key, options[key]);
+  }
+  body['stream'] = stream;
   if (request.maxTokens !== undefined) {
     // `maxTokens` is the limit the router's budget reservation covers: an option may pick the
     // field (newer OpenAI models take only max_completion_tokens) or lower it, never raise it.
     const field = 'max_completion_tokens' in options ? 'max_completion_tokens' : 'max_tokens';
     const asked = options[field];
-    merged[field] = typeof asked === 'number' && asked < request.maxTokens ? asked : request.maxTokens;
+    body[field] = typeof asked === 'number' && asked < request.maxTokens ? asked : request.maxTokens;
   }
   if (stream) {
     // Usage arrives only when asked for; the router books cost from it.
-    merged['stream_options'] = { ...(isRecord(options['stream_options']) ? options['stream_options'] : {}), include_usage: true };
-  } else {
-    // OpenAI rejects stream_options on a request that does not stream.
-    delete merged['stream_options'];
+    const streamOptions: Record<string, unknown> = {};
+    const given = options['stream_options'];
+    if (isRecord(given)) for (const key of Object.keys(given)) put(streamOptions, key, given[key]);
+    streamOptions['include_usage'] = true;
+    body['stream_options'] = streamOptions;
   }
-  return merged;
+  return body;
 }
 
 function toMessages(request: ProviderRequest, context: ErrorContext): MessageParam[] {

@@ -94,12 +94,12 @@ function reasoningOf(record: Record<string, unknown>): string | undefined {
 function responseInfo(id: unknown, model: unknown, created: unknown, requestedModel: string): ResponseInfo {
   const seconds = count(created);
   const responseId = text(id);
-  return {
-    ...(responseId !== undefined ? { id: responseId } : {}),
-    // A server that does not name its model served the one asked for.
-    modelId: text(model) ?? requestedModel,
-    ...(seconds !== undefined ? { timestamp: seconds * 1000 } : {}),
-  };
+  // A server that does not name its model served the one asked for.
+  const modelId = text(model) ?? requestedModel;
+  // No leading spread: on Node 20 adding a property after one takes a slow path.
+  const info: ResponseInfo = responseId !== undefined ? { id: responseId, modelId } : { modelId };
+  if (seconds !== undefined) info.timestamp = seconds * 1000;
+  return info;
 }
 
 /** A non-streamed completion; anything that is not one is an `invalid_response`. */

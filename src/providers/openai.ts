@@ -79,8 +79,8 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'openai';
 
-  const requestOptions = (request: ProviderRequest, signal: AbortSignal | undefined) =>
-    sdkRequestOptions(settings, signal, request.headers);
+  const requestOptions = (request: ProviderRequest, signal: AbortSignal | undefined, timeoutMs?: number) =>
+    sdkRequestOptions(settings, signal, request.headers, timeoutMs);
 
   async function complete(request: ProviderRequest, options: CallOptions = {}): Promise<ProviderResponse> {
     const context: ErrorContext & { modelId: string } = { provider: name, modelId: request.model, endpoint: client.baseURL };
@@ -89,7 +89,11 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
     const body = toChatCompletionBody(request, context, false) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
     let completion: unknown;
     try {
-      completion = await client.chat.completions.create(body, requestOptions(request, signal));
+      // `timeoutMs` becomes the SDK's own request timeout: the SDK makes an AbortController and a
+      // timer for every request anyway, so the router need not add its own (see honoursTimeoutMs).
+      // The SDK's timer runs until the response's headers; a body that stalls after them is ended
+      // by the HTTP client's body timeout, while the router has ended the try on time itself.
+      completion = await client.chat.completions.create(body, requestOptions(request, signal, options.timeoutMs));
     } catch (error) {
       throw mapOpenAIError(context, error, signal);
     }
@@ -109,5 +113,5 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
     yield* readOpenAIStream(chunks, context, signal);
   }
 
-  return { specificationVersion: 'v2', provider: name, complete, stream };
+  return { specificationVersion: 'v2', provider: name, honoursTimeoutMs: true, complete, stream };
 }

@@ -35,6 +35,12 @@ export interface ProviderResponse {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * How long the call may take, in milliseconds. The router gives it, in place of a signal of its
+   * own for the try's timeout, only to an adapter that declares `honoursTimeoutMs` and only when
+   * the caller gave no signal; the router ends the try on time itself either way.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -47,6 +53,13 @@ export interface ProviderAdapter {
   readonly specificationVersion: 'v2';
   /** A short name for logs and errors, e.g. `openai`, `anthropic`, `mock`. */
   readonly provider: string;
+  /**
+   * `complete()` ends its own call once `options.timeoutMs` has passed (an SDK's request timeout),
+   * so the router need not make an AbortSignal per try just to carry its timeout there: a call the
+   * caller gave no signal is then sent with `timeoutMs` and no signal. Without it, every try gets a
+   * signal that aborts on the caller's abort and on the try's timeout.
+   */
+  readonly honoursTimeoutMs?: boolean;
   complete(request: ProviderRequest, options?: CallOptions): Promise<ProviderResponse>;
   stream?(request: ProviderRequest, options?: CallOptions): AsyncIterable<StreamPart>;
 }

@@ -1,6 +1,7 @@
 // Per-request options both SDK adapters pass: the router retries, so the SDK never does; the
-// caller's signal; and the adapter's timeout and headers, applied per request too so that an
-// injected client honours the adapter's settings.
+// caller's signal; the time the call may take; and the adapter's timeout and headers, applied per
+// request too so that an injected client honours the adapter's settings. Built per call, so kept
+// cheap: a `Headers` object only when there are headers to send.
 
 export interface SdkSettings {
   client?: unknown;
@@ -8,22 +9,49 @@ export interface SdkSettings {
   headers?: Record<string, string>;
 }
 
+/** What the adapters hand the SDK's `create(body, options)`. */
+export interface SdkRequestOptions {
+  maxRetries: 0;
+  signal?: AbortSignal;
+  /** Milliseconds; the SDK aborts its request when they have passed. */
+  timeout?: number;
+  headers?: Headers;
+}
+
 /**
  * `requestHeaders` (a request's own `headers`) win over the adapter's, whatever their case: a
  * created client already has the adapter's as defaults, an injected one gets them here.
+ * `timeoutMs` is how long the router lets this call take (`CallOptions.timeoutMs`); the SDK is
+ * given the shorter of it and the adapter's own timeout.
  */
 export function sdkRequestOptions(
   settings: SdkSettings,
   signal: AbortSignal | undefined,
   requestHeaders?: Record<string, string>,
-) {
-  const headers = new Headers(settings.client ? settings.headers : undefined);
-  for (const [name, value] of Object.entries(requestHeaders ?? {})) headers.set(name, value);
-  const hasHeaders = [...headers.keys()].length > 0;
-  return {
-    maxRetries: 0,
-    ...(signal ? { signal } : {}),
-    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-    ...(hasHeaders ? { headers } : {}),
-  };
+  timeoutMs?: number,
+): SdkRequestOptions {
+  const options: SdkRequestOptions = { maxRetries: 0 };
+  if (signal) options.signal = signal;
+  const timeout = shorter(settings.timeoutMs, timeoutMs);
+  if (timeout !== undefined) options.timeout = timeout;
+  const defaults = settings.client ? settings.headers : undefined;
+  if (hasKeys(defaults) || hasKeys(requestHeaders)) {
+    const headers = new Headers(defaults);
+    for (const [name, value] of Object.entries(requestHeaders ?? {})) headers.set(name, value);
+    if ([...headers.keys()].length > 0) options.headers = headers;
+  }
+  return options;
+}
+
+function shorter(a: number | undefined, b: number | undefined): number | undefined {
+  const usable = (ms: number | undefined) => ms !== undefined && Number.isFinite(ms) && ms >= 0;
+  if (!usable(b)) return a;
+  if (a === undefined) return b;
+  return Math.min(a, b!);
+}
+
+function hasKeys(record: Record<string, string> | undefined): boolean {
+  if (record === undefined) return false;
+  for (const _ in record) return true;
+  return false;
 }

@@ -28,6 +28,8 @@ const FIELDS: Readonly<Record<string, Check>> = {
   force_model: string,
 };
 const NAMES = Object.keys(FIELDS);
+/** Most tasks have nothing to note: they share this (never written) empty list. */
+const NO_NOTES: string[] = [];
 
 /**
  * Checks the fields the router reads and takes the task's own enumerable data fields, once: routing
@@ -40,13 +42,16 @@ export function checkTask(task: Task): { task: Task; notes: string[] } {
   const keys = ownKeys(task);
   if (keys === undefined) throw new InvalidArgumentError('task', 'its fields cannot be listed (a Proxy refused)');
   const copy: Record<string, unknown> = {};
-  const notes: string[] = [];
+  let notes: string[] = NO_NOTES;
   for (const key of keys) {
     const slot = ownSlot(task, key);
     const check = FIELDS[key];
     if (check === undefined) {
-      const near = key.length > 3 ? closestName(key, NAMES) : undefined;
-      if (near !== undefined) notes.push(`task.${key} is not a field the router reads; did you mean task.${near}?`);
+      const near = key.length > 3 ? nearestField(key) : undefined;
+      if (near !== undefined) {
+        if (notes === NO_NOTES) notes = [];
+        notes.push(`task.${key} is not a field the router reads; did you mean task.${near}?`);
+      }
     } else if (slot.kind === 'accessor') {
       throw new InvalidArgumentError(`task.${key}`, 'expected a plain value, got a getter (or a Proxy that refused)');
     } else if (slot.kind === 'data' && slot.value !== undefined) {
@@ -57,6 +62,20 @@ export function checkTask(task: Task): { task: Task; notes: string[] } {
     if (slot.kind === 'data' && key !== '__proto__') copy[key] = slot.value;
   }
   return { task: copy as Task, notes };
+}
+
+/** Field names a task's other keys were found near (or not: null): a task's keys repeat from call to call. */
+const nearest = new Map<string, string | null>();
+const NEAREST_KEPT = 1000;
+
+function nearestField(key: string): string | undefined {
+  let near = nearest.get(key);
+  if (near === undefined) {
+    near = closestName(key, NAMES) ?? null;
+    if (nearest.size >= NEAREST_KEPT) nearest.clear();
+    nearest.set(key, near);
+  }
+  return near ?? undefined;
 }
 
 function describe(value: unknown): string {

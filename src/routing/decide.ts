@@ -20,12 +20,13 @@ export function decide(
   task: Task,
   context: RoutingContext,
   state: RoutingState,
+  tracing = true,
 ): RoutingDecision {
   const agent = compiled.agents.get(agentId);
   if (!agent) throw new UnknownAgentError(agentId, [...compiled.agents.keys()]);
   const strategy = compiled.strategies.get(state.strategy);
   if (!strategy) throw new UnknownStrategyError(state.strategy, [...compiled.strategies.keys()]);
-  const run = new DecisionRun(compiled, agent, strategy, task, context, state);
+  const run = new DecisionRun(compiled, agent, strategy, task, context, state, tracing);
   const { trace } = run;
   applyHardConstraints(run);
 
@@ -39,14 +40,14 @@ export function decide(
     if (id === replaced) continue;
     const why = run.ineligible(compiled.models.get(id)!);
     if (why === undefined) run.candidates.push(id);
-    else trace.push({ step: 'strategy', outcome: 'skipped', modelId: id, message: `${id} skipped: ${why}` });
+    else if (run.tracing) trace.push({ step: 'strategy', outcome: 'skipped', modelId: id, message: `${id} skipped: ${why}` });
   }
   let widened = false;
   if (run.candidates.length === 0) {
     run.candidates = run.registryAlternatives(undefined, Number.POSITIVE_INFINITY);
     widened = run.candidates.length > 0;
     if (widened) {
-      trace.push({ step: 'strategy', outcome: 'info', message: `none of the agent's preferred models is eligible; considering every eligible model: ${run.candidates.join(', ')}` });
+      if (run.tracing) trace.push({ step: 'strategy', outcome: 'info', message: `none of the agent's preferred models is eligible; considering every eligible model: ${run.candidates.join(', ')}` });
     }
   }
   if (!chosen && run.candidates.length === 0) {
@@ -64,7 +65,7 @@ export function decide(
 
   ({ chosen, fallbacks } = applyFallbackRules(run, chosen, fallbacks));
   const verification = verificationFor(run, chosen.modelId);
-  trace.push({ step: 'fallbacks', outcome: 'info', message: fallbacks.length ? `fallbacks in order: ${fallbacks.join(', ')}` : 'no eligible fallback' });
+  if (run.tracing) trace.push({ step: 'fallbacks', outcome: 'info', message: fallbacks.length ? `fallbacks in order: ${fallbacks.join(', ')}` : 'no eligible fallback' });
 
   const model = compiled.models.get(chosen.modelId)!;
   const decision: RoutingDecision = {

@@ -34,7 +34,11 @@ export function modelView(model: CompiledModel, live: ModelLiveState | undefined
 export class DecisionRun {
   readonly trace: TraceStep[] = [];
   readonly constraints: string[] = [];
-  readonly scope: Record<string, unknown>;
+  /**
+   * What conditions read. One object per decision: `model` is set in place for a rule about a model
+   * (conditions evaluate synchronously), and cleared for those about the task — no copy per model.
+   */
+  private readonly conditionScope: Record<string, unknown>;
   readonly containsPii: boolean;
   readonly costLimitReached: boolean;
   /** The task's complexity, or one inferred from its size and needs; undefined when unknown. */
@@ -54,6 +58,11 @@ export class DecisionRun {
     readonly task: Task,
     readonly context: RoutingContext,
     readonly state: RoutingState,
+    /**
+     * Whether to write the trace. A router decides without it and, since decide() is pure, runs the
+     * decision again with it the first time someone reads `decision.trace`.
+     */
+    readonly tracing: boolean = true,
   ) {
     // `data.contains_pii` in conditions: the task's `true`, or the scan's verdict. A task's `false`
     // cannot switch the scan off; anything but a boolean counts as PII when truthy.
@@ -67,13 +76,13 @@ export class DecisionRun {
         ? context.cost_limit_reached
         : (state.budgetUsd !== undefined && state.dailyCostUsd >= state.budgetUsd) ||
           (agent.dailyBudgetUsd !== undefined && state.agentDailyCostUsd >= agent.dailyBudgetUsd);
-    for (const note of state.notes ?? []) this.trace.push({ step: 'input', outcome: 'info', message: note });
+    for (const note of state.notes ?? []) if (this.tracing) this.trace.push({ step: 'input', outcome: 'info', message: note });
     const complexity = complexityOf(task, state);
     this.complexity = complexity.value;
     if (complexity.inferredFrom !== undefined) {
-      this.trace.push({ step: 'input', outcome: 'info', message: `complexity ${complexity.value} inferred from ${complexity.inferredFrom} (the task gives none)` });
+      if (this.tracing) this.trace.push({ step: 'input', outcome: 'info', message: `complexity ${complexity.value} inferred from ${complexity.inferredFrom} (the task gives none)` });
     }
-    this.scope = {
+    this.conditionScope = {
       task,
       context,
       agent: agent.config,
@@ -89,7 +98,7 @@ export class DecisionRun {
     this.localOnly = true;
     if (privacy) this.privacyEnforced = true;
     this.constraints.push(`local only: ${why}`);
-    this.trace.push({ step: 'constraint', outcome: 'applied', message: `local models only: ${why}` });
+    if (this.tracing) this.trace.push({ step: 'constraint', outcome: 'applied', message: `local models only: ${why}` });
   }
 
   /** Why a model may not serve this request (a hard constraint), or undefined when it may. */
@@ -125,8 +134,16 @@ export class DecisionRun {
     return models.slice(0, limit).map((model) => model.id);
   }
 
+  /** The scope of a condition about the task (no `model`). */
+  get scope(): Record<string, unknown> {
+    this.conditionScope.model = undefined;
+    return this.conditionScope;
+  }
+
+  /** The scope of a condition about `model`; valid until the next call of this or `scope`. */
   scopeWithModel(model: CompiledModel): Record<string, unknown> {
-    return { ...this.scope, model: modelView(model, this.state.modelStates?.get(model.id)) };
+    this.conditionScope.model = modelView(model, this.state.modelStates?.get(model.id));
+    return this.conditionScope;
   }
 
   /** Scores are computed at most once per decision, and only if a step needs them. */
@@ -160,9 +177,9 @@ export class DecisionRun {
     const input = this.scoringInput();
     const scores = new Map<string, ModelScore>();
     for (const id of candidates) {
-      const score = scoreModel(this.compiled.models.get(id)!, this.compiled.factors, input);
+      const score = scoreModel(this.compiled.models.get(id)!, this.compiled.factors, input, this.tracing);
       scores.set(id, score);
-      trace.push({ step: 'score', outcome: 'info', modelId: id, score: score.score, factors: score.factors, message: `${id} scores ${score.score}` });
+      if (this.tracing) trace.push({ step: 'score', outcome: 'info', modelId: id, score: score.score, factors: score.factors, message: `${id} scores ${score.score}` });
     }
     return scores;
   }
@@ -181,7 +198,7 @@ export class DecisionRun {
   pick(id: string, why: string): Chosen {
     const label = `strategy ${this.strategy.name}`;
     const score = this.scoreOf(id).score;
-    this.trace.push({ step: 'strategy', outcome: 'chosen', modelId: id, score, message: `${label}: ${why} → ${id}` });
+    if (this.tracing) this.trace.push({ step: 'strategy', outcome: 'chosen', modelId: id, score, message: `${label}: ${why} → ${id}` });
     return { modelId: id, source: 'strategy', reason: `${label}: ${why}`, confidence: this.confidenceIn(id) };
   }
 }

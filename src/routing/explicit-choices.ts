@@ -11,10 +11,10 @@ export function taskOverride(run: DecisionRun): Chosen | undefined {
   const model = run.compiled.models.get(override.modelId);
   const why = model ? run.ineligible(model) : `unknown model "${override.modelId}"`;
   if (why) {
-    trace.push({ step: 'task_override', outcome: 'skipped', modelId: override.modelId, message: `task override to ${override.modelId} skipped: ${why}` });
+    if (run.tracing) trace.push({ step: 'task_override', outcome: 'skipped', modelId: override.modelId, message: `task override to ${override.modelId} skipped: ${why}` });
     return undefined;
   }
-  trace.push({ step: 'task_override', outcome: 'chosen', modelId: override.modelId, message: `task override → ${override.modelId}${override.reason ? ` (${override.reason})` : ''}` });
+  if (run.tracing) trace.push({ step: 'task_override', outcome: 'chosen', modelId: override.modelId, message: `task override → ${override.modelId}${override.reason ? ` (${override.reason})` : ''}` });
   return { modelId: override.modelId, source: 'task_override', reason: `task override${override.reason ? `: ${override.reason}` : ''}`, confidence: 1 };
 }
 
@@ -25,11 +25,11 @@ export function agentOverride(run: DecisionRun): Chosen | undefined {
   const model = run.compiled.models.get(override.modelId);
   const why = model ? run.ineligible(model) : `unknown model "${override.modelId}"`;
   if (why) {
-    run.trace.push({ step: 'agent_override', outcome: 'skipped', modelId: override.modelId, message: `agent model override skipped: ${why}` });
+    if (run.tracing) run.trace.push({ step: 'agent_override', outcome: 'skipped', modelId: override.modelId, message: `agent model override skipped: ${why}` });
     return undefined;
   }
   const note = override.reason ? ` (${override.reason})` : '';
-  run.trace.push({
+  if (run.tracing) run.trace.push({
     step: 'agent_override',
     outcome: 'chosen',
     modelId: override.modelId,
@@ -38,25 +38,29 @@ export function agentOverride(run: DecisionRun): Chosen | undefined {
   return { modelId: override.modelId, source: 'agent_override', reason: `agent model override${note}`, confidence: 0.95 };
 }
 
+const MATCHED = Object.freeze({ value: true, error: undefined });
+
 /** 4. The agent's rules, first match wins; a rule whose model breaks a constraint is skipped. */
 export function agentRules(run: DecisionRun): Chosen | undefined {
   const { trace } = run;
   for (const rule of run.agent.rules) {
-    const result = rule.condition.evaluateDetailed(run.scope);
+    // Without a trace, only the verdict counts: an error reads as false either way.
+    if (!run.tracing && !rule.condition.evaluate(run.scope)) continue;
+    const result = run.tracing ? rule.condition.evaluateDetailed(run.scope) : MATCHED;
     if (result.error) {
-      trace.push({ step: 'agent_rule', outcome: 'error', rule: rule.label, message: `"${rule.condition.source}" could not be evaluated (${result.error}); treated as false` });
+      if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'error', rule: rule.label, message: `"${rule.condition.source}" could not be evaluated (${result.error}); treated as false` });
       continue;
     }
     if (!result.value) {
-      trace.push({ step: 'agent_rule', outcome: 'not_matched', rule: rule.label, message: `"${rule.condition.source}" is false` });
+      if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'not_matched', rule: rule.label, message: `"${rule.condition.source}" is false` });
       continue;
     }
     const why = run.ineligible(run.compiled.models.get(rule.modelId)!);
     if (why) {
-      trace.push({ step: 'agent_rule', outcome: 'skipped', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched, but ${rule.modelId} is skipped: ${why}` });
+      if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'skipped', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched, but ${rule.modelId} is skipped: ${why}` });
       continue;
     }
-    trace.push({ step: 'agent_rule', outcome: 'chosen', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched → ${rule.modelId}` });
+    if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'chosen', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched → ${rule.modelId}` });
     return { modelId: rule.modelId, source: 'agent_rule', reason: `agent rule ${rule.label}: ${rule.condition.source}`, confidence: 0.9 };
   }
   return undefined;
@@ -73,22 +77,22 @@ export function experiment(run: DecisionRun): Chosen | undefined {
     if (experiment.agents && !experiment.agents.has(run.agent.id)) continue;
     const key = typeof task.id === 'string' || typeof task.id === 'number' ? String(task.id) : undefined;
     if (key === undefined) {
-      trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} needs task.id to assign a variant` });
+      if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} needs task.id to assign a variant` });
       continue;
     }
     if (experiment.condition && !experiment.condition.evaluate(run.scope)) {
-      trace.push({ step: 'experiment', outcome: 'not_matched', rule: experiment.name, message: `experiment ${experiment.name}: "${experiment.condition.source}" is false` });
+      if (run.tracing) trace.push({ step: 'experiment', outcome: 'not_matched', rule: experiment.name, message: `experiment ${experiment.name}: "${experiment.condition.source}" is false` });
       continue;
     }
     const point = stableHash(`${experiment.name}\u0000${key}`);
     const variant = experiment.variants.find((v) => point < v.upTo) ?? experiment.variants[experiment.variants.length - 1]!;
     const why = run.ineligible(run.compiled.models.get(variant.modelId)!);
     if (why) {
-      trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned ${variant.modelId}, skipped: ${why}` });
+      if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned ${variant.modelId}, skipped: ${why}` });
       continue;
     }
     run.assigned = { name: experiment.name, variant: variant.modelId };
-    trace.push({ step: 'experiment', outcome: 'chosen', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned task ${key} → ${variant.modelId}` });
+    if (run.tracing) trace.push({ step: 'experiment', outcome: 'chosen', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned task ${key} → ${variant.modelId}` });
     return { modelId: variant.modelId, source: 'strategy', reason: `experiment ${experiment.name}: variant ${variant.modelId}`, confidence: 0.8 };
   }
   return undefined;

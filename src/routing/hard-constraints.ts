@@ -17,7 +17,7 @@ export function applyHardConstraints(run: DecisionRun): void {
   if (strategy.requiredType === 'cloud') {
     run.cloudOnly = true;
     run.constraints.push(`cloud only: strategy ${strategy.name}`);
-    trace.push({ step: 'constraint', outcome: 'applied', message: `cloud models only: strategy ${strategy.name} requires them` });
+    if (run.tracing) trace.push({ step: 'constraint', outcome: 'applied', message: `cloud models only: strategy ${strategy.name} requires them` });
   }
 
   const level = task.privacy_level;
@@ -30,7 +30,7 @@ export function applyHardConstraints(run: DecisionRun): void {
     const result = rule.condition.evaluateDetailed(run.scope);
     if (result.error) {
       // A local-only rule fails closed: when it cannot tell, the data stays local.
-      trace.push({ step: 'global_rule', outcome: 'error', rule: rule.name, message: `"${rule.condition.source}" could not be evaluated (${result.error}); a local-only rule fails closed` });
+      if (run.tracing) trace.push({ step: 'global_rule', outcome: 'error', rule: rule.name, message: `"${rule.condition.source}" could not be evaluated (${result.error}); a local-only rule fails closed` });
       if (rule.action === 'force_local_model') piiHandled = true;
       run.requireLocal(`global rule ${rule.name} could not be evaluated and fails closed`, rule.action === 'force_local_model');
     } else if (result.value) {
@@ -38,7 +38,7 @@ export function applyHardConstraints(run: DecisionRun): void {
       const why = rule.action === 'force_local_model' && run.containsPii && state.piiReason ? `; ${state.piiReason}` : '';
       run.requireLocal(`global rule ${rule.name} (${rule.condition.source})${why}`, rule.action === 'force_local_model');
     } else {
-      trace.push({ step: 'global_rule', outcome: 'not_matched', rule: rule.name, message: `"${rule.condition.source}" is false` });
+      if (run.tracing) trace.push({ step: 'global_rule', outcome: 'not_matched', rule: rule.name, message: `"${rule.condition.source}" is false` });
     }
   }
   if (run.containsPii && !piiHandled && compiled.requireLocalForPii) {

@@ -9,15 +9,15 @@ export function applyFallbackRules(run: DecisionRun, chosen: Chosen, fallbacks: 
   const { trace } = run;
   for (const rule of run.compiled.fallbackRules) {
     if (!ruleMatchesModel(run, rule, chosen.modelId)) {
-      trace.push({ step: 'global_rule', outcome: 'not_matched', rule: rule.name, modelId: chosen.modelId, message: `"${rule.condition.source}" is false for ${chosen.modelId}` });
+      if (run.tracing) trace.push({ step: 'global_rule', outcome: 'not_matched', rule: rule.name, modelId: chosen.modelId, message: `"${rule.condition.source}" is false for ${chosen.modelId}` });
       continue;
     }
     const next = fallbacks.find((id) => !ruleMatchesModel(run, rule, id));
     if (next === undefined) {
-      trace.push({ step: 'global_rule', outcome: 'skipped', rule: rule.name, modelId: chosen.modelId, message: `"${rule.condition.source}" is true for ${chosen.modelId}, but no fallback is free of it; keeping ${chosen.modelId}` });
+      if (run.tracing) trace.push({ step: 'global_rule', outcome: 'skipped', rule: rule.name, modelId: chosen.modelId, message: `"${rule.condition.source}" is true for ${chosen.modelId}, but no fallback is free of it; keeping ${chosen.modelId}` });
       continue;
     }
-    trace.push({ step: 'global_rule', outcome: 'applied', rule: rule.name, modelId: next, message: `"${rule.condition.source}" is true for ${chosen.modelId} → switched to fallback ${next}` });
+    if (run.tracing) trace.push({ step: 'global_rule', outcome: 'applied', rule: rule.name, modelId: next, message: `"${rule.condition.source}" is true for ${chosen.modelId} → switched to fallback ${next}` });
     fallbacks = [...fallbacks.filter((id) => id !== next), chosen.modelId];
     chosen = {
       modelId: next,
@@ -39,19 +39,19 @@ export function verificationFor(run: DecisionRun, chosenId: string): Verificatio
   for (const rule of run.compiled.verificationRules) {
     const result = rule.condition.evaluateDetailed(run.scopeWithModel(run.compiled.models.get(chosenId)!));
     if (!result.value) {
-      trace.push({ step: 'verification', outcome: result.error ? 'error' : 'not_matched', rule: rule.name, message: `"${rule.condition.source}" is ${result.error ? `not evaluable (${result.error})` : 'false'}` });
+      if (run.tracing) trace.push({ step: 'verification', outcome: result.error ? 'error' : 'not_matched', rule: rule.name, message: `"${rule.condition.source}" is ${result.error ? `not evaluable (${result.error})` : 'false'}` });
       continue;
     }
     if (run.localOnly) {
-      trace.push({ step: 'verification', outcome: 'skipped', rule: rule.name, message: `"${rule.condition.source}" matched, but cloud verification is forbidden: ${run.constraints.join('; ')}` });
+      if (run.tracing) trace.push({ step: 'verification', outcome: 'skipped', rule: rule.name, message: `"${rule.condition.source}" matched, but cloud verification is forbidden: ${run.constraints.join('; ')}` });
       continue;
     }
     const verifier = pickVerifier(run, chosenId);
     if (!verifier) {
-      trace.push({ step: 'verification', outcome: 'skipped', rule: rule.name, message: `"${rule.condition.source}" matched, but no cloud model is available to verify` });
+      if (run.tracing) trace.push({ step: 'verification', outcome: 'skipped', rule: rule.name, message: `"${rule.condition.source}" matched, but no cloud model is available to verify` });
       continue;
     }
-    trace.push({ step: 'verification', outcome: 'applied', rule: rule.name, modelId: verifier, message: `"${rule.condition.source}" matched → ${verifier} verifies the answer` });
+    if (run.tracing) trace.push({ step: 'verification', outcome: 'applied', rule: rule.name, modelId: verifier, message: `"${rule.condition.source}" matched → ${verifier} verifies the answer` });
     return { modelId: verifier, reason: `global rule ${rule.name}: ${rule.condition.source}` };
   }
   return undefined;

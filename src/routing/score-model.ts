@@ -90,12 +90,15 @@ export interface ModelScore {
   factors: Record<string, number>;
 }
 
-export function scoreModel(model: CompiledModel, factors: readonly CompiledFactor[], input: ScoringInput): ModelScore {
+const NO_FACTORS: Readonly<Record<string, number>> = Object.freeze({});
+
+/** The model's weighted score; each factor's value too when `withFactors` (for the trace). */
+export function scoreModel(model: CompiledModel, factors: readonly CompiledFactor[], input: ScoringInput, withFactors = true): ModelScore {
   let score = 0;
-  const values: Record<string, number> = {};
+  const values: Record<string, number> = withFactors ? {} : (NO_FACTORS as Record<string, number>);
   for (const factor of factors) {
     const value = factorValue(factor, model, input);
-    values[factor.name] = Math.round(value * 1000) / 1000;
+    if (withFactors) values[factor.name] = Math.round(value * 1000) / 1000;
     score += factor.weight * value;
   }
   return { modelId: model.id, score: Math.round(score * 10000) / 10000, factors: values };

@@ -1,4 +1,4 @@
-// One strategy's run of a simulated workload: a fresh router over mock providers that bill each
+// One strategy's run of a simulated workload: a router of its own over mock providers that bill each
 // task's token counts, on a simulated clock; the figures are read from what the ledger books.
 import type { RouterConfigInput } from '../config/schema.js';
 import { BudgetExceededError, NoEligibleModelError } from '../errors.js';
@@ -58,8 +58,6 @@ export interface StrategyOutcome {
   wallTimeMs: number;
 }
 
-/** Tasks between yields to the event loop (and progress reports). */
-const CHUNK = 2048;
 /** A verifier's reply: a verdict and a short list of issues. */
 const VERIFY_OUTPUT_TOKENS = 60;
 
@@ -82,7 +80,8 @@ interface Tally {
 }
 
 const instantSleep = () => Promise.resolve();
-const nextTurn: () => Promise<void> =
+/** Resolves on the next turn of the event loop (after pending I/O and timers). */
+export const nextTurn: () => Promise<void> =
   typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export interface ModelProfile extends SimulatedModel {
@@ -99,12 +98,29 @@ export interface RunSettings {
   bucketCount: number;
   breakerRules: readonly string[];
   models: readonly ModelProfile[];
-  progress: (tasksDone: number) => void;
+  /** The simulated time the clock starts at: the first task's. */
+  firstAt: number;
 }
 
-export async function runStrategy(config: RouterConfigInput, strategy: string, tasks: readonly PreparedTask[], settings: RunSettings): Promise<StrategyOutcome> {
-  const started = performance.now();
-  let now = tasks[0]?.at ?? settings.start;
+/**
+ * One strategy's run, fed the workload a few tasks at a time (in time order), its figures kept as
+ * running totals: nothing is kept per task.
+ */
+export interface StrategyRun {
+  readonly strategy: string;
+  /**
+   * Replays `tasks` after every task of the chunks before. After the last chunk (`last`) the outcome
+   * is taken at once, before anything else can run (a race loser still settling is not booked).
+   */
+  runChunk(tasks: readonly PreparedTask[], last: boolean): Promise<void>;
+  /** The figures; taken after the last chunk (or at once for an empty workload). */
+  outcome(): StrategyOutcome;
+}
+
+export function createStrategyRun(config: RouterConfigInput, strategy: string, settings: RunSettings): StrategyRun {
+  let wallMs = 0;
+  const created = performance.now();
+  let now = settings.firstAt;
   const clock = () => now;
   const tally: Tally = { totalMicros: 0, byAgent: new Map(), byModel: new Map(), buckets: new Float64Array(settings.bucketCount) };
   const ledger = tallyingLedger(new MemoryLedger(), (entry) => {
@@ -162,6 +178,7 @@ export async function runStrategy(config: RouterConfigInput, strategy: string, t
   const breakerPrefixes = settings.breakerRules.map((name) => `local only: global rule ${name} (`);
   const modelType = new Map(settings.models.map((model) => [model.id, model.type]));
   const mix = new Map<string, Map<string, number>>();
+  let requests = 0;
   let served = 0;
   let localRequests = 0;
   let privacyActivations = 0;
@@ -175,83 +192,96 @@ export async function runStrategy(config: RouterConfigInput, strategy: string, t
   let breakerRule: string | null = null;
   let budgetInForce: number | null = null;
   let budgetSeen = false;
+  let result: StrategyOutcome | undefined;
+  wallMs += performance.now() - created;
 
-  for (let i = 0; i < tasks.length; i++) {
-    const task = tasks[i]!;
-    if (task.at > now) now = task.at;
-    current = task;
-    decision = undefined;
-    try {
-      const result = await router.complete(task.agent, task.request, { task: task.task, context: task.context });
-      served++;
-      if (modelType.get(result.modelId) === 'local') localRequests++;
-      if (result.usedFallback) fallbacks++;
-      if (result.verification) verifications++;
-      let byModel = mix.get(task.agent);
-      if (!byModel) mix.set(task.agent, (byModel = new Map()));
-      byModel.set(result.modelId, (byModel.get(result.modelId) ?? 0) + 1);
-    } catch (error) {
-      if (BudgetExceededError.isInstance(error)) refusedBudget++;
-      else if (NoEligibleModelError.isInstance(error)) refusedNoModel++;
-      else if (AllModelsFailedError.isInstance(error)) failed++;
-      else throw error;
+  const finish = (): StrategyOutcome => {
+    const series: number[] = new Array(settings.bucketCount);
+    let cumulative = 0;
+    for (let b = 0; b < settings.bucketCount; b++) {
+      cumulative += tally.buckets[b]!;
+      series[b] = microsToUsd(cumulative);
     }
-    const d = decision as RoutingDecision | undefined;
-    if (d) {
-      if (!budgetSeen) {
-        budgetSeen = true;
-        budgetInForce = d.budgetUsd ?? null;
-      }
-      if (d.privacyEnforced) privacyActivations++;
-      if (d.source === 'global_rule') ruleSwitches++;
-      if (breakerAt === null && d.localOnly) {
-        for (let r = 0; r < breakerPrefixes.length; r++) {
-          if (d.constraints.some((constraint) => constraint.startsWith(breakerPrefixes[r]!))) {
-            breakerAt = d.decidedAt;
-            breakerRule = settings.breakerRules[r]!;
-            break;
+    const refused = refusedBudget + refusedNoModel;
+    return {
+      strategy,
+      budgetUsd: budgetInForce,
+      requests,
+      served,
+      localRequests,
+      localShare: served === 0 ? 0 : localRequests / served,
+      totalCostUsd: microsToUsd(tally.totalMicros),
+      costByAgentUsd: toUsdRecord(tally.byAgent),
+      costByModelUsd: toUsdRecord(tally.byModel),
+      modelMix: Object.fromEntries([...mix].map(([agent, byModel]) => [agent, Object.fromEntries(byModel)])),
+      privacyActivations,
+      fallbacks,
+      ruleSwitches,
+      verifications,
+      refused,
+      refusedBy: { budget: refusedBudget, noEligibleModel: refusedNoModel },
+      failed,
+      breakerTrippedAt: breakerAt === null ? null : new Date(breakerAt).toISOString(),
+      breakerTrippedAtMs: breakerAt,
+      breakerRule,
+      costSeriesUsd: series,
+      wallTimeMs: Math.round(wallMs),
+    };
+  };
+
+  return {
+    strategy,
+    async runChunk(tasks, last) {
+      const started = performance.now();
+      for (let i = 0; i < tasks.length; i++) {
+        const task = tasks[i]!;
+        if (task.at > now) now = task.at;
+        current = task;
+        decision = undefined;
+        requests++;
+        try {
+          const answer = await router.complete(task.agent, task.request, { task: task.task, context: task.context });
+          served++;
+          if (modelType.get(answer.modelId) === 'local') localRequests++;
+          if (answer.usedFallback) fallbacks++;
+          if (answer.verification) verifications++;
+          let byModel = mix.get(task.agent);
+          if (!byModel) mix.set(task.agent, (byModel = new Map()));
+          byModel.set(answer.modelId, (byModel.get(answer.modelId) ?? 0) + 1);
+        } catch (error) {
+          if (BudgetExceededError.isInstance(error)) refusedBudget++;
+          else if (NoEligibleModelError.isInstance(error)) refusedNoModel++;
+          else if (AllModelsFailedError.isInstance(error)) failed++;
+          else throw error;
+        }
+        // The mocks record every call, and nothing here reads them: let them go while they are young.
+        for (let m = 0; m < mocks.length; m++) mocks[m]!.reset();
+        const d = decision as RoutingDecision | undefined;
+        if (d) {
+          if (!budgetSeen) {
+            budgetSeen = true;
+            budgetInForce = d.budgetUsd ?? null;
+          }
+          if (d.privacyEnforced) privacyActivations++;
+          if (d.source === 'global_rule') ruleSwitches++;
+          if (breakerAt === null && d.localOnly) {
+            for (let r = 0; r < breakerPrefixes.length; r++) {
+              if (d.constraints.some((constraint) => constraint.startsWith(breakerPrefixes[r]!))) {
+                breakerAt = d.decidedAt;
+                breakerRule = settings.breakerRules[r]!;
+                break;
+              }
+            }
           }
         }
       }
-    }
-    if ((i + 1) % CHUNK === 0) {
-      for (const mock of mocks) mock.reset();
-      settings.progress(CHUNK);
-      await nextTurn();
-    }
-  }
-  settings.progress(tasks.length % CHUNK);
-
-  const series: number[] = new Array(settings.bucketCount);
-  let cumulative = 0;
-  for (let b = 0; b < settings.bucketCount; b++) {
-    cumulative += tally.buckets[b]!;
-    series[b] = microsToUsd(cumulative);
-  }
-  const refused = refusedBudget + refusedNoModel;
-  return {
-    strategy,
-    budgetUsd: budgetInForce,
-    requests: tasks.length,
-    served,
-    localRequests,
-    localShare: served === 0 ? 0 : localRequests / served,
-    totalCostUsd: microsToUsd(tally.totalMicros),
-    costByAgentUsd: toUsdRecord(tally.byAgent),
-    costByModelUsd: toUsdRecord(tally.byModel),
-    modelMix: Object.fromEntries([...mix].map(([agent, byModel]) => [agent, Object.fromEntries(byModel)])),
-    privacyActivations,
-    fallbacks,
-    ruleSwitches,
-    verifications,
-    refused,
-    refusedBy: { budget: refusedBudget, noEligibleModel: refusedNoModel },
-    failed,
-    breakerTrippedAt: breakerAt === null ? null : new Date(breakerAt).toISOString(),
-    breakerTrippedAtMs: breakerAt,
-    breakerRule,
-    costSeriesUsd: series,
-    wallTimeMs: Math.round(performance.now() - started),
+      wallMs += performance.now() - started;
+      // Taken now: a race loser still settling must not be booked after the run has ended.
+      if (last) result = finish();
+    },
+    outcome() {
+      return (result ??= finish());
+    },
   };
 }
 

@@ -1,16 +1,19 @@
-// Replays a workload through the real router, once per strategy: a fresh router and in-memory
-// ledger each time, a simulated clock that jumps to each task's time, and mock providers that bill
-// the task's token counts. Every request goes through `complete()`, so spend is reserved, settled
-// and refused exactly as in production; the figures are read from what the ledger books.
+// Replays a workload through the real router under each strategy: a router and in-memory ledger of
+// its own per strategy, a simulated clock that jumps to each task's time, and mock providers that
+// bill the task's token counts. Every request goes through `complete()`, so spend is reserved,
+// settled and refused exactly as in production; the figures are read from what the ledger books.
+// The workload is streamed: a few tasks are held at a time and the report's figures are running
+// totals, so memory does not grow with the workload (nor with its file, see simulateWorkloadFile).
 import type { LoadedConfig } from '../config/load-config.js';
 import type { RouterConfigInput } from '../config/schema.js';
 import { InvalidArgumentError } from '../errors.js';
 import { charsPerTokenEstimator } from '../request/token-estimator.js';
-import { createRouter } from '../router/create-router.js';
+import { createRouter, type Router } from '../router/create-router.js';
 import { compileConfig } from '../routing/compile-config.js';
 import type { Task } from '../routing/types.js';
 import { checkWorkloadTask, workloadTime, type WorkloadTask } from './parse-workload.js';
-import { runStrategy, type ModelProfile, type PreparedTask, type SimulatedModel, type StrategyOutcome } from './run-strategy.js';
+import { createStrategyRun, nextTurn, type ModelProfile, type PreparedTask, type SimulatedModel, type StrategyOutcome } from './run-strategy.js';
+import { arrayReader, fileReader, indexFile, indexTasks, openWorkloadFile, type TaskReader, type WorkloadIndex } from './workload-source.js';
 
 export type { SimulatedModel, StrategyOutcome } from './run-strategy.js';
 
@@ -57,6 +60,19 @@ const DAY_MS = 86_400_000;
 const BUCKET_MS = 15 * 60_000;
 const MAX_BUCKETS = 3000;
 const DEFAULT_DAY_START = Date.parse('2026-01-05T00:00:00Z');
+/**
+ * Tasks read, prepared and replayed under every strategy at a time: few enough that they are done
+ * with before the garbage collector's next minor pass, so they never reach the old generation.
+ */
+const GROUP = 16;
+/** Requests (tasks × strategies) between yields to the event loop and progress reports. */
+const TURN_REQUESTS = 2048;
+
+/** Options of {@link simulateWorkloadFile}: those of {@link simulateWorkload}, and the file's name in messages. */
+export interface SimulationFileOptions extends SimulationOptions {
+  /** How the file is named in a `WorkloadError` (`FILE:LINE: message`). Default: the path as given. */
+  fileName?: string;
+}
 
 /**
  * Simulates `tasks` under each of `options.strategies` and reports cost, local share, model mix,
@@ -69,6 +85,51 @@ export async function simulateWorkload(
 ): Promise<SimulationReport> {
   if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('config', 'expected a configuration object');
   if (!Array.isArray(tasks)) throw new InvalidArgumentError('tasks', 'expected an array of workload tasks');
+  const setup = setUp(config, options);
+  tasks.forEach((task, index) => {
+    const problem = checkWorkloadTask(task, setup.knownAgents);
+    if (problem) throw new InvalidArgumentError(`tasks[${index}]`, problem);
+  });
+  const dayStart = dayStartOption(options);
+  return replay(setup, indexTasks(tasks), arrayReader(tasks), dayStart, options);
+}
+
+/**
+ * {@link simulateWorkload} on a JSONL workload file, streamed: the file is read once to check every
+ * line (the first bad one throws a `WorkloadError`, `FILE:LINE: message`, before anything is
+ * simulated) and note each task's time, then again a few tasks at a time while every strategy
+ * replays them. Memory stays flat however long the workload: no task is kept once replayed, and
+ * each figure of the report is a running total. A file out of time order is replayed in time order
+ * (its lines read where they are). Failures to read the file are Node's own errors
+ * (`code` ENOENT, EISDIR, ...). Same report as `simulateWorkload(config, parseWorkload(text).tasks, options)`.
+ */
+export async function simulateWorkloadFile(config: LoadedConfig | RouterConfigInput, file: string, options: SimulationFileOptions): Promise<SimulationReport> {
+  if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('config', 'expected a configuration object');
+  if (typeof file !== 'string' || file.length === 0) throw new InvalidArgumentError('file', 'expected the path of a JSONL workload file');
+  const setup = setUp(config, options);
+  const dayStart = dayStartOption(options);
+  const fileName = options.fileName ?? file;
+  const handle = await openWorkloadFile(file);
+  let reader: TaskReader | undefined;
+  try {
+    const index = await indexFile(handle, fileName, setup.knownAgents);
+    reader = fileReader(handle, index, fileName);
+    return await replay(setup, index, reader, dayStart, options);
+  } finally {
+    await (reader ? reader.close() : handle.close());
+  }
+}
+
+interface Setup {
+  simulated: RouterConfigInput & { environment?: string };
+  probe: Router;
+  knownAgents: ReadonlySet<string>;
+  strategies: string[];
+  budgetUsd: number | undefined;
+}
+
+/** Checks the options and the configuration, and the strategy names against it, before any work. */
+function setUp(config: LoadedConfig | RouterConfigInput, options: SimulationOptions): Setup {
   if (!options || !Array.isArray(options.strategies) || options.strategies.length === 0) {
     throw new InvalidArgumentError('options.strategies', 'expected at least one strategy name');
   }
@@ -80,27 +141,34 @@ export async function simulateWorkload(
 
   // A probe router validates the configuration and the strategy names before any work is done.
   const probe = createRouter(simulated, { logger: {} });
-  const knownAgents = new Set(probe.agentIds());
   const strategies = [...new Set(options.strategies)];
   for (const name of strategies) probe.overrides.setStrategy(name);
-  tasks.forEach((task, index) => {
-    const problem = checkWorkloadTask(task, knownAgents);
-    if (problem) throw new InvalidArgumentError(`tasks[${index}]`, problem);
-  });
+  return { simulated, probe, knownAgents: new Set(probe.agentIds()), strategies, budgetUsd };
+}
 
-  const defaultOutput = probe.config.routing?.defaults?.output_tokens ?? 500;
-  let dayStart: number | undefined;
-  if (options.dayStart !== undefined) {
-    try {
-      dayStart = workloadTime(options.dayStart)!;
-    } catch (error) {
-      throw new InvalidArgumentError('options.dayStart', (error as Error).message.replace('"at"', 'dayStart'));
-    }
+function dayStartOption(options: SimulationOptions): number | undefined {
+  if (options.dayStart === undefined) return undefined;
+  try {
+    return workloadTime(options.dayStart)!;
+  } catch (error) {
+    throw new InvalidArgumentError('options.dayStart', (error as Error).message.replace('"at"', 'dayStart'));
   }
-  const prepared = prepareTasks(tasks, dayStart, defaultOutput);
+}
 
-  const first = prepared[0]?.at ?? dayStart ?? DEFAULT_DAY_START;
-  const last = prepared[prepared.length - 1]?.at ?? first;
+/**
+ * Replays the workload under every strategy at once, a few tasks at a time: each group of tasks is
+ * read and prepared once, then run through each strategy's router in turn (every router sees its
+ * tasks in time order, exactly as when it ran the workload alone). Only the group is held.
+ */
+async function replay(setup: Setup, index: WorkloadIndex, reader: TaskReader, dayStartOption: number | undefined, options: SimulationOptions): Promise<SimulationReport> {
+  const { probe, simulated, strategies, budgetUsd } = setup;
+  const defaultOutput = probe.config.routing?.defaults?.output_tokens ?? 500;
+  const { count } = index;
+  const { at, order } = orderTasks(index, dayStartOption);
+  const position = (k: number) => (order === null ? k : order[k]!);
+
+  const first = count > 0 ? at[position(0)]! : (dayStartOption ?? DEFAULT_DAY_START);
+  const last = count > 0 ? at[position(count - 1)]! : first;
   const start = Math.floor(first / DAY_MS) * DAY_MS;
   const span = Math.max(DAY_MS, last - start + 1);
   const bucketMs = Math.max(BUCKET_MS, Math.ceil(span / MAX_BUCKETS / BUCKET_MS) * BUCKET_MS);
@@ -119,31 +187,31 @@ export async function simulateWorkload(
   const breakerRules = (probe.config.routing?.global_rules ?? [])
     .filter((rule) => rule.enabled !== false && rule.action === 'switch_to_local_only')
     .map((rule) => rule.name);
+  const agents = probe.agentIds().filter((agent) => index.agents.has(agent));
 
-  const seenAgents = new Set(prepared.map((task) => task.agent));
-  const agents = probe.agentIds().filter((agent) => seenAgents.has(agent));
-
-  const total = prepared.length * strategies.length;
+  const settings = { racingStrategies, start, bucketMs, bucketCount, breakerRules, models: profiles, firstAt: count > 0 ? first : start };
+  const runs = strategies.map((strategy) => createStrategyRun(simulated, strategy, settings));
+  const total = count * runs.length;
   let done = 0;
-  const outcomes: StrategyOutcome[] = [];
-  for (const strategy of strategies) {
-    const run = await runStrategy(simulated, strategy, prepared, {
-      racingStrategies,
-      start,
-      bucketMs,
-      bucketCount,
-      breakerRules,
-      models: profiles,
-      progress: (n) => {
-        done += n;
-        options.onProgress?.(done, total);
-      },
-    });
-    outcomes.push(run);
+  let sinceTurn = 0;
+  for (let from = 0; from < count; from += GROUP) {
+    const to = Math.min(count, from + GROUP);
+    const entries = await reader.read(order, from, to);
+    const group: PreparedTask[] = new Array(entries.length);
+    for (let k = from; k < to; k++) group[k - from] = prepareTask(entries[k - from]!, at[position(k)]!, defaultOutput);
+    for (const run of runs) await run.runChunk(group, to === count);
+    done += (to - from) * runs.length;
+    sinceTurn += (to - from) * runs.length;
+    if (sinceTurn >= TURN_REQUESTS && to < count) {
+      sinceTurn = 0;
+      options.onProgress?.(done, total);
+      await nextTurn();
+    }
   }
+  options.onProgress?.(done, total);
 
   return {
-    tasks: prepared.length,
+    tasks: count,
     environment: probe.environment ?? null,
     budgetUsd: budgetUsd ?? null,
     start,
@@ -151,8 +219,34 @@ export async function simulateWorkload(
     bucketMs,
     agents,
     models,
-    strategies: outcomes,
+    strategies: runs.map((run) => run.outcome()),
   };
+}
+
+/**
+ * Each task's simulated time, and the replay order when the workload is not in time order already.
+ * Tasks without a time are spread evenly over the (UTC) day of `dayStart`, else of the earliest task
+ * that has a time, else a fixed day; tasks at the same time keep the workload's order.
+ */
+function orderTasks(index: WorkloadIndex, dayStart: number | undefined): { at: Float64Array; order: Uint32Array | null } {
+  const { count, times } = index;
+  if (dayStart === undefined) {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < count; i++) if (times[i]! < earliest) earliest = times[i]!;
+    dayStart = Number.isFinite(earliest) ? Math.floor(earliest / DAY_MS) * DAY_MS : DEFAULT_DAY_START;
+  }
+  const at = new Float64Array(count);
+  let sorted = true;
+  for (let i = 0; i < count; i++) {
+    const time = times[i]!;
+    at[i] = Number.isNaN(time) ? dayStart + Math.floor((i * DAY_MS) / count) : time;
+    if (i > 0 && at[i]! < at[i - 1]!) sorted = false;
+  }
+  if (sorted) return { at, order: null };
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort((a, b) => at[a]! - at[b]! || a - b);
+  return { at, order };
 }
 
 /** The configuration the simulation runs on: the caller's, with the budget and environment name set. */
@@ -167,40 +261,26 @@ function simulationConfig(config: LoadedConfig | RouterConfigInput, budgetUsd: n
   return out;
 }
 
-/** Resolves times, builds each request and its mock reply once, and orders the tasks by time (stable). */
-function prepareTasks(tasks: readonly WorkloadTask[], dayStart: number | undefined, defaultOutput: number): PreparedTask[] {
-  const times = tasks.map((entry) => workloadTime(entry.at));
-  if (dayStart === undefined) {
-    // Tasks without a time go on the (UTC) day of the earliest task that has one, else a fixed day.
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const time of times) if (time !== undefined && time < earliest) earliest = time;
-    dayStart = Number.isFinite(earliest) ? Math.floor(earliest / DAY_MS) * DAY_MS : DEFAULT_DAY_START;
-  }
-  const out: PreparedTask[] = new Array(tasks.length);
-  for (let i = 0; i < tasks.length; i++) {
-    const entry = tasks[i]!;
-    const at = times[i] ?? dayStart + Math.floor((i * DAY_MS) / tasks.length);
-    // The prompt travels as the request's message, as a host calling complete() would send it;
-    // the router adds it to the task for the PII scan and the token estimate.
-    const { prompt, ...rest } = entry.task;
-    const content = typeof prompt === 'string' && prompt.length > 0 ? prompt : `Simulated ${typeof rest.type === 'string' ? rest.type : 'task'} for ${entry.agent}`;
-    const task: Task = rest;
-    const inputTokens = Math.round(entry.input_tokens ?? (typeof rest.estimated_tokens === 'number' ? rest.estimated_tokens : charsPerTokenEstimator.estimate(content)));
-    const outputTokens = Math.round(entry.output_tokens ?? (typeof rest.max_output_tokens === 'number' ? rest.max_output_tokens : defaultOutput));
-    // The caller knows its token counts: the router's estimate (and so the reservation) uses them.
-    if (entry.input_tokens !== undefined && task.estimated_tokens === undefined) task.estimated_tokens = inputTokens;
-    if (entry.output_tokens !== undefined && task.max_output_tokens === undefined) task.max_output_tokens = outputTokens;
-    out[i] = {
-      at,
-      agent: entry.agent,
-      task,
-      context: entry.context ?? {},
-      request: { messages: [{ role: 'user', content }] },
-      reply: { text: 'Simulated answer.', usage: { inputTokens, outputTokens } },
-    };
-  }
-  // Array.prototype.sort is stable, so tasks at the same time keep the workload's order.
-  return out.sort((a, b) => a.at - b.at);
+/** Builds a task's request and its mock reply, at its simulated time. */
+function prepareTask(entry: WorkloadTask, at: number, defaultOutput: number): PreparedTask {
+  // The prompt travels as the request's message, as a host calling complete() would send it;
+  // the router adds it to the task for the PII scan and the token estimate.
+  const { prompt, ...rest } = entry.task;
+  const content = typeof prompt === 'string' && prompt.length > 0 ? prompt : `Simulated ${typeof rest.type === 'string' ? rest.type : 'task'} for ${entry.agent}`;
+  const task: Task = rest;
+  const inputTokens = Math.round(entry.input_tokens ?? (typeof rest.estimated_tokens === 'number' ? rest.estimated_tokens : charsPerTokenEstimator.estimate(content)));
+  const outputTokens = Math.round(entry.output_tokens ?? (typeof rest.max_output_tokens === 'number' ? rest.max_output_tokens : defaultOutput));
+  // The caller knows its token counts: the router's estimate (and so the reservation) uses them.
+  if (entry.input_tokens !== undefined && task.estimated_tokens === undefined) task.estimated_tokens = inputTokens;
+  if (entry.output_tokens !== undefined && task.max_output_tokens === undefined) task.max_output_tokens = outputTokens;
+  return {
+    at,
+    agent: entry.agent,
+    task,
+    context: entry.context ?? {},
+    request: { messages: [{ role: 'user', content }] },
+    reply: { text: 'Simulated answer.', usage: { inputTokens, outputTokens } },
+  };
 }
 
 /** A model as the simulation sees it: its type, and its speed for races between models. */

@@ -107,6 +107,23 @@ describe('simulate command', () => {
     expect(config.stderr()).toBe('llm-agent-router simulate: error: invalid configuration (2 errors):\n  no-config/models.yaml models.yaml not found in no-config\n  no-config/agents.yaml agents.yaml not found in no-config\n');
   });
 
+  it('exits 1 when the workload is a directory', async () => {
+    mkdirSync(join(dir, 'folder.jsonl'), { recursive: true });
+    const { io, stdout, stderr } = fakeIO();
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'folder.jsonl'], io)).toBe(1);
+    expect(stderr()).toBe('llm-agent-router simulate: error: cannot read folder.jsonl: is a directory (EISDIR)\n');
+    expect(stdout()).toBe('');
+  });
+
+  it('replays a workload out of time order, with blank lines, as the same tasks in order', async () => {
+    writeFileSync(join(dir, 'unordered.jsonl'), `\n${[...lines].reverse().map((line) => JSON.stringify(line)).join('\n\n')}\n`);
+    const ordered = fakeIO();
+    const unordered = fakeIO();
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'small.jsonl', '--env', 'production', '--strategies', 'balanced,performance_optimized'], ordered.io)).toBe(0);
+    expect(await runCli(['simulate', SEED_DIR, '--tasks', 'unordered.jsonl', '--env', 'production', '--strategies', 'balanced,performance_optimized'], unordered.io)).toBe(0);
+    expect(unordered.stdout()).toBe(ordered.stdout());
+  });
+
   it.each([
     [[SEED_DIR], /missing --tasks FILE\.jsonl/],
     [['--tasks', 'small.jsonl'], /missing <config-dir>/],

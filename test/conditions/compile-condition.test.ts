@@ -306,14 +306,41 @@ describe('member access', () => {
     expect(value('task.own', { task: new Task() })).toBe('mine');
     expect(value('task.inherited', { task: new Task() })).toBeUndefined();
     expect(value('task.fromProto', { task: Object.create(proto) as object })).toBeUndefined();
-    expect(value('task.toString', { task: {} })).toBeUndefined();
     expect(value('task.fn', { task: { fn: () => 1 } })).toBeUndefined();
+    // A name on Object.prototype is refused when written (below), and reads undefined when computed.
+    expect(value('task[task.k]', { task: { k: 'toString' } })).toBeUndefined();
+    expect(value('task[task.k]', { task: { k: 'valueOf', valueOf: 'own' } })).toBeUndefined();
+  });
+
+  it('runs an own getter (the host\'s code) but never an inherited one', () => {
+    let runs = 0;
+    const task = Object.defineProperty({}, 'n', { get: () => (runs++, 3), enumerable: true });
+    expect(value('task.n', { task })).toBe(3);
+    expect(runs).toBe(1);
+    class Lazy {
+      get n(): number {
+        return runs++;
+      }
+    }
+    expect(value('task.n', { task: new Lazy() })).toBeUndefined();
+    expect(runs).toBe(1);
   });
 
   it('rejects literal keys that are never readable', () => {
     expect(syntaxError('task.__proto__').index).toBe(5);
     expect(syntaxError("task['constructor']").index).toBe(5);
     expect(syntaxError('task.prototype').reason).toMatch(/not allowed/);
+  });
+
+  it('rejects, at the key, every name on Object.prototype', () => {
+    for (const name of [...Object.getOwnPropertyNames(Object.prototype), 'prototype']) {
+      expect(syntaxError(`task.${name} == 1`).index, name).toBe(5);
+      expect(syntaxError(`task.a and data['${name}']`).index, name).toBe(16);
+      expect(syntaxError(`task.a or ${name}`).index, name).toBe(10);
+      expect(syntaxError(`task?.${name}`).index, name).toBe(6);
+    }
+    expect(syntaxError('task.toString').reason).toMatch(/property "toString" is not allowed/);
+    expect(syntaxError('valueOf').reason).toMatch(/name "valueOf" is not allowed/);
   });
 });
 

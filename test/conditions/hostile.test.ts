@@ -222,31 +222,67 @@ describe('size limits', () => {
 });
 
 describe('hostile scopes', () => {
-  it('never runs a getter, wherever it is', () => {
+  // The design (docs/conditions.md, "Security model"): an own getter is the host's own code, so
+  // reading it may run it; a getter anywhere else (a class's prototype, a built-in prototype,
+  // Object.prototype) is never reached.
+  it('runs a getter only when it is an own property of the host\'s object, and checks what it returns', () => {
     let runs = 0;
     const getter = { get: () => (runs++, 9), enumerable: true, configurable: true };
     const task = Object.defineProperty({ type: 'x' }, 'complexity', getter);
-    const scope = Object.defineProperty({}, 'task', getter);
-    const items = Object.defineProperty(['a', 'b'], 0, getter);
+    const scope = Object.defineProperty({}, 'task', { get: () => (runs++, { complexity: 9 }), configurable: true });
+    const items = Object.defineProperty(['a', 'b'], 0, { get: () => (runs++, 'a'), configurable: true });
     const context = Object.defineProperty({}, 'budget_mode', getter);
+    for (const [source, value, expected] of [
+      ['task.complexity > 8', { task }, true],
+      ["task['complexity']", { task }, 9],
+      ['task[task.type]', { task: Object.defineProperty({ type: 'x' }, 'x', getter) }, 9],
+      ['has(task.complexity)', { task }, true],
+      ['task.complexity', scope, 9],
+      ['budget_mode', { context }, 9],
+      ["'a' in task.items", { task: { items } }, true],
+      ["contains(task.items, 'a')", { task: { items } }, true],
+      ['task.items[0]', { task: { items } }, 'a'],
+    ] as Array<[string, ConditionScope, unknown]>) {
+      runs = 0;
+      expect(evaluateAll(source, value).value, source).toEqual(expected);
+      expect(runs, source).toBeGreaterThan(0);
+    }
+    // What an own getter returns is checked like any value: a function reads as missing.
+    const returnsFunction = Object.defineProperty({}, 'x', { get: () => () => 'ran', configurable: true });
+    expect(evaluateAll('task.x', { task: returnsFunction })).toEqual({ value: undefined, result: false });
+  });
+
+  it('never runs a getter that is not an own property', () => {
+    let runs = 0;
     class WithGetter {
       get lazy(): number {
         return runs++;
       }
     }
+    const inheritedFrom = Object.defineProperty({}, 'lazy', { get: () => runs++, configurable: true });
+    const map = new Map([['size', 1]]);
+    const typed = new Uint8Array(4);
+    const regexp = /x/g;
+    const url = new URL('https://example.com/a');
     for (const [source, value] of [
-      ['task.complexity > 8', { task }],
-      ["task['complexity']", { task }],
-      ['task[task.type]', { task: Object.defineProperty({}, 'x', getter) }],
-      ['has(task.complexity)', { task }],
-      ['task.complexity', scope],
-      ['budget_mode', { context }],
-      ["'a' in task.items", { task: { items } }],
-      ["contains(task.items, 'a')", { task: { items } }],
-      ['task.items[0]', { task: { items } }],
       ['task.lazy', { task: new WithGetter() }],
+      ['task.lazy > 0', { task: Object.create(inheritedFrom) as object }],
+      ["task['lazy']", { task: Object.create(inheritedFrom) as object }],
+      ['task[task.k]', { task: Object.assign(Object.create(inheritedFrom) as object, { k: 'lazy' }) }],
+      ['has(task.lazy)', { task: new WithGetter() }],
+      ['task.m.size', { task: { m: map } }],
+      ['task.t.length', { task: { t: typed } }],
+      ['task.t.byteLength', { task: { t: typed } }],
+      ['task.r.source', { task: { r: regexp } }],
+      ['task.r.global', { task: { r: regexp } }],
+      ['task.u.href', { task: { u: url } }],
+      ['task.e.message', { task: { e: Object.create(Error.prototype) as object } }],
+      ['task.a.length', { task: { a: 'abc' } }],
     ] as Array<[string, ConditionScope]>) {
-      evaluateAll(source, value);
+      const outcome = evaluateAll(source, value);
+      expect(outcome.result, source).toBe(false);
+      expect(outcome.error, source).toBeUndefined();
+      if (!/[>(]/.test(source)) expect(outcome.value, source).toBeUndefined();
     }
     expect(runs).toBe(0);
   });
@@ -262,8 +298,38 @@ describe('hostile scopes', () => {
     } finally {
       delete (Object.prototype as Record<string, unknown>).value;
     }
-    expect(read).toBeUndefined();
+    // The host's own getter answers; nothing planted on Object.prototype is consulted.
+    expect(read).toBe('getter');
     expect(runs).toBe(0);
+  });
+
+  it('a property planted on Object.prototype is never read', () => {
+    const planted = ['complexity', 'type', 'privacy_level', 'contains_pii', 'task', 'data', 'polluted', '0'];
+    const conditions = [
+      'task.complexity > 8',
+      "task.type == 'x'",
+      "task.privacy_level != 'high'",
+      'not data.contains_pii',
+      'has(task)',
+      'has(data)',
+      'has(task.polluted)',
+      "task['polluted']",
+      "task[lower('POLLUTED')]",
+      'task.items[0]',
+      "'x' in task.items",
+    ].map((source) => compileCondition(source));
+    const scopes = [{}, { task: {}, data: {} }, { task: { items: [] }, data: Object.create(null) as object }];
+    const before = conditions.map((condition) => scopes.map((scope) => condition.evaluateValue(scope)));
+    for (const name of planted) Object.defineProperty(Object.prototype, name, { value: 'x', configurable: true, writable: true });
+    Object.defineProperty(Array.prototype, '0', { value: 'x', configurable: true, writable: true });
+    let after: unknown[][];
+    try {
+      after = conditions.map((condition) => scopes.map((scope) => condition.evaluateValue(scope)));
+    } finally {
+      for (const name of planted) delete (Object.prototype as Record<string, unknown>)[name];
+      delete (Array.prototype as unknown as Record<string, unknown>)['0'];
+    }
+    expect(after).toEqual(before);
   });
 
   it('never converts a host object to a primitive', () => {
@@ -293,16 +359,20 @@ describe('hostile scopes', () => {
     expect(runs).toBe(0);
   });
 
-  it('reads a Proxy only through getOwnPropertyDescriptor, and survives throwing traps', () => {
+  it('reads a Proxy through its own-property and get traps only, and survives throwing traps', () => {
+    // A Proxy's traps are the host's code: they may run; what they answer is checked like any value.
     const calls: string[] = [];
     const handler: ProxyHandler<object> = {
       get: (target, key) => (calls.push(`get ${String(key)}`), Reflect.get(target, key)),
       has: (target, key) => (calls.push('has'), Reflect.has(target, key)),
-      getOwnPropertyDescriptor: (target, key) => (calls.push('gopd'), Reflect.getOwnPropertyDescriptor(target, key)),
+      getOwnPropertyDescriptor: (target, key) => (calls.push(`own ${String(key)}`), Reflect.getOwnPropertyDescriptor(target, key)),
+      getPrototypeOf: (target) => (calls.push('prototype'), Reflect.getPrototypeOf(target)),
     };
-    const task = new Proxy({ complexity: 9 }, handler);
+    const task = new Proxy({ complexity: 9, fn: () => 'ran' }, handler);
     expect(evaluateAll('task.complexity > 8', { task: task as Record<string, unknown> })).toEqual({ value: true, result: true });
-    expect(calls.filter((call) => call.startsWith('get '))).toEqual([]);
+    expect(evaluateAll('task.fn', { task: task as Record<string, unknown> })).toEqual({ value: undefined, result: false });
+    expect(evaluateAll('task.missing', { task: task as Record<string, unknown> })).toEqual({ value: undefined, result: false });
+    expect(new Set(calls)).toEqual(new Set(['own complexity', 'get complexity', 'own fn', 'get fn', 'own missing']));
 
     const throwing = new Proxy({}, {
       getOwnPropertyDescriptor() {

@@ -3,7 +3,8 @@
 // releases the reservation; a timed-out try keeps its own until its provider call settles (it may
 // still answer and bill — see late-answers.test.ts), so a call that never settles holds it until
 // the reservation's TTL. Real timers, short timeouts.
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
 import { createRouter, MemoryLedger, ProviderError, type ProviderAdapter, type RouterConfigInput } from 'llm-agent-router';
 import { createMockProvider } from 'llm-agent-router/test';
 import { drain, rejection } from '../helpers/router-outcomes.js';
@@ -95,5 +96,59 @@ describe('a provider that never answers cannot hang the caller', () => {
   it('bad timeouts are refused', () => {
     expect(() => setup({ timeouts: { attemptMs: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => setup({ timeouts: { streamIdleMs: -1 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('an adapter that ends its own calls on time (honoursTimeoutMs)', () => {
+  /** Records what each call was given; never answers unless `answer` says so, and never looks at its options. */
+  function recording(answer?: () => Promise<unknown>) {
+    const seen: { signal: AbortSignal | undefined; timeoutMs: number | undefined }[] = [];
+    const adapter: ProviderAdapter = {
+      specificationVersion: 'v2',
+      provider: 'hung',
+      honoursTimeoutMs: true,
+      complete: (_request, options = {}) => {
+        seen.push({ signal: options.signal, timeoutMs: options.timeoutMs });
+        return (answer?.() ?? new Promise(() => {})) as ReturnType<ProviderAdapter['complete']>;
+      },
+    };
+    return { adapter, seen };
+  }
+
+  it('is given the try’s timeout and no signal when the caller gave none; the router still ends a hung try itself', async () => {
+    const { adapter, seen } = recording();
+    const { router, ledger } = setup({ providers: { hung: adapter, backup: createMockProvider({ name: 'backup', responses: 'from the backup' }) } }, 50);
+    const result = await router.complete('a', ask);
+    expect(seen).toEqual([{ signal: undefined, timeoutMs: 50 }]);
+    expect(result.modelId).toBe('backup');
+    expect(result.attempts[0]!.error).toMatchObject({ kind: 'timeout', retryable: true });
+    // As with a signal: the hung call may still answer and bill, so its try keeps its reservation.
+    expect(ledger.openReservations).toBe(1);
+  });
+
+  it("is given a signal of the try's own when the caller gave one: the caller's abort reaches it, and the router lets go of the caller's signal", async () => {
+    const { adapter, seen } = recording();
+    const { router, ledger } = setup({ providers: { hung: adapter, backup: createMockProvider({ name: 'backup', responses: 'from the backup' }) } });
+    const controller = new AbortController();
+    const pending = rejection(router.complete('a', ask, { signal: controller.signal }));
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    const given = seen[0]!.signal;
+    expect(given).toBeInstanceOf(AbortSignal);
+    expect(given).not.toBe(controller.signal);
+    controller.abort(new Error('the user left'));
+    expect((await pending).code).toBe('ABORTED');
+    expect(given!.aborted).toBe(true);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(ledger.openReservations).toBe(0);
+  });
+
+  it('an answer in time is served, with no signal made for it', async () => {
+    const answer = () => Promise.resolve({ content: [{ type: 'text', text: 'in time' }], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } });
+    const { adapter, seen } = recording(answer);
+    const { router, ledger } = setup({ providers: { hung: adapter, backup: createMockProvider({ name: 'backup', responses: 'from the backup' }) }, timeouts: { attemptMs: 30_000 } });
+    const result = await router.complete('a', ask);
+    expect(result).toMatchObject({ text: 'in time', modelId: 'hung' });
+    expect(seen).toEqual([{ signal: undefined, timeoutMs: 30_000 }]);
+    expect(ledger.openReservations).toBe(0);
   });
 });

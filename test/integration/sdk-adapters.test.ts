@@ -174,6 +174,28 @@ describe('complete() through the real SDKs', () => {
   });
 });
 
+describe("a try's timeout through the real OpenAI SDK (the adapter ends its own calls: no signal is made for them)", () => {
+  it('a server slower than timeouts.attemptMs: the try times out, the SDK ends its request, and nothing stays reserved', async () => {
+    const ledger = new MemoryLedger();
+    const router = createRouter(
+      {
+        models: { gpt: { provider: 'openai', type: 'cloud', model_id: 'gpt-test', cost_per_1k_tokens: { input: 0.01, output: 0.03 } } },
+        agents: { a: { model_preferences: { primary: 'gpt' } } },
+        routing: { budget: { daily: 100 } },
+      },
+      { ledger, logger: {}, retry: { retries: 0 }, timeouts: { attemptMs: 200 }, providers: { openai: createOpenAIProvider({ baseURL: server.url, apiKey: 'test' }) } },
+    );
+    server.enqueue({ ...openaiWire.completion('too late'), delayMs: 1_500 });
+    const error = await rejection(router.complete('a', ask));
+    expect(error.code).toBe('ALL_MODELS_FAILED');
+    const attempts = (error as unknown as { attempts: { error?: unknown }[] }).attempts;
+    expect(attempts[0]!.error).toMatchObject({ kind: 'timeout', retryable: true });
+    // The timed-out try kept its reservation until its request ended: the SDK's own timeout ended it.
+    await vi.waitFor(() => expect(ledger.openReservations).toBe(0));
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('stream() through the real SDKs', () => {
   async function drain(parts: AsyncIterable<RouterStreamPart>) {
     const seen: RouterStreamPart[] = [];

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { isAscii, normalizedText } from '../../src/privacy/normalized-text.js';
+import { JOINS_PREVIOUS, nfkcUnit, ONE_TO_ONE, unicodeClass } from '../../src/privacy/scanners/unicode-classes.js';
 
 describe('isAscii', () => {
   const slice = 16 * 1024;
@@ -84,5 +85,40 @@ describe('normalizedText', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the classes that let most characters skip the slow map', () => {
+  it('every character that can end a canonical composition joins the one before (so none is ONE_TO_ONE)', () => {
+    // NFKC merges two characters only where the second ends some character's canonical decomposition;
+    // a ONE_TO_ONE character, and what NFKC makes of it, must be none of those.
+    const seconds = new Set<number>();
+    for (let code = 0x80; code <= 0xffff; code++) {
+      if ((code & 0xf800) === 0xd800) continue;
+      const nfd = String.fromCharCode(code).normalize('NFD');
+      for (let i = 1; i < nfd.length; i++) seconds.add(nfd.charCodeAt(i));
+    }
+    // Surrogates (the second half of CJK compatibility ideographs outside the BMP) are never one to one.
+    const wrong = [...seconds].filter((code) => code >= 0x80 && (code & 0xf800) !== 0xd800 && (unicodeClass(code) & JOINS_PREVIOUS) === 0);
+    expect(wrong.map((code) => code.toString(16))).toEqual([]);
+    for (let code = 0x80; code <= 0xffff; code++) {
+      if ((unicodeClass(code) & ONE_TO_ONE) === 0) continue;
+      expect((code & 0xf800) === 0xd800, code.toString(16)).toBe(false);
+      const unit = nfkcUnit(code);
+      expect(unit, code.toString(16)).not.toBe(0);
+      expect(seconds.has(unit), code.toString(16)).toBe(false);
+    }
+  });
+
+  it('maps a text of one-to-one characters without a span, and one with ligatures span by span', () => {
+    const fullWidth = 'ＡＰＩ　２０２５年３月';
+    const normalized = normalizedText(fullWidth)!;
+    expect(normalized.text).toBe('API 2025年3月');
+    expect(normalized.toOriginal([{ kind: 'email', index: 4, length: 4 }])).toEqual([{ kind: 'email', index: 4, length: 4 }]);
+    const ligatures = 'ﬁ'.repeat(1000);
+    const mapped = normalizedText(ligatures)!;
+    expect(mapped.text).toBe('fi'.repeat(1000));
+    // "if" starting inside the first ligature covers it and the next one.
+    expect(mapped.toOriginal([{ kind: 'email', index: 1, length: 2 }])).toEqual([{ kind: 'email', index: 0, length: 2 }]);
   });
 });

@@ -300,6 +300,17 @@ describe('createOpenAIProvider: providerOptions keyed by provider', () => {
     expect(sentBody(2)).toMatchObject({ max_tokens: 4096 });
   });
 
+  it('an option named __proto__ (as JSON.parse makes it) is sent as a plain key and changes no prototype', async () => {
+    server.enqueue(openaiWire.completion('ok'));
+    const openai = JSON.parse('{"__proto__": {"polluted": "yes"}, "user": "u-1"}') as Record<string, unknown>;
+    await provider().complete({ ...request, providerOptions: { openai } });
+    const body = sentBody();
+    expect(Object.hasOwn(body, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(body, '__proto__')?.value).toEqual({ polluted: 'yes' });
+    expect(body['user']).toBe('u-1');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('a named adapter applies its own entry over the openai one', async () => {
     server.enqueue(openaiWire.completion('ok'));
     const result = await provider({ name: 'vllm' }).complete({
@@ -663,6 +674,17 @@ describe('createOpenAIProvider: errors', () => {
     const error = await failure(provider({ timeoutMs: 200 }).complete(request));
     expect(error).toMatchObject({ kind: 'timeout', retryable: true, status: undefined });
     expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it("the router's timeoutMs (CallOptions) ends a call with no signal the same way; the shorter timeout wins", async () => {
+    const adapter = provider({ timeoutMs: 5_000 });
+    expect(adapter.honoursTimeoutMs).toBe(true);
+    server.enqueue({ ...openaiWire.completion('late'), delayMs: 1_000 } as const);
+    const error = await failure(adapter.complete(request, { timeoutMs: 200 }));
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true, status: undefined });
+    // The adapter's own, shorter timeout still applies when the call allows more.
+    server.enqueue({ ...openaiWire.completion('late'), delayMs: 1_000 } as const);
+    expect(await failure(provider({ timeoutMs: 200 }).complete(request, { timeoutMs: 60_000 }))).toMatchObject({ kind: 'timeout' });
   });
 
   it('a connection reset → kind connection, retryable', async () => {

@@ -1,10 +1,16 @@
 // IBANs: country code, 2 check digits and up to 30 letters or digits, compact or in groups of
 // four separated by single spaces, mod-97 checked. Lower case is accepted (people type it); the
 // country code must be one that issues IBANs, which with mod-97 keeps hashes and ids out.
+//
+// In other text the pattern is searched for; in ASCII text it is tried only where the byte pass
+// (number-candidates.ts) found two letters and a digit, with the same result: the search takes the
+// leftmost match and goes on after it, whether or not the match is an IBAN, and so do the starts.
 import { isDigit, LOWER_A, SPACE, ZERO } from './char-classes.js';
-import type { Scanner } from './scanner.js';
+import type { Report, Scanner } from './scanner.js';
 
-const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])/g;
+const PATTERN = '(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])';
+const IBAN = new RegExp(PATTERN, 'g');
+const IBAN_AT = new RegExp(PATTERN, 'y');
 
 // The SWIFT IBAN registry, plus countries that publish IBANs outside it (mostly in Africa) and
 // territories with codes of their own.
@@ -41,17 +47,34 @@ function ibanChecksumValid(text: string, start: number, end: number): boolean {
   return length >= 15 && length <= 34 && remainder === 1;
 }
 
+/** Reports the IBAN the pattern matched at `start`, if it is one. */
+function reportIban(text: string, start: number, length: number, report: Report): boolean {
+  if (!isIbanCountry(text, start)) return false;
+  // A trailing word ("... 7034 for") may have been read as a last group: retry without it.
+  for (let end = start + length; end > start + 4; end = text.lastIndexOf(' ', end - 1)) {
+    if (ibanChecksumValid(text, start, end)) return report(start, end - start);
+  }
+  return false;
+}
+
 export const scanIbans: Scanner = (text, report) => {
   IBAN.lastIndex = 0;
   for (let m = IBAN.exec(text); m !== null; m = IBAN.exec(text)) {
-    if (!isIbanCountry(text, m.index)) continue;
-    // A trailing word ("... 7034 for") may have been read as a last group: retry without it.
-    for (let end = m.index + m[0].length; end > m.index + 4; end = text.lastIndexOf(' ', end - 1)) {
-      if (ibanChecksumValid(text, m.index, end)) {
-        if (report(m.index, end - m.index)) return true;
-        break;
-      }
-    }
+    if (reportIban(text, m.index, m[0].length, report)) return true;
   }
   return false;
 };
+
+/** The same as `scanIbans`, trying the pattern only at `starts` (increasing, and every place it can match). */
+export function scanIbanStarts(text: string, starts: readonly number[], report: Report): boolean {
+  let resume = 0;
+  for (const start of starts) {
+    if (start < resume) continue;
+    IBAN_AT.lastIndex = start;
+    const m = IBAN_AT.exec(text);
+    if (m === null) continue;
+    resume = start + m[0].length;
+    if (reportIban(text, start, m[0].length, report)) return true;
+  }
+  return false;
+}
