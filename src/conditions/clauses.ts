@@ -4,7 +4,9 @@
 // one closure, the test is a comparison of small numbers, and a clause on the same root as the one
 // before it (`task`) does not read that root from the scope again. Reads go through `readRoot` /
 // `readField`, so the safety rules are those of every other read (safe-read.ts).
-import type { Evaluator } from './evaluator.js';
+import type { Clause, Evaluator, TestCode } from './evaluator.js';
+
+export type { Clause };
 import { fieldId, ownArrayIncludes, readField, readRoot, rootId } from './safe-read.js';
 
 /** What a clause tests its value for; `negate` turns each into its opposite. */
@@ -19,19 +21,8 @@ export const TEST = Object.freeze({
   inList: 7,
   inSet: 8,
 } as const);
-export type TestCode = (typeof TEST)[keyof typeof TEST];
+export type { TestCode };
 
-/** `root.key` (or `root` alone) tested against a constant. String keys only: the common case. */
-export interface Clause {
-  readonly root: string;
-  readonly key: string | undefined;
-  readonly test: TestCode;
-  readonly constant: unknown;
-  readonly negate: boolean;
-  /** `rootId(root)` and `fieldId(key)`, found once. */
-  readonly rootId: number;
-  readonly keyId: number;
-}
 
 export function makeClause(root: string, key: string | undefined, test: TestCode, constant: unknown): Clause {
   return { root, key, test, constant, negate: false, rootId: rootId(root), keyId: key === undefined ? 0 : fieldId(key) };

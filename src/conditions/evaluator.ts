@@ -1,7 +1,6 @@
 // The shape of a compiled condition: every node of the checked tree becomes one `Evaluator`
 // closure (or is fused into its parent's), and the closures call each other directly, so
 // evaluation walks no AST and allocates nothing on the common path.
-import type { Clause } from './clauses.js';
 
 /** One compiled node: reads what it needs from the scope and returns its value, or throws EvaluationFailure. */
 export type Evaluator = (scope: unknown) => unknown;
@@ -17,4 +16,19 @@ export interface Compiled {
   readonly path?: { readonly root: string; readonly keys: readonly (string | number)[] };
   /** Present when the node is a clause (a short path tested against a constant), so `and` / `or` / `not` can fuse it. */
   readonly clause?: Clause;
+}
+
+/** What a clause tests (the values of `TEST` in clauses.ts): truthy, ==, >, >=, <, <=, present, in a list, in a set. */
+export type TestCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+/** `root.key` (or `root` alone) tested against a constant. String keys only: the common case. */
+export interface Clause {
+  readonly root: string;
+  readonly key: string | undefined;
+  readonly test: TestCode;
+  readonly constant: unknown;
+  readonly negate: boolean;
+  /** `rootId(root)` and `fieldId(key)`, found once. */
+  readonly rootId: number;
+  readonly keyId: number;
 }

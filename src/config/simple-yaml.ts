@@ -158,6 +158,8 @@ function splitKey(text: string): { key: string; rest: string } {
     if (quoted === undefined || text.charCodeAt(quoted.end) !== 58 /* : */) bail();
     key = quoted.value;
     after = quoted.end + 1;
+    // `yaml` limits a key as written in the file (quotes and doubled quotes included).
+    if (quoted.end > MAX_KEY_LENGTH) bail();
   } else {
     // PLAIN_KEY, scanned by hand: a key character first, then key characters up to the colon.
     let end = 0;
@@ -239,6 +241,10 @@ function flowCollection(text: string): unknown {
   while (i < text.length) {
     const c = text[i]!;
     if (c === '"' || c === "'") {
+      // A quote opens a quoted scalar only where an item or a value starts; inside a plain word
+      // (`don't`) it is part of the word, and such text is left to `yaml`.
+      const before = trimSpaces(current);
+      if (!(before === '' || (!isList && before.endsWith(':') && current.endsWith(' ')))) bail();
       const quoted = readQuoted(text.slice(i));
       if (quoted === undefined) bail();
       current += text.slice(i, i + quoted.end);
@@ -261,25 +267,26 @@ function flowCollection(text: string): unknown {
   if (closed < 0) bail();
   checkTail(text, closed + 1);
   items.push(current);
-  if (items.length === 1 && items[0]!.trim() === '') return isList ? [] : {};
-  if (isList) return items.map((item) => flowScalar(item.trim()));
+  if (items.length === 1 && trimSpaces(items[0]!) === '') return isList ? [] : {};
+  if (isList) return items.map((item) => flowScalar(trimSpaces(item)));
   const out: Record<string, unknown> = {};
   for (const item of items) {
-    const entry = item.trim();
+    const entry = trimSpaces(item);
     const first = entry.charCodeAt(0);
     let key: string;
     let rest: string;
     if (first === 34 || first === 39) {
       const quoted = readQuoted(entry);
       if (quoted === undefined || entry.charCodeAt(quoted.end) !== 58 /* : */ || entry.charCodeAt(quoted.end + 1) !== 32) bail();
+      if (quoted.end > MAX_KEY_LENGTH) bail();
       key = quoted.value;
-      rest = entry.slice(quoted.end + 2).trim();
+      rest = trimSpaces(entry.slice(quoted.end + 2));
     } else {
       const colon = entry.indexOf(': ');
       if (colon < 0) bail();
       key = entry.slice(0, colon);
       if (!PLAIN_KEY.test(`${key}:`) || resolvePlain(key) !== key) bail();
-      rest = entry.slice(colon + 2).trim();
+      rest = trimSpaces(entry.slice(colon + 2));
     }
     if (key.length > MAX_KEY_LENGTH || Object.hasOwn(out, key)) bail();
     const value = flowScalar(rest);
@@ -287,6 +294,15 @@ function flowCollection(text: string): unknown {
     else out[key] = value;
   }
   return out;
+}
+
+/** `text` without the ASCII spaces around it: YAML's separation spaces (a no-break or ideographic space is content). */
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** One scalar of a flow collection: quoted, or plain without `:`. */
