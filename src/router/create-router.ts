@@ -25,6 +25,7 @@ import type { CircuitBreakerOptions } from '../state/circuit-breaker.js';
 import { ledgerDay, microsToUsd, type CostLedger } from '../state/cost-ledger.js';
 import { MemoryLedger } from '../state/memory-ledger.js';
 import { ModelHealth } from '../state/model-health.js';
+import { SHARED_STATE_TIMEOUT_MS } from '../state/guarded-shared-state.js';
 import type { SharedModelState } from '../state/shared-model-state.js';
 import { checkTask } from './check-task.js';
 import { gatherState } from './gather-state.js';
@@ -46,6 +47,11 @@ export interface RouterOptions {
    * `createRedisModelState` from `llm-agent-router/redis`). Default: this instance's own, in memory.
    */
   modelState?: SharedModelState;
+  /**
+   * The longest the router waits for `modelState` (a read before a decision, a check before a call,
+   * a write after a failure) before it goes on with this instance's own view, in ms. Default 1000.
+   */
+  modelStateTimeoutMs?: number;
   /** Epoch-ms clock; overrides expire and days roll over on it. Default `Date.now`. */
   clock?: () => number;
   /**
@@ -151,6 +157,9 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
       throw new InvalidArgumentError(`options.timeouts.${name}`, `expected a positive number of milliseconds up to ${MAX_TIMER_MS} (about 24.8 days), or Infinity for none; got ${String(ms)}`);
     }
   }
+  if (options.modelStateTimeoutMs !== undefined && !(typeof options.modelStateTimeoutMs === 'number' && options.modelStateTimeoutMs > 0 && options.modelStateTimeoutMs <= MAX_TIMER_MS)) {
+    throw new InvalidArgumentError('options.modelStateTimeoutMs', `expected a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(options.modelStateTimeoutMs)}`);
+  }
   const compiled = compileConfig(validated, environment);
   const clock = options.clock ?? Date.now;
   const ledger = options.ledger ?? new MemoryLedger();
@@ -166,7 +175,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const health = new ModelHealth(compiled.models.values(), {
     approachingShare: compiled.rateLimitThreshold,
     ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
-    ...(options.modelState ? { shared: options.modelState, onSharedError: (operation: string, error: unknown) => logger.warn?.(`[llm-agent-router] the shared model state failed (${operation}); going on with this instance's own view`, error) } : {}),
+    ...(options.modelState ? { shared: options.modelState, sharedTimeoutMs: options.modelStateTimeoutMs ?? SHARED_STATE_TIMEOUT_MS, onSharedError: (operation: string, error: unknown) => logger.warn?.(`[llm-agent-router] the shared model state failed (${operation}); going on with this instance's own view`, error) } : {}),
   });
   const inspector: Inspector = {
     compiled,

@@ -6,6 +6,7 @@
 import type { ModelLimits, ModelLiveState } from './model-live-state.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitPermit } from './circuit-breaker.js';
 import { RateWindow, type RateWindowUsage } from './rate-window.js';
+import { guardSharedState, SHARED_STATE_TIMEOUT_MS, type GuardedSharedState } from './guarded-shared-state.js';
 import type { SharedBlockReason, SharedModelState, SharedPermit } from './shared-model-state.js';
 
 export interface ModelHealthOptions {
@@ -16,6 +17,8 @@ export interface ModelHealthOptions {
   shared?: SharedModelState;
   /** Told when the shared store fails; this instance then goes on with what it sees itself. */
   onSharedError?: (operation: string, error: unknown) => void;
+  /** How long to wait for the shared store before going on without it (ms). Default 1000. */
+  sharedTimeoutMs?: number;
 }
 
 /** What the shared store said of a model when it was last read. */
@@ -47,7 +50,7 @@ export class ModelHealth {
   private readonly approachingShare: number;
   /** Epoch ms after which no model can be anything but idle (no recent activity, no cooldown). */
   private quietAfter = Number.NEGATIVE_INFINITY;
-  private readonly shared: SharedModelState | undefined;
+  private readonly shared: GuardedSharedState | undefined;
   private readonly limits: readonly ModelLimits[];
   /** Writes to the shared store not yet answered. */
   private readonly pending = new Set<Promise<void>>();
@@ -57,7 +60,7 @@ export class ModelHealth {
     private readonly options: ModelHealthOptions = {},
   ) {
     this.approachingShare = options.approachingShare ?? 0.8;
-    this.shared = options.shared;
+    this.shared = options.shared ? guardSharedState(options.shared, options.sharedTimeoutMs ?? SHARED_STATE_TIMEOUT_MS, (operation, error) => this.sharedError(operation, error)) : undefined;
     for (const model of models) {
       this.entries.set(model.id, { model, window: new RateWindow(), breaker: new CircuitBreaker(options.breaker), lastActivity: Number.NEGATIVE_INFINITY, shared: undefined });
     }
@@ -74,7 +77,7 @@ export class ModelHealth {
     const entry = this.touch(modelId, now);
     if (!entry) return;
     entry.window.addRequest(now, tokens);
-    if (this.shared) this.publish('count', (shared) => shared.count(modelId, 1, tokens));
+    if (this.shared) this.publish((shared) => shared.count(modelId, 1, tokens));
   }
 
   /** Adds or corrects tokens once a call's actual usage is known. */
@@ -82,7 +85,7 @@ export class ModelHealth {
     const entry = this.touch(modelId, now);
     if (!entry) return;
     entry.window.addTokens(now, tokens);
-    if (this.shared && tokens) this.publish('count', (shared) => shared.count(modelId, 0, tokens));
+    if (this.shared && tokens) this.publish((shared) => shared.count(modelId, 0, tokens));
   }
 
   tryAcquire(modelId: string, now: number): CircuitPermit {
@@ -104,7 +107,7 @@ export class ModelHealth {
     const opened = entry.breaker.onFailure(now);
     if (opened && this.shared) {
       const openMs = entry.breaker.openMs;
-      this.publish('block', (shared) => shared.block(modelId, openMs, 'circuit_open'));
+      this.publish((shared) => shared.block(modelId, openMs, 'circuit_open'));
     }
   }
 
@@ -119,25 +122,27 @@ export class ModelHealth {
     const entry = this.touch(modelId, now, capped - now);
     if (!entry) return;
     entry.breaker.coolDown(capped);
-    if (this.shared && capped > now) this.publish('block', (shared) => shared.block(modelId, capped - now, 'cooling_down'));
+    if (this.shared && capped > now) this.publish((shared) => shared.block(modelId, capped - now, 'cooling_down'));
   }
 
   /** Reads what every instance counted and blocked (before a decision). A failing store leaves this instance's own view. */
   async refresh(now: number): Promise<void> {
     if (!this.shared) return;
-    let facts: ReadonlyMap<string, unknown>;
-    try {
-      facts = await this.shared.read(this.limits);
-    } catch (error) {
-      this.sharedError('read', error);
-      return;
-    }
+    const facts = await this.shared.read(this.limits);
+    if (facts === undefined) return;
     for (const [id, entry] of this.entries) {
-      const fact = facts.get(id) as Partial<Record<string, unknown>> | undefined;
-      const requests = count(fact?.requests);
-      const tokens = count(fact?.tokens);
-      const blockedFor = Math.min(count(fact?.blockedForMs), MAX_COOLDOWN_MS);
-      const reason = fact?.blockedReason === 'circuit_open' ? 'circuit_open' : 'cooling_down';
+      let requests: number, tokens: number, blockedFor: number, reason: SharedBlockReason;
+      try {
+        // What a store answered may be anything, even throwing getters.
+        const fact = facts.get(id) as Partial<Record<string, unknown>> | undefined;
+        requests = count(fact?.requests);
+        tokens = count(fact?.tokens);
+        blockedFor = Math.min(count(fact?.blockedForMs), MAX_COOLDOWN_MS);
+        reason = fact?.blockedReason === 'circuit_open' ? 'circuit_open' : 'cooling_down';
+      } catch (error) {
+        this.sharedError('read', error);
+        return;
+      }
       // A block this instance learned by asking (acquire) stands until it ends.
       const kept = entry.shared && entry.shared.blockedUntil > now ? entry.shared : undefined;
       const blockedUntil = blockedFor > 0 ? now + blockedFor : 0;
@@ -160,12 +165,13 @@ export class ModelHealth {
       this.recordRequest(modelId, now, tokens);
       return { allowed: true };
     }
-    let permit: SharedPermit;
-    try {
-      permit = await this.shared.acquire(entry.model, tokens);
-    } catch (error) {
-      this.sharedError('acquire', error);
-      permit = { allowed: true };
+    const permit = await this.shared.acquire(entry.model, tokens);
+    if (permit === undefined) {
+      // The store cannot say: this instance's own window decides, checked and counted in one step.
+      const rate = this.rateLimited(modelId, now);
+      if (rate.limited) return { allowed: false, reason: 'rate_limited', retryInMs: Math.max(1, (rate.availableAt ?? now + 1000) - now) };
+      this.touch(modelId, now)?.window.addRequest(now, tokens);
+      return { allowed: true };
     }
     if (permit.allowed) {
       this.touch(modelId, now)?.window.addRequest(now, tokens);
@@ -243,17 +249,9 @@ export class ModelHealth {
   }
 
   /** Starts a write to the shared store; its failure is reported, never thrown at a caller. */
-  private publish(operation: string, write: (shared: SharedModelState) => Promise<void>): void {
-    let written: Promise<void>;
-    try {
-      written = write(this.shared!);
-    } catch (error) {
-      this.sharedError(operation, error);
-      return;
-    }
-    const tracked: Promise<void> = Promise.resolve(written)
-      .then(undefined, (error: unknown) => this.sharedError(operation, error))
-      .finally(() => this.pending.delete(tracked));
+  /** Starts a write to the shared store (bounded in time, never throwing), tracked until it settles. */
+  private publish(write: (shared: GuardedSharedState) => Promise<void>): void {
+    const tracked: Promise<void> = write(this.shared!).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 
