@@ -172,10 +172,18 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const modelIds = [...compiled.models.keys()];
   const strategyNames = () => [...compiled.strategies.keys()];
   const overrides = new OverrideStore({ agents: () => agentIds, models: () => modelIds, strategies: strategyNames }, clock);
+  // A store that is down fails on every call: its failures are logged once a minute per operation.
+  const sharedWarnedAt = new Map<string, number>();
+  const warnSharedFailure = (operation: string, error: unknown) => {
+    const at = Date.now();
+    if (at - (sharedWarnedAt.get(operation) ?? Number.NEGATIVE_INFINITY) < 60_000) return;
+    sharedWarnedAt.set(operation, at);
+    logger.warn?.(`[llm-agent-router] the shared model state failed (${operation}); going on with this instance's own view`, error);
+  };
   const health = new ModelHealth(compiled.models.values(), {
     approachingShare: compiled.rateLimitThreshold,
     ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
-    ...(options.modelState ? { shared: options.modelState, sharedTimeoutMs: options.modelStateTimeoutMs ?? SHARED_STATE_TIMEOUT_MS, onSharedError: (operation: string, error: unknown) => logger.warn?.(`[llm-agent-router] the shared model state failed (${operation}); going on with this instance's own view`, error) } : {}),
+    ...(options.modelState ? { shared: options.modelState, sharedTimeoutMs: options.modelStateTimeoutMs ?? SHARED_STATE_TIMEOUT_MS, onSharedError: warnSharedFailure } : {}),
   });
   const inspector: Inspector = {
     compiled,

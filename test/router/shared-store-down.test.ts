@@ -43,3 +43,26 @@ describe('review: a shared store that is down (fail open onto the local view)', 
     expect(await callsToX(down)).toBe(2);
   });
 });
+
+describe('a failing shared store in the logs', () => {
+  it('is reported once a minute per operation, not on every call', async () => {
+    const warnings: string[] = [];
+    const failing = {
+      read: async () => {
+        throw new Error('store down');
+      },
+      acquire: async () => {
+        throw new Error('store down');
+      },
+      count: async () => {},
+      block: async () => {},
+    };
+    const router = createRouter(
+      { models: { x: { provider: 'x', type: 'cloud' } }, agents: { worker: { model_preferences: { primary: 'x' } } } },
+      { logger: { warn: (message: string) => warnings.push(message) }, modelState: failing, providers: { x: createMockProvider({ name: 'x' }) } },
+    );
+    for (let i = 0; i < 5; i++) await router.complete('worker', { messages: [{ role: 'user', content: 'hi' }] });
+    expect(warnings.filter((w) => w.includes('shared model state failed (read)'))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('shared model state failed (acquire)'))).toHaveLength(1);
+  });
+});
