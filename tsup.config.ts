@@ -13,6 +13,8 @@ export default defineConfig([
       langchain: 'src/langchain.ts',
       'openai-agents': 'src/openai-agents.ts',
       redis: 'src/redis.ts',
+      admin: 'src/admin.ts',
+      telemetry: 'src/telemetry.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -22,7 +24,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     // SDKs and agent frameworks are optional peers, each reached only through its own subpath.
-    external: ['openai', '@anthropic-ai/sdk', /^@ai-sdk\//, /^@langchain\//, /^@openai\/agents/, 'ai', 'langchain', 'ioredis'],
+    external: ['openai', '@anthropic-ai/sdk', /^@ai-sdk\//, /^@langchain\//, /^@openai\/agents/, 'ai', 'langchain', 'ioredis', /^@opentelemetry\//],
   },
   {
     // The command-line tool: ESM only, run by Node (the package's `bin`).

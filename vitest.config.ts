@@ -8,7 +8,7 @@ export default defineConfig({
     // Tests and examples import the package by name, as users do; resolve it to the sources.
     alias: [
       { find: /^llm-agent-router$/, replacement: src('index.ts') },
-      { find: /^llm-agent-router\/(test|openai|anthropic|simulation|ai-sdk|langchain|openai-agents|redis)$/, replacement: src('$1.ts') },
+      { find: /^llm-agent-router\/(test|openai|anthropic|simulation|ai-sdk|langchain|openai-agents|redis|admin|telemetry)$/, replacement: src('$1.ts') },
     ],
   },
   test: {

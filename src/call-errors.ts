@@ -81,6 +81,8 @@ export interface AttemptRecord {
   /** 1 for the first try of this model, 2 for its first retry, ... */
   attempt: number;
   ok: boolean;
+  /** Epoch ms (the router's clock) when the try started, or when the model was skipped. */
+  startedAt?: number;
   durationMs: number;
   /** Set when the model was not called at all: `circuit_open`, `cooling_down`, `rate_limited`, `budget`, `no_provider`. */
   skipped?: string;

@@ -25,6 +25,7 @@ export type RouterErrorCode =
   | 'UNKNOWN_AGENT'
   | 'UNKNOWN_MODEL'
   | 'UNKNOWN_STRATEGY'
+  | 'UNKNOWN_EXPERIMENT'
   | 'INVALID_ARGUMENT'
   | 'NO_ELIGIBLE_MODEL'
   | 'BUDGET_EXCEEDED'
@@ -175,6 +176,18 @@ export class UnknownStrategyError extends RouterError {
   }
   static override isInstance(value: unknown): value is UnknownStrategyError {
     return hasLineage(value, 'UnknownStrategyError');
+  }
+}
+
+export class UnknownExperimentError extends RouterError {
+  readonly experiment: string;
+  constructor(experiment: string, known: readonly string[]) {
+    super('UNKNOWN_EXPERIMENT', `Unknown experiment "${experiment}". Known experiments: ${known.join(', ') || '(none)'}`);
+    this.brand('UnknownExperimentError');
+    this.experiment = experiment;
+  }
+  static override isInstance(value: unknown): value is UnknownExperimentError {
+    return hasLineage(value, 'UnknownExperimentError');
   }
 }
 

@@ -2,7 +2,11 @@
 // the documented contract only. Provider adapters for SDKs live behind their own subpaths
 // (`llm-agent-router/openai`, `/anthropic`), the mock behind `/test`, the simulator behind `/simulation`.
 export { createRouter } from './router/create-router.js';
-export type { Router, RouterOptions, RouterLogger, RouterEvent } from './router/create-router.js';
+export type { Router, RouterOptions, RouterLogger, RouterEvent, RouterChangeEvent, ReloadResult, Feedback, BudgetStatus } from './router/create-router.js';
+export { watchConfig } from './router/watch-config.js';
+export type { ConfigWatcher, WatchConfigOptions } from './router/watch-config.js';
+export type { ExperimentControl, ExperimentChangeOptions, ExperimentState, ExperimentStatus } from './router/experiment-control.js';
+export type { ObservedEnd, ObservedOperation, ObservedResult, OperationObservation, RouterObserver } from './execution/call-observer.js';
 export { parseDuration } from './router/runtime-overrides.js';
 export type {
   ActiveOverride,
@@ -121,7 +125,7 @@ export type {
 export { createRegexPiiDetector, defaultPiiDetector, withPiiAllowList } from './privacy/index.js';
 export type { PiiAllowList, PiiDetector, PiiFinding, PiiKind, RegexPiiDetectorOptions } from './privacy/index.js';
 
-export type { RouterMetricsSnapshot, ModelPerformance } from './metrics/router-metrics.js';
+export type { RouterMetricsSnapshot, ModelPerformance, VariantMetrics } from './metrics/router-metrics.js';
 
 export {
   BudgetExceededError,
@@ -134,6 +138,7 @@ export {
   UnknownAgentError,
   UnknownModelError,
   UnknownStrategyError,
+  UnknownExperimentError,
   formatIssue,
 } from './errors.js';
 export type { ConfigIssue, RouterErrorCode, SourcePosition } from './errors.js';

@@ -128,6 +128,9 @@ export interface RoutingFactorConfig {
   expression?: string | undefined;
 }
 
+/** The least share of traffic an adaptive experiment leaves each variant, unless it says. */
+export const DEFAULT_MIN_SHARE = 0.05;
+
 export interface ExperimentConfig {
   name: string;
   description?: string | undefined;
@@ -140,7 +143,21 @@ export interface ExperimentConfig {
     /** Relative share of the tasks this variant gets. Default 1. */
     weight?: number | undefined;
   }[];
+  /** `false`: configured but not running until `router.experiments.start(name)`. */
   enabled?: boolean | undefined;
+  /**
+   * How tasks are split. `fixed` (default): by the weights. `adaptive`: traffic shifts toward the
+   * variant with the better `metric` (from `router.feedback`, values 0..1) by Thompson sampling,
+   * never below `min_share` (default 0.05) for any variant; `seed` makes the sampling repeatable.
+   */
+  allocation?:
+    | {
+        mode?: 'fixed' | 'adaptive' | undefined;
+        metric?: string | undefined;
+        min_share?: number | undefined;
+        seed?: number | undefined;
+      }
+    | undefined;
 }
 
 export interface GlobalOverridesConfig {

@@ -170,6 +170,14 @@ function buildSchemas(): ConfigSchemas {
     condition: opt(string()),
     variants: list(obj({ model: nameString(), weight: opt(num(min(0))) }), 1),
     enabled: opt(bool()),
+    allocation: opt(
+      obj({
+        mode: opt(oneOf(['fixed', 'adaptive'])),
+        metric: opt(nameString()),
+        min_share: opt(num(min(0), { check: 'less_than', value: 1, inclusive: false })),
+        seed: opt(num(INT)),
+      }),
+    ),
   });
 
   const globalOverrides = obj({

@@ -1,6 +1,7 @@
 // Validates a configuration object: the schema first, then the checks a schema cannot express
 // (references between files, condition syntax, strategy names), collecting every problem found.
 // Errors make the config unusable; warnings flag what is legal but probably not meant.
+import { DEFAULT_MIN_SHARE } from './config-types.js';
 import { closestName } from '../edit-distance.js';
 import { compileCondition } from '../conditions/index.js';
 import { ConditionSyntaxError, type ConfigIssue } from '../errors.js';
@@ -353,6 +354,15 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
       total += typeof variant.weight === 'number' ? variant.weight : 1;
     });
     if (list(experiment.variants).length > 0 && total <= 0) issue('error', 'invalid', [...path, 'variants'], 'the variants\' weights must not all be 0');
+    const allocation = experiment.allocation;
+    if (isRecord(allocation) && allocation.mode === 'adaptive') {
+      if (allocation.metric === undefined) issue('error', 'invalid', [...path, 'allocation', 'metric'], 'an adaptive experiment needs the feedback metric it learns from');
+      const minShare = typeof allocation.min_share === 'number' ? allocation.min_share : DEFAULT_MIN_SHARE;
+      const variants = list(experiment.variants).length;
+      if (variants > 0 && minShare * variants > 1) {
+        issue('error', 'invalid', [...path, 'allocation', 'min_share'], `min_share ${minShare} for ${variants} variants adds up to more than all the traffic`);
+      }
+    }
   });
 
   const factors = list(routing.routing_factors);

@@ -10,6 +10,7 @@ import type { CompiledConfig, CompiledModel } from '../routing/compile-config.js
 import type { RoutingDecision } from '../routing/types.js';
 import type { CostLedger } from '../state/cost-ledger.js';
 import type { ModelHealth } from '../state/model-health.js';
+import type { Observed, RouterObserver } from './call-observer.js';
 import type { RetryOptions } from './types.js';
 
 export interface ExecutorDeps {
@@ -33,6 +34,19 @@ export interface ExecutorDeps {
   emit: (event: BudgetOverrunEvent) => void;
   /** The host's logger, for what goes wrong out of any caller's sight (a late answer that cannot be booked). */
   warn: (message: string, details?: unknown) => void;
+  /** Watches every operation (spans, logs), when the host gave one. */
+  observer?: RouterObserver | undefined;
+  /** Told how every call of a decision an experiment assigned ended (per-variant metrics, feedback). */
+  onOutcome?: ((decision: RoutingDecision, outcome: CallOutcome) => void) | undefined;
+}
+
+/** How a call ended, for what follows a decision's variant. */
+export interface CallOutcome {
+  ok: boolean;
+  /** The model that served, when one did. */
+  servedModelId?: string | undefined;
+  costUsd: number;
+  latencyMs: number;
 }
 
 /** A provider billed more than the call's reservation covered: booked at actual, and reported. */
@@ -54,6 +68,8 @@ export interface CallContext {
   /** Every try and skip, in order; the result and the errors carry it. */
   readonly attempts: AttemptRecord[];
   readonly signal: AbortSignal | undefined;
+  /** The observation watching this call, when the router has an observer. */
+  readonly observed?: Observed | undefined;
 }
 
 /**
@@ -74,5 +90,5 @@ export type SkipReason =
 
 /** Records that `model` was not called, and why. */
 export function skip(call: CallContext, modelId: string, reason: SkipReason, error?: unknown): void {
-  call.attempts.push({ modelId, attempt: 0, ok: false, durationMs: 0, skipped: reason, ...(error !== undefined ? { error } : {}) });
+  call.attempts.push({ modelId, attempt: 0, ok: false, startedAt: call.deps.clock(), durationMs: 0, skipped: reason, ...(error !== undefined ? { error } : {}) });
 }

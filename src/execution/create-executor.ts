@@ -11,6 +11,7 @@ import { completeOn, type Served } from './attempt-pipeline.js';
 import { executeCall, type ExecuteFn, type ExecuteResult } from './execute-call.js';
 import { bookUsage } from './budget-reservation.js';
 import type { CallContext, ExecutorDeps } from './call-context.js';
+import { Observed, type ObservedOperation, type ObservedResult } from './call-observer.js';
 import { completionResult } from './completion-result.js';
 import { walkChain } from './fallback-chain.js';
 import { hedgeWith } from './hedged-call.js';
@@ -46,20 +47,46 @@ const NO_REQUEST: NormalizedRequest = Object.freeze({ messages: [] }) as unknown
 export function createExecutor(wiring: ExecutorWiring): Executor {
   const { route, cache, ...deps } = wiring;
 
-  async function begin(agentId: string, request: CompletionRequest | undefined, options: CompleteOptions): Promise<{ call: CallContext; startedAt: number }> {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { task?, context?, signal?, verify? }');
-    const normalized = request === undefined ? NO_REQUEST : normalizeRequest(request);
-    const { signal } = options;
-    if (signal?.aborted) throw new RequestAbortedError(signal.reason);
-    const startedAt = deps.clock();
-    const decision = await route(agentId, options.task ?? {}, options.context ?? {}, normalized);
-    return { call: { deps, decision, request: normalized, attempts: [], signal }, startedAt };
+  async function begin(operation: ObservedOperation, agentId: string, request: CompletionRequest | undefined, options: CompleteOptions): Promise<{ call: CallContext; startedAt: number }> {
+    const observed = Observed.start(deps.observer, operation, agentId, deps.clock, deps.warn);
+    try {
+      if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { task?, context?, signal?, verify? }');
+      const normalized = request === undefined ? NO_REQUEST : normalizeRequest(request);
+      const { signal } = options;
+      if (signal?.aborted) throw new RequestAbortedError(signal.reason);
+      const startedAt = deps.clock();
+      const decision = await route(agentId, options.task ?? {}, options.context ?? {}, normalized);
+      observed?.decided(decision);
+      return { call: { deps, decision, request: normalized, attempts: [], signal, observed }, startedAt };
+    } catch (error) {
+      observed?.end({ decision: undefined, attempts: [], error });
+      throw error;
+    }
+  }
+
+  /** Tells the observer and the experiment's metrics how a call ended. */
+  function ended(call: CallContext, startedAt: number, how: { result?: ObservedResult; error?: unknown; cancelled?: boolean }): void {
+    const { decision } = call;
+    if (decision.experiment && deps.onOutcome) {
+      deps.onOutcome(decision, { ok: how.result !== undefined, servedModelId: how.result?.modelId, costUsd: how.result?.costUsd ?? 0, latencyMs: deps.clock() - startedAt });
+    }
+    call.observed?.end({ decision, attempts: call.attempts, ...how });
   }
 
   async function complete(agentId: string, request: CompletionRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
-    const { call, startedAt } = await begin(agentId, request, options);
-    const { decision } = call;
+    const { call, startedAt } = await begin('complete', agentId, request, options);
+    try {
+      const result = await completeCall(call, startedAt, options);
+      ended(call, startedAt, { result: observedResult(result) });
+      return result;
+    } catch (error) {
+      ended(call, startedAt, { error });
+      throw error;
+    }
+  }
 
+  async function completeCall(call: CallContext, startedAt: number, options: CompleteOptions): Promise<CompletionResult> {
+    const { decision } = call;
     const cacheKey = decision.execution.cacheResponses ? ResponseCache.keyOf(decision.modelId, call.request) : undefined;
     if (cacheKey !== undefined) {
       const hit = cache.get(cacheKey, startedAt);
@@ -81,13 +108,49 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
   }
 
   async function execute<T>(agentId: string, options: ExecuteOptions, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>> {
-    const { call } = await begin(agentId, options?.request, options ?? {});
-    return executeCall(call, attempt);
+    const { call, startedAt } = await begin('execute', agentId, options?.request, options ?? {});
+    let executed: ExecuteResult<T>;
+    try {
+      executed = await executeCall(call, attempt);
+    } catch (error) {
+      ended(call, startedAt, { error });
+      throw error;
+    }
+    if (call.observed || (call.decision.experiment && deps.onOutcome)) {
+      // The host's call ends when its usage is known and booked.
+      const model = deps.compiled.models.get(executed.modelId)!;
+      executed.settled.then(
+        ({ usage, costUsd }) => ended(call, startedAt, { result: { modelId: executed.modelId, provider: model.provider, usage, costUsd, usedFallback: executed.usedFallback } }),
+        (error: unknown) => ended(call, startedAt, { error }),
+      );
+    }
+    return executed;
   }
 
   async function* stream(agentId: string, request: CompletionRequest, options: CompleteOptions = {}): AsyncGenerator<RouterStreamPart, void, undefined> {
-    const { call, startedAt } = await begin(agentId, request, options);
-    yield* streamCall(call, startedAt);
+    const { call, startedAt } = await begin('stream', agentId, request, options);
+    if (!call.observed && !(call.decision.experiment && deps.onOutcome)) {
+      yield* streamCall(call, startedAt);
+      return;
+    }
+    let done = false;
+    const endOnce = (how: { result?: ObservedResult; error?: unknown; cancelled?: boolean }) => {
+      if (done) return;
+      done = true;
+      ended(call, startedAt, how);
+    };
+    try {
+      for await (const part of streamCall(call, startedAt)) {
+        if (part.type === 'finish') endOnce({ result: observedResult(part.result) });
+        yield part;
+      }
+    } catch (error) {
+      endOnce({ error });
+      throw error;
+    } finally {
+      // The consumer stopped reading before the end.
+      endOnce({ cancelled: true });
+    }
   }
 
   /** For hosts that call models themselves: books the usage against the ledger, rate windows and metrics. */
@@ -109,4 +172,17 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
   }
 
   return { execute, complete, stream, record };
+}
+
+function observedResult(result: CompletionResult): ObservedResult {
+  return {
+    modelId: result.modelId,
+    provider: result.provider,
+    responseModelId: result.response?.modelId,
+    usage: result.usage,
+    costUsd: result.costUsd,
+    finishReason: result.finishReason,
+    usedFallback: result.usedFallback,
+    cached: result.cached,
+  };
 }

@@ -2,6 +2,9 @@
 // rule activations, fallback triggers and per-model performance. Plain maps of numbers, updated in
 // O(1) per decision or call; `snapshot()` copies them out.
 import type { RoutingDecision } from '../routing/types.js';
+import { ExperimentMetrics, type VariantMetrics } from './experiment-metrics.js';
+
+export type { VariantMetrics } from './experiment-metrics.js';
 
 export interface ModelPerformance {
   calls: number;
@@ -34,8 +37,11 @@ export interface RouterMetricsSnapshot {
   /** Decisions by source (`agent_rule`, `strategy`, ...). */
   decisions_by_source: Record<string, number>;
   verifications_required: number;
-  /** A/B experiments: tasks assigned per experiment and variant. */
-  experiments: Record<string, Record<string, number>>;
+  /**
+   * A/B experiments, per experiment and variant (model id): tasks assigned, calls, failures,
+   * fallbacks, cost, latency p50 / p95, feedback per metric and the variant's share now.
+   */
+  experiments: Record<string, Record<string, VariantMetrics>>;
 }
 
 interface PerfAccumulator {
@@ -52,7 +58,8 @@ export class RouterMetrics {
   private perStrategy = new Map<string, number>();
   private bySource = new Map<string, number>();
   private perf = new Map<string, PerfAccumulator>();
-  private experiments = new Map<string, Map<string, number>>();
+  /** Per-variant figures of the A/B experiments. */
+  readonly experiments = new ExperimentMetrics();
   private decisions = 0;
   private privacy = 0;
   private verifications = 0;
@@ -69,11 +76,7 @@ export class RouterMetrics {
     if (decision.privacyEnforced) this.privacy++;
     if (decision.verification) this.verifications++;
     if (decision.source === 'global_rule') this.fallbackTriggers++;
-    if (decision.experiment) {
-      let variants = this.experiments.get(decision.experiment.name);
-      if (!variants) this.experiments.set(decision.experiment.name, (variants = new Map()));
-      bump(variants, decision.experiment.variant);
-    }
+    if (decision.experiment) this.experiments.assigned(decision.experiment.name, decision.experiment.variant);
   }
 
   /** One finished call (after retries) of a model; `servedByFallback` when it was not the decision's model. */
@@ -107,7 +110,7 @@ export class RouterMetrics {
     this.overruns++;
   }
 
-  snapshot(costPerAgent: Record<string, number> = {}): RouterMetricsSnapshot {
+  snapshot(costPerAgent: Record<string, number> = {}, shareOf: (experiment: string, variant: string) => number = () => 0): RouterMetricsSnapshot {
     const performance: Record<string, ModelPerformance> = {};
     for (const [modelId, perf] of this.perf) {
       const ok = perf.calls - perf.failures;
@@ -131,7 +134,7 @@ export class RouterMetrics {
       decisions: this.decisions,
       decisions_by_source: Object.fromEntries(this.bySource),
       verifications_required: this.verifications,
-      experiments: Object.fromEntries([...this.experiments].map(([name, variants]) => [name, Object.fromEntries(variants)])),
+      experiments: this.experiments.snapshot(shareOf),
     };
   }
 
@@ -140,7 +143,7 @@ export class RouterMetrics {
     this.perStrategy.clear();
     this.bySource.clear();
     this.perf.clear();
-    this.experiments.clear();
+    this.experiments.reset();
     this.decisions = this.privacy = this.verifications = this.fallbackTriggers = this.overruns = 0;
   }
 }

@@ -3,7 +3,7 @@
 // the overrides and the models' live state.
 import { UnknownStrategyError } from '../errors.js';
 import type { CompiledConfig } from '../routing/compile-config.js';
-import type { RoutingContext, RoutingState, Task } from '../routing/types.js';
+import type { LiveExperiment, RoutingContext, RoutingState, Task } from '../routing/types.js';
 import { microsToUsd, type SpendSnapshot } from '../state/cost-ledger.js';
 import type { ModelHealth } from '../state/model-health.js';
 import type { RequestInspection } from './inspect-request.js';
@@ -13,6 +13,8 @@ export interface StateSources {
   compiled: CompiledConfig;
   overrides: OverrideStore;
   health: ModelHealth;
+  /** Experiments whose status or split the runtime changed. */
+  experiments?: ReadonlyMap<string, LiveExperiment> | undefined;
 }
 
 export function gatherState(
@@ -33,7 +35,7 @@ export function gatherState(
     requestedStrategy,
     dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
     agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
-    budgetUsd: compiled.maxCloudSpendPerDay ?? compiled.strategies.get(strategy)!.cloudBudgetPerDay ?? compiled.budgetDaily,
+    budgetUsd: budgetInForce(compiled, strategy),
     ...(spend.unavailable !== undefined ? { cloudRefused: `the cost ledger cannot say what was spent (${spend.unavailable}) and fails closed` } : {}),
     containsPii: inspection.containsPii,
     piiReason: inspection.piiReason,
@@ -44,6 +46,7 @@ export function gatherState(
     requires: inspection.requires,
     modelStates: sources.health.snapshot(now),
   };
+  if (sources.experiments) state.experiments = sources.experiments;
   if (!overrides.isEmpty) {
     const agentOverride = overrides.agentModelAt(agentId, now);
     if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };
@@ -53,6 +56,11 @@ export function gatherState(
     }
   }
   return state;
+}
+
+/** The daily cloud budget under `strategy`: the environment's, else the strategy's, else `routing.budget.daily`. */
+export function budgetInForce(compiled: CompiledConfig, strategy: string): number | undefined {
+  return compiled.maxCloudSpendPerDay ?? compiled.strategies.get(strategy)?.cloudBudgetPerDay ?? compiled.budgetDaily;
 }
 
 function resolveStrategy(sources: StateSources, context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource' | 'requestedStrategy'> {

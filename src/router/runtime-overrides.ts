@@ -51,7 +51,8 @@ export interface ActiveOverride {
 
 /** What `onChange` listeners receive: an override set, cleared, or expired on the router's clock. */
 export interface OverrideChange {
-  action: 'set' | 'clear' | 'expire';
+  /** `drop`: a reload removed what the override names. */
+  action: 'set' | 'clear' | 'expire' | 'drop';
   override: ActiveOverride;
 }
 
@@ -166,6 +167,35 @@ export class OverrideStore implements RuntimeOverrides {
   onChange(listener: (change: OverrideChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * @internal After a reload: drops every override naming an agent, model or strategy the new
+   * configuration lacks, and returns them (each also reported to `onChange` as `drop`).
+   */
+  dropUnknown(): { override: ActiveOverride; reason: string }[] {
+    const dropped: { override: ActiveOverride; reason: string }[] = [];
+    const models = new Set(this.known.models());
+    const agents = new Set(this.known.agents());
+    for (const [agentId, override] of [...this.agentModels]) {
+      const reason = !agents.has(agentId) ? `agent "${agentId}" is no longer configured` : !models.has(override.value) ? `model "${override.value}" is no longer configured` : undefined;
+      if (reason) {
+        this.agentModels.delete(agentId);
+        dropped.push({ override, reason });
+      }
+    }
+    for (const [taskId, override] of [...this.taskRoutes]) {
+      if (models.has(override.value)) continue;
+      this.taskRoutes.delete(taskId);
+      dropped.push({ override, reason: `model "${override.value}" is no longer configured` });
+    }
+    const strategy = this.strategyOverride;
+    if (strategy && !this.known.strategies().includes(strategy.value)) {
+      this.strategyOverride = undefined;
+      dropped.push({ override: strategy, reason: `strategy "${strategy.value}" is no longer configured` });
+    }
+    for (const { override } of dropped) this.emit('drop', override);
+    return dropped.map(({ override, reason }) => ({ override: { ...override }, reason }));
   }
 
   /** @internal The active override of an agent's model at `now`. */

@@ -10,7 +10,9 @@ import {
   type StrategyRuleConfig,
 } from '../config/schema.js';
 import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
+import { DEFAULT_MIN_SHARE } from '../config/config-types.js';
 import type { FeatureSet } from '../request/types.js';
+import { stableHash } from './stable-hash.js';
 
 export interface CompiledModel {
   id: string;
@@ -102,8 +104,11 @@ export interface CompiledExperiment {
   /** The agents taking part; undefined for all. */
   agents: ReadonlySet<string> | undefined;
   condition: CompiledCondition | undefined;
-  /** Variants with the upper end of their share of 0..1, in order. */
-  variants: readonly { modelId: string; upTo: number }[];
+  /** Variants with their configured weight and the upper end of their share of 0..1, in order. */
+  variants: readonly { modelId: string; weight: number; upTo: number }[];
+  /** Whether it runs from the start (`enabled` is not false); the runtime may start, pause or end it. */
+  enabled: boolean;
+  allocation: { mode: 'fixed' } | { mode: 'adaptive'; metric: string; minShare: number; seed: number };
 }
 
 export interface CompiledConfig {
@@ -295,21 +300,25 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
   });
   if (factors.some((factor) => factor.builtin === 'privacy_requirements')) readsPii = true;
 
-  const experiments: CompiledExperiment[] = (routing.experiments ?? [])
-    .filter((experiment) => experiment.enabled !== false)
-    .map((experiment) => {
-      const total = experiment.variants.reduce((sum, variant) => sum + (variant.weight ?? 1), 0);
-      let cumulative = 0;
-      return {
-        name: experiment.name,
-        agents: experiment.agents ? new Set(experiment.agents) : undefined,
-        condition: experiment.condition !== undefined ? compile(experiment.condition) : undefined,
-        variants: experiment.variants.map((variant) => {
-          cumulative += variant.weight ?? 1;
-          return { modelId: variant.model, upTo: cumulative / total };
-        }),
-      };
-    });
+  const experiments: CompiledExperiment[] = (routing.experiments ?? []).map((experiment) => {
+    const total = experiment.variants.reduce((sum, variant) => sum + (variant.weight ?? 1), 0);
+    let cumulative = 0;
+    const allocation = experiment.allocation;
+    return {
+      name: experiment.name,
+      agents: experiment.agents ? new Set(experiment.agents) : undefined,
+      condition: experiment.condition !== undefined ? compile(experiment.condition) : undefined,
+      variants: experiment.variants.map((variant) => {
+        cumulative += variant.weight ?? 1;
+        return { modelId: variant.model, weight: variant.weight ?? 1, upTo: cumulative / total };
+      }),
+      enabled: experiment.enabled !== false,
+      allocation:
+        allocation?.mode === 'adaptive'
+          ? { mode: 'adaptive' as const, metric: allocation.metric!, minShare: allocation.min_share ?? DEFAULT_MIN_SHARE, seed: allocation.seed ?? Math.floor(stableHash(experiment.name) * 0x1_0000_0000) }
+          : { mode: 'fixed' as const },
+    };
+  });
 
   const overrides = routing.global_overrides ?? {};
   const requireLocalForPii = overrides.require_local_for_pii ?? true;

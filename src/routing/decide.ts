@@ -12,7 +12,7 @@ import { estimateCost } from './score-model.js';
 import type { RoutingContext, RoutingDecision, RoutingState, Task } from './types.js';
 
 export { modelView } from './decision-run.js';
-export { stableHash } from './explicit-choices.js';
+export { stableHash } from './stable-hash.js';
 
 export function decide(
   compiled: CompiledConfig,

@@ -2,6 +2,7 @@
 // override, an operator's agent override, the agent's own rules, an A/B assignment. Each is honoured
 // only within the hard constraints; a skipped one says why in the trace.
 import type { Chosen, DecisionRun } from './decision-run.js';
+import { stableHash } from './stable-hash.js';
 
 /** 2. Task override (setTaskRouting, or task.force_model). */
 export function taskOverride(run: DecisionRun): Chosen | undefined {
@@ -73,8 +74,14 @@ export function agentRules(run: DecisionRun): Chosen | undefined {
  */
 export function experiment(run: DecisionRun): Chosen | undefined {
   const { trace, task } = run;
+  const live = run.state.experiments;
   for (const experiment of run.compiled.experiments) {
     if (experiment.agents && !experiment.agents.has(run.agent.id)) continue;
+    const now = live?.get(experiment.name);
+    if (!(now ? now.running : experiment.enabled)) {
+      if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} is ${now?.status ?? 'paused'}` });
+      continue;
+    }
     const key = typeof task.id === 'string' || typeof task.id === 'number' ? String(task.id) : undefined;
     if (key === undefined) {
       if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} needs task.id to assign a variant` });
@@ -85,33 +92,19 @@ export function experiment(run: DecisionRun): Chosen | undefined {
       continue;
     }
     const point = stableHash(`${experiment.name}\u0000${key}`);
-    const variant = experiment.variants.find((v) => point < v.upTo) ?? experiment.variants[experiment.variants.length - 1]!;
+    const upTo = now?.upTo;
+    let index = 0;
+    const last = experiment.variants.length - 1;
+    while (index < last && point >= (upTo ? upTo[index]! : experiment.variants[index]!.upTo)) index++;
+    const variant = experiment.variants[index]!;
     const why = run.ineligible(run.compiled.models.get(variant.modelId)!);
     if (why) {
       if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned ${variant.modelId}, skipped: ${why}` });
       continue;
     }
     run.assigned = { name: experiment.name, variant: variant.modelId };
-    if (run.tracing) trace.push({ step: 'experiment', outcome: 'chosen', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned task ${key} → ${variant.modelId}` });
+    if (run.tracing) trace.push({ step: 'experiment', outcome: 'chosen', rule: experiment.name, modelId: variant.modelId, message: `experiment ${experiment.name} assigned task ${key} → ${variant.modelId}${upTo ? ' (adaptive split)' : ''}` });
     return { modelId: variant.modelId, source: 'strategy', reason: `experiment ${experiment.name}: variant ${variant.modelId}`, confidence: 0.8 };
   }
   return undefined;
-}
-
-/**
- * FNV-1a over the string's UTF-16 units, finished with murmur3's avalanche so that ids differing in
- * one digit land far apart; scaled to 0..1. The seeded hash experiments assign variants by.
- */
-export function stableHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 0x1_0000_0000;
 }

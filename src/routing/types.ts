@@ -108,8 +108,19 @@ export interface RoutingState {
   outputTokens: number;
   agentOverride?: { modelId: string; reason?: string } | undefined;
   taskOverride?: { modelId: string; reason?: string } | undefined;
+  /** Experiments whose status or split differs from the configuration's (started, paused, adapted). */
+  experiments?: ReadonlyMap<string, LiveExperiment> | undefined;
   /** Live state of models that are not idle; a model missing here is available with no load. */
   modelStates?: ReadonlyMap<string, ModelLiveState> | undefined;
+}
+
+/** An experiment as it runs now: whether it assigns tasks, and its split when that moved from the weights. */
+export interface LiveExperiment {
+  running: boolean;
+  /** Set when the runtime changed its status. */
+  status?: 'running' | 'paused' | 'ended';
+  /** The upper end of each variant's share of 0..1, in order, when it differs from the weights. */
+  upTo?: readonly number[];
 }
 
 export interface Verification {

@@ -18,6 +18,11 @@ export interface WorkloadTask {
   input_tokens?: number;
   /** Tokens the model actually writes; default: the task's `max_output_tokens`, else the configured default. */
   output_tokens?: number;
+  /**
+   * Outcomes reported with `router.feedback` once an experiment's variant served the task (it needs
+   * `task.id`): per metric, one value for any model, or a value per model id.
+   */
+  feedback?: Record<string, number | boolean | Record<string, number | boolean>>;
 }
 
 /** A line of a workload file that is not a valid task. */
@@ -36,7 +41,7 @@ export class WorkloadError extends RouterError {
   }
 }
 
-const FIELDS = new Set(['at', 'agent', 'task', 'context', 'input_tokens', 'output_tokens']);
+const FIELDS = new Set(['at', 'agent', 'task', 'context', 'input_tokens', 'output_tokens', 'feedback']);
 
 /** Epoch ms of a task's `at`, or undefined when it has none. Throws a plain Error for a bad value. */
 export function workloadTime(at: unknown): number | undefined {
@@ -75,10 +80,25 @@ export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<stri
       return `"${key}" must be a non-negative number`;
     }
   }
+  if (value.feedback !== undefined) {
+    const problem = feedbackProblem(value.feedback);
+    if (problem) return problem;
+  }
   try {
     workloadTime(value.at);
   } catch (error) {
     return (error as Error).message;
+  }
+  return undefined;
+}
+
+function feedbackProblem(feedback: unknown): string | undefined {
+  if (!isRecord(feedback)) return '"feedback" must be an object { metric: value } or { metric: { model: value } }';
+  const isValue = (value: unknown) => typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  for (const [metric, value] of Object.entries(feedback)) {
+    if (isValue(value)) continue;
+    if (isRecord(value) && Object.values(value).every(isValue)) continue;
+    return `"feedback.${metric}" must be a finite number, a boolean, or such a value per model id`;
   }
   return undefined;
 }

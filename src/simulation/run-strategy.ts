@@ -7,7 +7,9 @@ import { createMockProvider, type MockProvider, type MockReply } from '../provid
 import type { ProviderRequest } from '../providers/provider.js';
 import type { CompletionRequest } from '../request/types.js';
 import { charsPerTokenEstimator } from '../request/token-estimator.js';
-import { createRouter } from '../router/create-router.js';
+import { createRouter, type Router } from '../router/create-router.js';
+import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import type { WorkloadTask } from './parse-workload.js';
 import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';
 import { microsToUsd, type CostLedger, type LedgerEntry } from '../state/cost-ledger.js';
 import { MemoryLedger } from '../state/memory-ledger.js';
@@ -54,6 +56,11 @@ export interface StrategyOutcome {
   breakerRule: string | null;
   /** Cumulative cost (USD) at the end of each `bucketMs` interval from the report's `start`. */
   costSeriesUsd: number[];
+  /**
+   * A/B experiments under this strategy, per experiment and variant: tasks, calls, failures,
+   * fallbacks, cost, latency p50 / p95 (simulated time), feedback per metric and the share at the end.
+   */
+  experiments: RouterMetricsSnapshot['experiments'];
   /** Wall-clock time this strategy took to simulate, ms. */
   wallTimeMs: number;
 }
@@ -69,6 +76,8 @@ export interface PreparedTask {
   context: RoutingContext;
   request: CompletionRequest;
   reply: MockReply & { usage: { inputTokens: number; outputTokens: number } };
+  /** Outcomes to report once an experiment's variant served the task. */
+  feedback?: WorkloadTask['feedback'];
 }
 
 /** Totals of one strategy's run, kept as integer micro-dollars until the end. */
@@ -193,6 +202,7 @@ export function createStrategyRun(config: RouterConfigInput, strategy: string, s
   let budgetInForce: number | null = null;
   let budgetSeen = false;
   let result: StrategyOutcome | undefined;
+  let experiments: StrategyOutcome['experiments'] = {};
   wallMs += performance.now() - created;
 
   const finish = (): StrategyOutcome => {
@@ -225,6 +235,7 @@ export function createStrategyRun(config: RouterConfigInput, strategy: string, s
       breakerTrippedAtMs: breakerAt,
       breakerRule,
       costSeriesUsd: series,
+      experiments,
       wallTimeMs: Math.round(wallMs),
     };
   };
@@ -248,6 +259,7 @@ export function createStrategyRun(config: RouterConfigInput, strategy: string, s
           let byModel = mix.get(task.agent);
           if (!byModel) mix.set(task.agent, (byModel = new Map()));
           byModel.set(answer.modelId, (byModel.get(answer.modelId) ?? 0) + 1);
+          if (task.feedback !== undefined && answer.decision.experiment) reportFeedback(router, answer.decision, answer.modelId, task.feedback);
         } catch (error) {
           if (BudgetExceededError.isInstance(error)) refusedBudget++;
           else if (NoEligibleModelError.isInstance(error)) refusedNoModel++;
@@ -277,12 +289,23 @@ export function createStrategyRun(config: RouterConfigInput, strategy: string, s
       }
       wallMs += performance.now() - started;
       // Taken now: a race loser still settling must not be booked after the run has ended.
-      if (last) result = finish();
+      if (last) {
+        experiments = (await router.metrics()).experiments;
+        result = finish();
+      }
     },
     outcome() {
       return (result ??= finish());
     },
   };
+}
+
+/** Reports a task's outcomes for the model that served it (a value per model, or one for any). */
+function reportFeedback(router: Router, decision: RoutingDecision, modelId: string, feedback: NonNullable<PreparedTask['feedback']>): void {
+  for (const [metric, given] of Object.entries(feedback)) {
+    const value = typeof given === 'object' ? given[modelId] : given;
+    if (value !== undefined) router.feedback(decision, { metric, value });
+  }
 }
 
 /**

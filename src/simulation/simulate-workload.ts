@@ -280,6 +280,7 @@ function prepareTask(entry: WorkloadTask, at: number, defaultOutput: number): Pr
     context: entry.context ?? {},
     request: { messages: [{ role: 'user', content }] },
     reply: { text: 'Simulated answer.', usage: { inputTokens, outputTokens } },
+    ...(entry.feedback !== undefined ? { feedback: entry.feedback } : {}),
   };
 }
 

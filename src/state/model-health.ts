@@ -51,7 +51,7 @@ export class ModelHealth {
   /** Epoch ms after which no model can be anything but idle (no recent activity, no cooldown). */
   private quietAfter = Number.NEGATIVE_INFINITY;
   private readonly shared: GuardedSharedState | undefined;
-  private readonly limits: readonly ModelLimits[];
+  private limits: readonly ModelLimits[];
   /** Writes to the shared store not yet answered. */
   private readonly pending = new Set<Promise<void>>();
 
@@ -64,6 +64,21 @@ export class ModelHealth {
     for (const model of models) {
       this.entries.set(model.id, { model, window: new RateWindow(), breaker: new CircuitBreaker(options.breaker), lastActivity: Number.NEGATIVE_INFINITY, shared: undefined });
     }
+    this.limits = [...this.entries.values()].map((entry) => entry.model);
+  }
+
+  /**
+   * A new set of models (a configuration reload): a model kept keeps its window and circuit under
+   * its new limits, a new one starts idle, one no longer configured is forgotten.
+   */
+  setModels(models: Iterable<ModelLimits>): void {
+    const next = new Map<string, Entry>();
+    for (const model of models) {
+      const kept = this.entries.get(model.id);
+      next.set(model.id, kept ? { ...kept, model } : { model, window: new RateWindow(), breaker: new CircuitBreaker(this.options.breaker), lastActivity: Number.NEGATIVE_INFINITY, shared: undefined });
+    }
+    this.entries.clear();
+    for (const [id, entry] of next) this.entries.set(id, entry);
     this.limits = [...this.entries.values()].map((entry) => entry.model);
   }
 

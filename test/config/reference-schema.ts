@@ -151,6 +151,12 @@ function buildSchemas(mode: Mode) {
     condition: z.string().optional(),
     variants: z.array(experimentVariant).min(1),
     enabled: z.boolean().optional(),
+    allocation: obj(mode, {
+      mode: z.enum(['fixed', 'adaptive']).optional(),
+      metric: nameString.optional(),
+      min_share: z.number().finite().min(0).lt(1).optional(),
+      seed: z.number().int().optional(),
+    }).optional(),
   });
 
   const globalOverrides = obj(mode, {

@@ -11,7 +11,7 @@ import { CIRCUIT_BREAKER_DEFAULTS } from '../../src/state/circuit-breaker.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-const source = readFileSync(`${ROOT}src/router/create-router.ts`, 'utf8');
+const source = readFileSync(`${ROOT}src/router/router-api.ts`, 'utf8');
 
 interface Row {
   option: string;

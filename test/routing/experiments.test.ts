@@ -47,7 +47,9 @@ describe('experiments', () => {
     expect(opus / 2000).toBeGreaterThan(0.7);
     expect(opus / 2000).toBeLessThan(0.8);
     const metrics = await router.metrics();
-    expect(metrics.experiments.opus_vs_gpt).toEqual({ 'claude-3-opus': opus, 'gpt-4-turbo': 2000 - opus });
+    expect(metrics.experiments.opus_vs_gpt!['claude-3-opus']!.requests).toBe(opus);
+    expect(metrics.experiments.opus_vs_gpt!['gpt-4-turbo']!.requests).toBe(2000 - opus);
+    expect(metrics.experiments.opus_vs_gpt!['claude-3-opus']!.share).toBe(0.75);
   });
 
   it('come after the agent\'s rules, and only for the agents and tasks they name', async () => {

@@ -1,0 +1,128 @@
+// Per-variant figures of the A/B experiments, so that variants can be compared: tasks assigned,
+// calls and how they ended (failures, fallbacks), cost, latency percentiles over the most recent
+// calls, and the feedback hosts reported per metric. Updated in O(1) per event.
+
+/** One variant of one experiment, as `router.metrics().experiments[name][modelId]` reports it. */
+export interface VariantMetrics {
+  /** Tasks the experiment assigned to this variant. */
+  requests: number;
+  /** Calls made for those tasks (by `complete`, `stream`, `execute`), and how many failed. */
+  calls: number;
+  failures: number;
+  /** Calls a model other than the variant served (a fallback). */
+  fallbacks: number;
+  /** What those calls cost, in USD. */
+  cost_usd: number;
+  /** Latency of the variant's successful calls (the last 512), in ms; 0 before any. */
+  latency_p50_ms: number;
+  latency_p95_ms: number;
+  /** Feedback per metric: how many outcomes and their mean. */
+  feedback: Record<string, { count: number; mean: number }>;
+  /** The share of the experiment's tasks this variant gets now (0..1). */
+  share: number;
+}
+
+const LATENCY_SAMPLES = 512;
+
+class VariantStats {
+  requests = 0;
+  calls = 0;
+  failures = 0;
+  fallbacks = 0;
+  costUsd = 0;
+  readonly latencies: number[] = [];
+  private nextLatency = 0;
+  readonly feedback = new Map<string, { count: number; sum: number }>();
+
+  addLatency(ms: number): void {
+    if (this.latencies.length < LATENCY_SAMPLES) this.latencies.push(ms);
+    else this.latencies[this.nextLatency] = ms;
+    this.nextLatency = (this.nextLatency + 1) % LATENCY_SAMPLES;
+  }
+}
+
+export class ExperimentMetrics {
+  private readonly stats = new Map<string, Map<string, VariantStats>>();
+
+  /** A decision assigned `variant` of `experiment`. */
+  assigned(experiment: string, variant: string): void {
+    this.variant(experiment, variant).requests++;
+  }
+
+  /** A call for a task the experiment assigned ended. */
+  outcome(experiment: string, variant: string, outcome: { ok: boolean; servedModelId?: string | undefined; costUsd: number; latencyMs: number }): void {
+    const stats = this.variant(experiment, variant);
+    stats.calls++;
+    stats.costUsd += outcome.costUsd;
+    if (!outcome.ok) {
+      stats.failures++;
+      return;
+    }
+    if (outcome.servedModelId !== variant) stats.fallbacks++;
+    else stats.addLatency(outcome.latencyMs);
+  }
+
+  /** An outcome a host reported for a task served by `variant`. */
+  feedback(experiment: string, variant: string, metric: string, value: number): void {
+    const { feedback } = this.variant(experiment, variant);
+    let entry = feedback.get(metric);
+    if (!entry) feedback.set(metric, (entry = { count: 0, sum: 0 }));
+    entry.count++;
+    entry.sum += value;
+  }
+
+  /** What `variant` was told of `metric`: the count and the sum of the values. */
+  evidence(experiment: string, variant: string, metric: string): { count: number; sum: number } {
+    const entry = this.stats.get(experiment)?.get(variant)?.feedback.get(metric);
+    return entry ? { count: entry.count, sum: entry.sum } : { count: 0, sum: 0 };
+  }
+
+  /** Every experiment that has figures, each variant with its share now (from `shareOf`). */
+  snapshot(shareOf: (experiment: string, variant: string) => number): Record<string, Record<string, VariantMetrics>> {
+    const out: Record<string, Record<string, VariantMetrics>> = {};
+    for (const [experiment, variants] of this.stats) {
+      const report: Record<string, VariantMetrics> = {};
+      for (const [variant, stats] of variants) {
+        const sorted = [...stats.latencies].sort((a, b) => a - b);
+        const feedback: Record<string, { count: number; mean: number }> = {};
+        for (const [metric, { count, sum }] of stats.feedback) feedback[metric] = { count, mean: round(sum / count, 4) };
+        report[variant] = {
+          requests: stats.requests,
+          calls: stats.calls,
+          failures: stats.failures,
+          fallbacks: stats.fallbacks,
+          cost_usd: round(stats.costUsd, 6),
+          latency_p50_ms: percentile(sorted, 0.5),
+          latency_p95_ms: percentile(sorted, 0.95),
+          feedback,
+          share: round(shareOf(experiment, variant), 4),
+        };
+      }
+      out[experiment] = report;
+    }
+    return out;
+  }
+
+  reset(): void {
+    this.stats.clear();
+  }
+
+  private variant(experiment: string, variant: string): VariantStats {
+    let variants = this.stats.get(experiment);
+    if (!variants) this.stats.set(experiment, (variants = new Map()));
+    let stats = variants.get(variant);
+    if (!stats) variants.set(variant, (stats = new VariantStats()));
+    return stats;
+  }
+}
+
+/** The nearest-rank percentile of sorted values; 0 when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,58 @@
+// One configuration as the router runs it: validated, compiled, with the ids tooling lists and the
+// request inspector built on it. `createRouter` builds one; `router.reload` builds the next and
+// swaps it in whole, so a decision never sees half of each.
+import type { LoadedConfig } from '../config/load-config.js';
+import type { RouterConfigInput } from '../config/schema.js';
+import { validateConfig } from '../config/validate-config.js';
+import { ConfigError, InvalidArgumentError, type ConfigIssue } from '../errors.js';
+import { defaultPiiDetector, withPiiAllowList } from '../privacy/index.js';
+import { DEFAULT_SCAN_LIMITS } from '../request/collect-text.js';
+import { charsPerTokenEstimator } from '../request/token-estimator.js';
+import { compileConfig, type CompiledConfig } from '../routing/compile-config.js';
+import type { Inspector } from './inspect-request.js';
+import type { RouterOptions } from './router-api.js';
+
+export interface Generation {
+  readonly compiled: CompiledConfig;
+  readonly validated: RouterConfigInput;
+  readonly warnings: readonly ConfigIssue[];
+  readonly environment: string | undefined;
+  readonly agentIds: readonly string[];
+  readonly modelIds: readonly string[];
+  readonly strategyNames: readonly string[];
+  readonly inspector: Inspector;
+}
+
+/** Validates and compiles `config`; throws `ConfigError` listing every problem. */
+export function buildGeneration(config: LoadedConfig | RouterConfigInput, options: RouterOptions): Generation {
+  if (typeof config !== 'object' || config === null) {
+    throw new InvalidArgumentError('config', 'expected a configuration object { models, agents, routing } or the result of loadConfig()');
+  }
+  const { environment, warnings: loadWarnings, ...input } = config as Partial<LoadedConfig> & RouterConfigInput;
+  const validation = validateConfig(input, undefined, { providers: Object.keys(options.providers ?? {}) });
+  if (validation.errors.length > 0 || !validation.config) throw new ConfigError(validation.errors, validation.warnings);
+  const compiled = compileConfig(validation.config, environment);
+  return {
+    compiled,
+    validated: validation.config,
+    warnings: loadWarnings ?? validation.warnings,
+    environment,
+    agentIds: [...compiled.agents.keys()],
+    modelIds: [...compiled.models.keys()],
+    strategyNames: [...compiled.strategies.keys()],
+    inspector: {
+      compiled,
+      piiDetector: withPiiAllowList(options.piiDetector ?? defaultPiiDetector, compiled.piiAllowPatterns),
+      tokenEstimator: options.tokenEstimator ?? charsPerTokenEstimator,
+      scanLimits: { ...DEFAULT_SCAN_LIMITS, ...definedOnly(options.scanLimits ?? {}) },
+    },
+  };
+}
+
+/**
+ * An option given as `undefined` keeps its default (a spread would copy the undefined: p-retry
+ * then retries 10 times, and every Retry-After, however long, is waited out).
+ */
+export function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
