@@ -78,6 +78,9 @@ export function isRetryableStatus(status: number | undefined): boolean {
 /** One try of one model during `complete()` or `stream()`. */
 export interface AttemptRecord {
   modelId: string;
+  /** The model's provider and the name that provider knows it by (set for tries, not for skips). */
+  provider?: string;
+  providerModelId?: string;
   /** 1 for the first try of this model, 2 for its first retry, ... */
   attempt: number;
   ok: boolean;

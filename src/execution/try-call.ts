@@ -133,7 +133,7 @@ export async function callWithRetries<T>(
         throw outcome.error;
       }
       deps.health.onSuccess(model.id, deps.clock());
-      call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: true, startedAt: t0, durationMs: deps.clock() - t0 });
+      call.attempts.push({ modelId: model.id, provider: model.provider, providerModelId: model.providerModelId, attempt: tryNumber, ok: true, startedAt: t0, durationMs: deps.clock() - t0 });
       answered = { value: outcome.value, reservation, startedAt: t0 };
       if (options.keepSignal) {
         trySignal.restart(Number.POSITIVE_INFINITY);
@@ -195,11 +195,11 @@ function classify(call: CallContext, lease: Lease<Caller>, tryNumber: number, t0
     // The host's own code refused (a RouterError that is no provider failure): not the model's
     // fault, and no other model would fare better. It ends the call as it is.
     deps.health.onCancel(model.id);
-    call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, startedAt: t0, durationMs: deps.clock() - t0, error: thrown });
+    call.attempts.push({ modelId: model.id, provider: model.provider, providerModelId: model.providerModelId, attempt: tryNumber, ok: false, startedAt: t0, durationMs: deps.clock() - t0, error: thrown });
     return thrown;
   }
   const error = toProviderError(thrown, lease.adapter.provider, model, signal);
-  call.attempts.push({ modelId: model.id, attempt: tryNumber, ok: false, startedAt: t0, durationMs: deps.clock() - t0, error });
+  call.attempts.push({ modelId: model.id, provider: model.provider, providerModelId: model.providerModelId, attempt: tryNumber, ok: false, startedAt: t0, durationMs: deps.clock() - t0, error });
   noteFailedTry(deps, model, error);
   return error;
 }
