@@ -260,7 +260,7 @@ describe('failures', () => {
     expect(operation.attributes['llm_router.served_model']).toBeUndefined();
     expect(operation.events.filter((e) => e.name === 'exception').map((e) => e.attributes?.['exception.type'])).toEqual(['ALL_MODELS_FAILED']);
     const tries = otel.children(operation);
-    const attempts = (error as unknown as { attempts: { modelId: string; skipped?: string }[] }).attempts.filter((a) => !a.skipped);
+    const attempts = (error as unknown as { attempts: { modelId: string; providerModelId?: string; skipped?: string }[] }).attempts.filter((a) => !a.skipped);
     expect(tries.map((s) => s.name)).toEqual(attempts.map((a) => `chat ${a.providerModelId ?? a.modelId}`));
     expect(tries.length).toBeGreaterThan(1);
     for (const span of tries) {
