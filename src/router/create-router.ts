@@ -173,17 +173,20 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     });
   let executor = executorFor(current);
 
-  async function observedRoute(agentId: string, task: Task, context: RoutingContext): Promise<RoutingDecision> {
+  function observedRoute(agentId: string, task: Task, context: RoutingContext): Promise<RoutingDecision> {
     const observed = Observed.start(options.observer, 'route', agentId, clock, warn);
-    try {
-      const decision = await routeFor(current, agentId, task, context, undefined);
-      observed?.decided(decision);
-      observed?.end({ decision, attempts: [] });
-      return decision;
-    } catch (error) {
-      observed?.end({ decision: undefined, attempts: [], error });
-      throw error;
-    }
+    if (!observed) return routeFor(current, agentId, task, context, undefined);
+    return routeFor(current, agentId, task, context, undefined).then(
+      (decision) => {
+        observed.decided(decision);
+        observed.end({ decision, attempts: [] });
+        return decision;
+      },
+      (error: unknown) => {
+        observed.end({ decision: undefined, attempts: [], error });
+        throw error;
+      },
+    );
   }
 
   function reload(next: LoadedConfig | RouterConfigInput): ReloadResult {
