@@ -45,7 +45,8 @@ export function checkTask(task: Task): { task: Task; notes: string[] } {
   let notes: string[] = NO_NOTES;
   for (const key of keys) {
     const slot = ownSlot(task, key);
-    const check = FIELDS[key];
+    // Own fields only: `constructor`, `toString` or `__proto__` are a task's own data, not checks.
+    const check = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
     if (check === undefined) {
       const near = key.length > 3 ? nearestField(key) : undefined;
       if (near !== undefined) {

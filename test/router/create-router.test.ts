@@ -66,3 +66,12 @@ describe('createRouter', () => {
     expect(() => createRouter(null as never)).toThrow(RouterError);
   });
 });
+
+describe('a task with keys that name Object.prototype members', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'])('routes a task with an own key %s like any other open field', async (key) => {
+    const router = createRouter(await loadSeed(), { logger: {} });
+    const task = JSON.parse(`{"complexity": 9, ${JSON.stringify(key)}: {"x": 1}}`);
+    const decision = await router.route('cto_agent', task);
+    expect(decision.modelId).toBe((await router.route('cto_agent', { complexity: 9 })).modelId);
+  });
+});
