@@ -10,6 +10,7 @@ import { skip, type AttemptOutcome, type CallContext } from './call-context.js';
 import { isAbort, isHostError, isRejectedRequest, unavailableUntil } from './failures.js';
 import { checkResponse } from './response-check.js';
 import { callWithRetries, type Caller, type Lease, type TriedCall } from './try-call.js';
+import { RACE_LOST } from './try-signal.js';
 
 export interface Served {
   response: ProviderResponse;
@@ -113,7 +114,11 @@ export function failAttempt(call: CallContext, lease: Lease<Caller>, failed: Ext
   const { error } = failed;
   if (ProviderNotConfiguredError.isInstance(error)) return { ok: false, budgetRefused: false };
   if (isHostError(error)) return { ok: false, budgetRefused: false, fatal: error };
-  if (isAbort(error) || signal?.aborted) return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
+  if (isAbort(error) || signal?.aborted) {
+    // A race this model lost: its attempt simply ends, and the race goes on without it.
+    if (signal?.reason === RACE_LOST && !call.signal?.aborted) return { ok: false, budgetRefused: false };
+    return { ok: false, budgetRefused: false, fatal: new RequestAbortedError(signal?.reason ?? error) };
+  }
   deps.metrics.recordCall(lease.model.id, { ok: false, latencyMs: deps.clock() - lease.startedAt });
   // A malformed request fails at once: it is neither retried nor sent down the chain.
   if (isRejectedRequest(error)) return { ok: false, budgetRefused: false, fatal: new RequestRejectedError(call.decision.agentId, lease.model.id, call.attempts, error) };

@@ -7,6 +7,7 @@ import { RequestAbortedError } from '../call-errors.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { AttemptOutcome, CallContext } from './call-context.js';
 import type { Hedge } from './fallback-chain.js';
+import { RACE_LOST } from './try-signal.js';
 
 export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, signal: AbortSignal) => Promise<AttemptOutcome<T>>): Hedge<T> {
   return async (models) => {
@@ -23,7 +24,7 @@ export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, 
         const settled = await Promise.race(pending);
         pending.delete(runs[settled.index]!);
         if (settled.outcome.ok) {
-          controllers.forEach((controller, i) => i !== settled.index && controller.abort(new Error('another model answered first')));
+          controllers.forEach((controller, i) => i !== settled.index && controller.abort(RACE_LOST));
           // The losers' attempts end (their tries given up) before the winner is returned.
           await Promise.all(pending);
           return { winner: settled.outcome.value, modelId: settled.model.id };

@@ -14,7 +14,7 @@ import { skip, type CallContext } from './call-context.js';
 import { isHostError, noteFailedTry, toProviderError } from './failures.js';
 import { checkUsage } from './response-check.js';
 import { withRetries } from './retry-policy.js';
-import { TrySignal } from './try-signal.js';
+import { RACE_LOST, TrySignal } from './try-signal.js';
 
 /** Whoever makes the call: a provider adapter, or the host itself (`router.execute`). */
 export type Caller = { readonly provider: string };
@@ -206,9 +206,22 @@ function classify(call: CallContext, lease: Lease<Caller>, tryNumber: number, t0
 
 /** Why a try's signal ended it: it timed out (retryable), or the caller aborted. */
 export function endedTry(trySignal: TrySignal, lease: Lease<Caller>, timeoutMs: number): () => ProviderError {
-  const context = { provider: lease.adapter.provider, modelId: lease.model.id };
-  return () =>
-    trySignal.timedOut
-      ? new ProviderError(`Call to ${lease.model.id} timed out after ${timeoutMs} ms`, { ...context, kind: 'timeout', retryable: true })
-      : new ProviderError(`Call to ${lease.model.id} aborted`, { ...context, kind: 'abort', retryable: false, cause: trySignal.endReason });
+  return () => {
+    const context = { provider: lease.adapter.provider, modelId: lease.model.id };
+    if (trySignal.timedOut) return new ProviderError(`Call to ${lease.model.id} timed out after ${timeoutMs} ms`, { ...context, kind: 'timeout', retryable: true });
+    const reason = trySignal.endReason;
+    if (reason === RACE_LOST) return raceLost(lease.model, lease.adapter.provider);
+    return new ProviderError(`Call to ${lease.model.id} aborted`, { ...context, kind: 'abort', retryable: false, cause: reason });
+  };
+}
+
+/** One error per model for every race it lost: nothing is allocated for a loser. */
+const lostRaces = new WeakMap<CompiledModel, ProviderError>();
+function raceLost(model: CompiledModel, provider: string): ProviderError {
+  let error = lostRaces.get(model);
+  if (error?.provider !== provider) {
+    error = new ProviderError(`Call to ${model.id} aborted: another model answered first`, { provider, modelId: model.id, kind: 'abort', retryable: false, cause: RACE_LOST });
+    lostRaces.set(model, error);
+  }
+  return error;
 }

@@ -6,6 +6,12 @@
 // keeps it after opening, to end the provider's stream with the call.
 import type { CallOptions } from '../providers/provider.js';
 
+/**
+ * Why a race's losers are aborted: one shared reason, so that ending a loser allocates no error
+ * (a race runs on every call of a `parallel_requests` strategy).
+ */
+export const RACE_LOST: Error = Object.freeze(new Error('another model answered first'));
+
 export class TrySignal {
   private controller: AbortController | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
