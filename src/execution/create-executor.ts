@@ -67,7 +67,8 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
   /** Tells the observer and the experiment's metrics how a call ended. */
   function ended(call: CallContext, startedAt: number, how: { result?: ObservedResult; error?: unknown; cancelled?: boolean }): void {
     const { decision } = call;
-    if (decision.experiment && deps.onOutcome) {
+    // A stream the consumer left early says nothing of the variant: it is not counted.
+    if (decision.experiment && deps.onOutcome && !how.cancelled) {
       deps.onOutcome(decision, { ok: how.result !== undefined, servedModelId: how.result?.modelId, costUsd: how.result?.costUsd ?? 0, latencyMs: deps.clock() - startedAt });
     }
     call.observed?.end({ decision, attempts: call.attempts, ...how });

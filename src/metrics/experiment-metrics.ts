@@ -24,6 +24,15 @@ export interface VariantMetrics {
 
 const LATENCY_SAMPLES = 512;
 
+/** What a variant was told of one metric: the mean of every value, and the values within 0..1 apart (what learning reads). */
+interface FeedbackStats {
+  count: number;
+  /** A running mean: a sum of large finite values could overflow. */
+  mean: number;
+  unitCount: number;
+  unitSum: number;
+}
+
 class VariantStats {
   requests = 0;
   calls = 0;
@@ -32,7 +41,7 @@ class VariantStats {
   costUsd = 0;
   readonly latencies: number[] = [];
   private nextLatency = 0;
-  readonly feedback = new Map<string, { count: number; sum: number }>();
+  readonly feedback = new Map<string, FeedbackStats>();
 
   addLatency(ms: number): void {
     if (this.latencies.length < LATENCY_SAMPLES) this.latencies.push(ms);
@@ -66,15 +75,22 @@ export class ExperimentMetrics {
   feedback(experiment: string, variant: string, metric: string, value: number): void {
     const { feedback } = this.variant(experiment, variant);
     let entry = feedback.get(metric);
-    if (!entry) feedback.set(metric, (entry = { count: 0, sum: 0 }));
+    if (!entry) feedback.set(metric, (entry = { count: 0, mean: 0, unitCount: 0, unitSum: 0 }));
     entry.count++;
-    entry.sum += value;
+    entry.mean += value / entry.count - entry.mean / entry.count;
+    if (value >= 0 && value <= 1) {
+      entry.unitCount++;
+      entry.unitSum += value;
+    }
   }
 
-  /** What `variant` was told of `metric`: the count and the sum of the values. */
+  /**
+   * What `variant` was told of `metric` that an adaptive experiment learns from: how many values
+   * were within 0..1 and their sum (values outside, recorded while the experiment was fixed, are not evidence).
+   */
   evidence(experiment: string, variant: string, metric: string): { count: number; sum: number } {
     const entry = this.stats.get(experiment)?.get(variant)?.feedback.get(metric);
-    return entry ? { count: entry.count, sum: entry.sum } : { count: 0, sum: 0 };
+    return entry ? { count: entry.unitCount, sum: entry.unitSum } : { count: 0, sum: 0 };
   }
 
   /** Every experiment that has figures, each variant with its share now (from `shareOf`). */
@@ -85,8 +101,8 @@ export class ExperimentMetrics {
       for (const [variant, stats] of variants) {
         const sorted = [...stats.latencies].sort((a, b) => a - b);
         const feedback: Record<string, { count: number; mean: number }> = {};
-        for (const [metric, { count, sum }] of stats.feedback) feedback[metric] = { count, mean: round(sum / count, 4) };
-        report[variant] = {
+        for (const [metric, { count, mean }] of stats.feedback) own(feedback, metric, { count, mean: round(mean, 4) });
+        own(report, variant, {
           requests: stats.requests,
           calls: stats.calls,
           failures: stats.failures,
@@ -96,9 +112,9 @@ export class ExperimentMetrics {
           latency_p95_ms: percentile(sorted, 0.95),
           feedback,
           share: round(shareOf(experiment, variant), 4),
-        };
+        });
       }
-      out[experiment] = report;
+      own(out, experiment, report);
     }
     return out;
   }
@@ -116,6 +132,11 @@ export class ExperimentMetrics {
   }
 }
 
+/** Sets `key` as an own property, whatever its name (`__proto__` included: hosts name metrics). */
+function own<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** The nearest-rank percentile of sorted values; 0 when there are none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -124,5 +145,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
+  const scaled = value * scale;
+  // Rounding cannot matter for a value this large, and scaling it would overflow.
+  return Number.isFinite(scaled) ? Math.round(scaled) / scale : value;
 }

@@ -29,7 +29,12 @@ export const THOMPSON_DRAWS = 2000;
  * The share of traffic of each variant: the probability that its posterior draw is the highest,
  * then `minShare + (1 - n·minShare) · p`, so every variant keeps at least `minShare`.
  */
-export function thompsonShares(evidence: readonly VariantEvidence[], minShare: number, random: () => number, draws = THOMPSON_DRAWS): number[] {
+export function thompsonShares(evidence: readonly VariantEvidence[], minShare: number, source: () => number, draws = THOMPSON_DRAWS): number[] {
+  // A host's source may return anything: what is not in [0, 1) counts as one half.
+  const random = () => {
+    const r = source();
+    return r >= 0 && r < 1 ? r : 0.5;
+  };
   const n = evidence.length;
   const wins = new Array<number>(n).fill(0);
   for (let d = 0; d < draws; d++) {
@@ -70,7 +75,8 @@ function betaSample(a: number, b: number, random: () => number): number {
 function gammaSample(shape: number, random: () => number): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
+  // Accepted within a few rounds for any fair source; a degenerate one (a host's) gets the mode.
+  for (let round = 0; round < 64; round++) {
     let x: number;
     let v: number;
     do {
@@ -82,11 +88,10 @@ function gammaSample(shape: number, random: () => number): number {
     if (u < 1 - 0.0331 * x * x * x * x) return d * v;
     if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
   }
+  return d;
 }
 
-/** A standard normal draw (Box–Muller). */
+/** A standard normal draw (Box–Muller); `1 - u` keeps the logarithm finite when the source returns 0. */
 function normalSample(random: () => number): number {
-  let u = 0;
-  while (u === 0) u = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }

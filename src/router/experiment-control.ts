@@ -125,11 +125,19 @@ export class Experiments implements ExperimentControl {
     if (this.served.size > MAX_REMEMBERED_TASKS) this.served.delete(this.served.keys().next().value!);
   }
 
-  /** The call for such a decision ended: feedback goes to the variant that served, if a variant did. */
+  /**
+   * The call for such a decision ended: feedback goes to the variant that served — the assigned one,
+   * or another variant of the experiment that served as a fallback — and to none when no variant did.
+   */
   servedBy(decision: RoutingDecision, servedModelId: string | undefined): void {
-    if (!decision.experiment || decision.taskId === undefined || servedModelId === undefined) return;
+    const assigned = decision.experiment;
+    if (!assigned || decision.taskId === undefined) return;
     const entry = this.served.get(decision.taskId);
-    if (!entry || entry.experiment !== decision.experiment.name) return;
+    if (!entry || entry.experiment !== assigned.name) return;
+    if (servedModelId === undefined || servedModelId === assigned.variant) {
+      entry.variant = servedModelId;
+      return;
+    }
     const experiment = this.compiled.get(entry.experiment);
     entry.variant = experiment?.variants.some((v) => v.modelId === servedModelId) ? servedModelId : undefined;
   }
@@ -189,7 +197,10 @@ export class Experiments implements ExperimentControl {
     const { metric, minShare, seed } = experiment.allocation;
     const evidence = experiment.variants.map((variant) => this.metrics.evidence(experiment.name, variant.modelId, metric));
     if (evidence.every((e) => e.count === 0)) {
-      this.shares.delete(experiment.name);
+      // Before any outcome: the weights, with every variant lifted to its minimum share.
+      const initial = atLeast(weightShares(experiment), minShare);
+      if (initial.some((share, index) => share !== weightShares(experiment)[index])) this.shares.set(experiment.name, initial);
+      else this.shares.delete(experiment.name);
       return;
     }
     let random = this.randoms.get(experiment.name);
@@ -231,6 +242,22 @@ export class Experiments implements ExperimentControl {
       });
     }
     this.live = live;
+  }
+}
+
+/** `shares` with every share below `minimum` raised to it, the others scaled down in proportion to make room. */
+export function atLeast(shares: readonly number[], minimum: number): number[] {
+  const raised = new Set<number>();
+  for (;;) {
+    const room = 1 - raised.size * minimum;
+    let rest = 0;
+    shares.forEach((share, index) => {
+      if (!raised.has(index)) rest += share;
+    });
+    const next = shares.map((share, index) => (raised.has(index) ? minimum : rest > 0 ? (share * room) / rest : room / (shares.length - raised.size)));
+    const low = next.findIndex((share, index) => !raised.has(index) && share < minimum - 1e-12);
+    if (low < 0) return next;
+    raised.add(low);
   }
 }
 

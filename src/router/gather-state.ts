@@ -50,8 +50,10 @@ export function gatherState(
   if (!overrides.isEmpty) {
     const agentOverride = overrides.agentModelAt(agentId, now);
     if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };
-    if (typeof task.id === 'string') {
-      const taskOverride = overrides.taskRoutingAt(task.id, now);
+    // A numeric id names the same task as its digits (`setTaskRouting('42')` applies to `{ id: 42 }`).
+    const taskId = typeof task.id === 'number' ? String(task.id) : task.id;
+    if (typeof taskId === 'string') {
+      const taskOverride = overrides.taskRoutingAt(taskId, now);
       if (taskOverride) state.taskOverride = { modelId: taskOverride.value, ...(taskOverride.reason ? { reason: taskOverride.reason } : {}) };
     }
   }

@@ -174,6 +174,8 @@ export class OverrideStore implements RuntimeOverrides {
    * configuration lacks, and returns them (each also reported to `onChange` as `drop`).
    */
   dropUnknown(): { override: ActiveOverride; reason: string }[] {
+    // Overrides that ran out before the reload expired: they are not the reload's to drop.
+    this.sweep(this.clock());
     const dropped: { override: ActiveOverride; reason: string }[] = [];
     const models = new Set(this.known.models());
     const agents = new Set(this.known.agents());

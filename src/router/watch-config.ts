@@ -83,6 +83,7 @@ export async function watchConfig(dir: string, router: Router, options: WatchCon
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      timer = undefined;
       for (const watcher of watchers) watcher.close();
     },
     async settled() {

@@ -7,8 +7,8 @@ export type { ModelLiveState } from '../state/model-live-state.js';
 
 /** An open object describing the work. The router reads the fields below; conditions may read any. */
 export interface Task {
-  /** Used by task overrides (`setTaskRouting`) and sticky experiments. */
-  id?: string;
+  /** Used by task overrides (`setTaskRouting`), sticky experiments and feedback; a number counts as its digits. */
+  id?: string | number;
   type?: string;
   /** 0 (trivial) to 10 (hardest). Unknown complexity counts as 5. */
   complexity?: number;
@@ -169,7 +169,7 @@ export interface RoutingDecision {
   trace: TraceStep[];
   /** The A/B experiment that assigned the model, and the variant, when one did. */
   experiment?: { name: string; variant: string };
-  /** The task's id, when it had one. */
+  /** The task's id, when it had one (a numeric id as its digits). */
   taskId?: string;
   /** Epoch ms of the decision. */
   decidedAt: number;
