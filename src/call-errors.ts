@@ -87,6 +87,8 @@ export interface AttemptRecord {
   /** Epoch ms (the router's clock) when the try started, or when the model was skipped. */
   startedAt?: number;
   durationMs: number;
+  /** Set when the try was ended because another model answered first (`parallel_requests`): not a failure of the model. */
+  raceLost?: boolean;
   /** Set when the model was not called at all: `circuit_open`, `cooling_down`, `rate_limited`, `budget`, `no_provider`. */
   skipped?: string;
   error?: unknown;

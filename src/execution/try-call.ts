@@ -4,7 +4,7 @@
 // provider call settles: a try the router gave up on (timed out, aborted, lost a race) may still be
 // answered and billed, and its answer is then booked against that reservation — never unreserved,
 // never silently — while a retry runs under a reservation of its own.
-import { ProviderError, ProviderNotConfiguredError } from '../call-errors.js';
+import { ProviderError, ProviderNotConfiguredError, type AttemptRecord } from '../call-errors.js';
 import type { BudgetExceededError } from '../errors.js';
 import type { ProviderAdapter, ProviderRequest } from '../providers/provider.js';
 import type { TokenUsage } from '../request/types.js';
@@ -199,7 +199,9 @@ function classify(call: CallContext, lease: Lease<Caller>, tryNumber: number, t0
     return thrown;
   }
   const error = toProviderError(thrown, lease.adapter.provider, model, signal);
-  call.attempts.push({ modelId: model.id, provider: model.provider, providerModelId: model.providerModelId, attempt: tryNumber, ok: false, startedAt: t0, durationMs: deps.clock() - t0, error });
+  const record: AttemptRecord = { modelId: model.id, provider: model.provider, providerModelId: model.providerModelId, attempt: tryNumber, ok: false, startedAt: t0, durationMs: deps.clock() - t0, error };
+  if (error.cause === RACE_LOST) record.raceLost = true;
+  call.attempts.push(record);
   noteFailedTry(deps, model, error);
   return error;
 }

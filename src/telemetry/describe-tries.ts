@@ -20,6 +20,8 @@ export interface TryView {
   served: boolean;
   /** Whether this try checked the served answer (the seed's `quality_assurance` verification). */
   verification: boolean;
+  /** Whether the router ended it because another model answered first: not a failure. */
+  lostRace: boolean;
   /** How the try failed, when it did. */
   failed: boolean;
   error: unknown;
@@ -38,10 +40,12 @@ export function describeTries(operation: ObservedOperation, end: ObservedEnd): T
   const streamCut = streamIndex >= 0 && (StreamInterruptedError.isInstance(end.error) || RequestAbortedError.isInstance(end.error));
   return tries.map((attempt, index) => {
     const served = index === servedIndex;
-    const startedAt = attempt.startedAt ?? end.startedAt;
-    const endedAt = index === streamIndex ? Math.max(startedAt, end.endedAt) : startedAt + Math.max(0, attempt.durationMs);
+    // Within the operation's own span, whatever an injected clock did in between.
+    const endedAt = Math.min(end.endedAt, index === streamIndex ? end.endedAt : (attempt.startedAt ?? end.startedAt) + Math.max(0, attempt.durationMs));
+    const startedAt = Math.min(Math.max(attempt.startedAt ?? end.startedAt, end.startedAt), endedAt);
     const cut = streamCut && index === streamIndex;
-    const failed = !attempt.ok || cut;
+    const lostRace = attempt.raceLost === true;
+    const failed = (!attempt.ok && !lostRace) || cut;
     // The stream's own failure is the cause the router wrapped (a provider error, a timeout).
     const error = cut ? (streamCauseOf(end.error) ?? end.error) : attempt.error;
     return {
@@ -53,6 +57,7 @@ export function describeTries(operation: ObservedOperation, end: ObservedEnd): T
       endedAt,
       served,
       verification: servedIndex >= 0 && index > servedIndex && decision?.verification?.modelId === attempt.modelId,
+      lostRace,
       failed,
       error: failed ? error : undefined,
       errorType: failed ? errorType(error) : undefined,

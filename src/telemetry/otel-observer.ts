@@ -3,7 +3,7 @@
 // registered the API's providers are no-ops and so is this.
 import { type Context, context, diag, type Meter, type MeterProvider, metrics, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
 import type { ObservedEnd, ObservedOperation, OperationObservation, RouterObserver } from '../execution/call-observer.js';
-import { describeTries } from './describe-tries.js';
+import { describeTries, type TryView } from './describe-tries.js';
 import { createInstruments, recordMetrics, type RouterInstruments } from './instruments.js';
 import { recordOperationSpans } from './record-spans.js';
 import { INSTRUMENTATION_SCOPE } from './scope.js';
@@ -59,13 +59,27 @@ class OtelObservation implements OperationObservation {
 
   end(end: ObservedEnd): void {
     // Telemetry never fails the call it watches.
+    const { tracer, parent, operation } = this;
+    const agentId = String(this.agentId);
+    // An injected clock may step back: the operation never ends before it began.
+    if (end.endedAt < end.startedAt) end = { ...end, endedAt: end.startedAt };
+    let tries: TryView[];
     try {
-      const { tracer, parent, operation, agentId } = this;
-      const tries = describeTries(operation, end);
+      tries = describeTries(operation, end);
+    } catch (error) {
+      diag.warn(`llm-agent-router telemetry: could not describe a ${operation}`, error);
+      return;
+    }
+    // Spans and metrics apart: a tracer or processor that fails loses no metric, and the reverse.
+    try {
       recordOperationSpans({ tracer, parent, operation, agentId, end, tries });
+    } catch (error) {
+      diag.warn(`llm-agent-router telemetry: could not record the spans of a ${operation}`, error);
+    }
+    try {
       recordMetrics(this.instruments(), agentId, end, tries);
     } catch (error) {
-      diag.warn(`llm-agent-router telemetry: could not record a ${this.operation}`, error);
+      diag.warn(`llm-agent-router telemetry: could not record the metrics of a ${operation}`, error);
     }
   }
 }

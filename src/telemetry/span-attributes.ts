@@ -46,6 +46,7 @@ export const ROUTER = {
   tries: 'llm_router.tries',
   attempt: 'llm_router.attempt',
   verification: 'llm_router.verification',
+  raceLost: 'llm_router.race_lost',
   skipReason: 'llm_router.skip_reason',
 } as const;
 
@@ -120,6 +121,7 @@ export function tryAttributes(view: TryView, end: ObservedEnd): Attributes {
   attributes[ROUTER.model] = view.attempt.modelId;
   attributes[ROUTER.attempt] = view.attempt.attempt;
   if (view.verification) attributes[ROUTER.verification] = true;
+  if (view.lostRace) attributes[ROUTER.raceLost] = true;
   const result = view.served ? end.result : undefined;
   if (result) {
     if (result.usage) {
