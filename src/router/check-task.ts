@@ -57,7 +57,7 @@ export function checkTask(task: Task): { task: Task; notes: string[] } {
       throw new InvalidArgumentError(`task.${key}`, 'expected a plain value, got a getter (or a Proxy that refused)');
     } else if (slot.kind === 'data' && slot.value !== undefined) {
       const problem = check(slot.value);
-      if (problem !== undefined) throw new InvalidArgumentError(`task.${key}`, `${problem}, got ${describe(slot.value)}`);
+      if (problem !== undefined) throw new InvalidArgumentError(`task.${key}`, `${problem}, got ${TEXT_FIELDS.has(key) ? kindOf(slot.value) : describe(slot.value)}`);
     }
     // `__proto__` as an own key would set the copy's prototype, and names nothing the router reads.
     if (slot.kind === 'data' && key !== '__proto__') copy[key] = slot.value;
@@ -77,6 +77,14 @@ function nearestField(key: string): string | undefined {
     nearest.set(key, near);
   }
   return near ?? undefined;
+}
+
+/** Fields that carry what is sent: a wrong value there may be the prompt itself, and is never quoted in an error (errors get logged). */
+const TEXT_FIELDS = new Set(['prompt', 'messages', 'data']);
+
+function kindOf(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 function describe(value: unknown): string {

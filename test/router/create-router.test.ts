@@ -75,3 +75,16 @@ describe('a task with keys that name Object.prototype members', () => {
     expect(decision.modelId).toBe((await router.route('cto_agent', { complexity: 9 })).modelId);
   });
 });
+
+describe('a task field of the wrong type', () => {
+  it('is refused without quoting what may be the prompt itself', async () => {
+    const router = createRouter(await loadSeed(), { logger: {} });
+    for (const key of ['messages', 'data', 'prompt']) {
+      const value = key === 'prompt' ? 42 : 'Patient Jane Roe, DOB 1984-03-02';
+      const error = await router.route('cto_agent', { [key]: value }).catch((caught: unknown) => caught as Error);
+      expect(error).toBeInstanceOf(RouterError);
+      expect((error as Error).message).not.toContain('Jane');
+    }
+    await expect(router.route('cto_agent', { messages: 'Jane Roe' })).rejects.toThrow('got a string of 8 characters');
+  });
+});
