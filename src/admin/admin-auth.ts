@@ -10,7 +10,8 @@ export type Authenticate = (request: Request) => Promise<AdminPrincipal | undefi
 const CHALLENGE = 'Bearer realm="llm-agent-router admin"';
 // RFC 6750 b64token, after the scheme and at least one space.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-const TOKEN_CHARS = /^[\x21-\x7e]+$/;
+// What a bearer header can carry (RFC 6750 b64token): a token outside it could never authenticate.
+const TOKEN_CHARS = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -30,7 +31,7 @@ export function createAuthenticate(token: unknown, authorize: unknown): Authenti
     return byAuthorize(authorize as AdminAuthorize);
   }
   if (typeof token !== 'string' || !TOKEN_CHARS.test(token)) {
-    throw new InvalidArgumentError('options.token', 'expected a non-empty string of printable ASCII characters without spaces');
+    throw new InvalidArgumentError('options.token', 'expected a non-empty token of letters, digits and - . _ ~ + / (then = padding), as a Bearer header can carry');
   }
   return byToken(token);
 }
@@ -53,9 +54,11 @@ function byAuthorize(authorize: AdminAuthorize): Authenticate {
     // A throw from the host's own code is an internal failure (500), never a way in.
     const principal: unknown = await authorize(request);
     if (principal === false || principal === undefined) throw unauthorized('Not authorized', CHALLENGE);
-    if (typeof principal !== 'object' || principal === null || typeof (principal as AdminPrincipal).id !== 'string' || (principal as AdminPrincipal).id === '') {
+    // The id is read once: a getter cannot answer one thing to the check and another to the audit.
+    const id: unknown = typeof principal === 'object' && principal !== null ? (principal as AdminPrincipal).id : undefined;
+    if (typeof id !== 'string' || id === '') {
       throw new InvalidArgumentError('authorize', 'must return a principal { id: string }, false or undefined');
     }
-    return principal as AdminPrincipal;
+    return { ...(principal as AdminPrincipal), id };
   };
 }

@@ -59,9 +59,9 @@ export interface AdminHandlerOptions {
   /** How many audit entries are kept in memory (the oldest go first). Default 1000. */
   auditLimit?: number;
   /** Receives every audit entry as it is written (e.g. to ship it to a durable log). Its errors are ignored. */
-  onAudit?: (entry: AdminAuditEntry) => void;
+  onAudit?: (entry: AdminAuditEntry) => unknown;
   /** Receives what caused a 500 (a failure inside the router or the host's `authorize`). Default: `console.error`. */
-  onError?: (error: unknown, request: Request) => void;
+  onError?: (error: unknown, request: Request) => unknown;
   /** Epoch-ms clock for audit times. Default `Date.now`. */
   clock?: () => number;
 }

@@ -7,7 +7,7 @@ export class AuditLog {
 
   constructor(
     private readonly limit: number,
-    private readonly onAudit: ((entry: AdminAuditEntry) => void) | undefined,
+    private readonly onAudit: ((entry: AdminAuditEntry) => unknown) | undefined,
   ) {}
 
   append(entry: AdminAuditEntry): void {
@@ -19,9 +19,10 @@ export class AuditLog {
       }
     }
     try {
-      this.onAudit?.({ ...entry });
+      // The change is already made: a failing sink — synchronous or not — must not turn it into an error response.
+      ignoreRejection(this.onAudit?.({ ...entry }));
     } catch {
-      // The change is already made: a failing sink must not turn it into an error response.
+      // as above
     }
   }
 
@@ -30,5 +31,14 @@ export class AuditLog {
     const kept = this.entries.slice(-this.limit);
     const shown = count === undefined ? kept : count === 0 ? [] : kept.slice(-count);
     return shown.map((entry) => ({ ...entry }));
+  }
+}
+
+/** A host hook may return a promise: its rejection is ignored, never an unhandled rejection. */
+export function ignoreRejection(value: unknown): void {
+  try {
+    if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as PromiseLike<unknown>).then(undefined, () => {});
+  } catch {
+    // a hostile thenable
   }
 }

@@ -6,7 +6,7 @@ import { AdminRequestError, errorResponse, fromRouterError, jsonResponse } from 
 import { adminRoutes, type AdminRoute, type Method, type Operation } from './admin-routes.js';
 import type { AdminAuditEntry, AdminHandler, AdminHandlerOptions, AdminPrincipal, AdminRouter } from './admin-types.js';
 import { createAuthenticate } from './admin-auth.js';
-import { AuditLog } from './audit-log.js';
+import { AuditLog, ignoreRejection } from './audit-log.js';
 import { readJsonBody } from './read-json-body.js';
 import { parseBody } from './request-bodies.js';
 
@@ -24,7 +24,8 @@ function positiveInteger(name: string, value: unknown, minimum: number): number 
 }
 
 function checkBasePath(basePath: unknown): string {
-  if (typeof basePath !== 'string' || (basePath !== '' && !/^(\/[^/?#\s]+)+$/.test(basePath))) {
+  // Segments of URL-safe characters, no dot segments: a path that a parsed request URL can equal.
+  if (typeof basePath !== 'string' || (basePath !== '' && (!/^(\/[A-Za-z0-9\-._~]+)+$/.test(basePath) || /\/\.{1,2}(\/|$)/.test(basePath)))) {
     throw new InvalidArgumentError('options.basePath', `expected '' or a path like '/admin' (no trailing slash), got ${JSON.stringify(basePath)}`);
   }
   return basePath;
@@ -156,7 +157,7 @@ export function createAdminHandler(router: AdminRouter, options: AdminHandlerOpt
     } catch (error) {
       if (error instanceof AdminRequestError) return errorResponse(error);
       try {
-        onError(error, request);
+        ignoreRejection(onError(error, request));
       } catch {
         // Reporting must not turn a 500 into an unhandled rejection.
       }

@@ -1,5 +1,6 @@
 // toNodeListener: serves a fetch handler from `node:http` — the Node request becomes a standard
 // Request (its body a stream cut at a size limit), and the Response is written back.
+import { ignoreRejection } from './audit-log.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgumentError } from '../errors.js';
 import { BodyTooLargeError } from './read-json-body.js';
@@ -8,19 +9,31 @@ export interface NodeListenerOptions {
   /** The most body bytes read from the socket; more ends the body stream with a 413. Default: the handler's own `maxBodyBytes`, else 64 KiB. */
   maxBodyBytes?: number;
   /** Receives errors the listener cannot answer (a failing handler, a broken socket). Default: `console.error`. */
-  onError?: (error: unknown) => void;
+  onError?: (error: unknown) => unknown;
 }
 
 type FetchHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes?: number };
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+function pathOf(target: string): string | undefined {
+  try {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The request's URL. `req.url` is used as a path even when it starts with `//`. */
 function urlOf(req: IncomingMessage): string {
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const origin = `${encrypted ? 'https' : 'http'}://`;
   const host = req.headers.host;
-  const path = req.url?.startsWith('/') ? req.url : '/';
+  // An absolute-form target (`GET http://host/api/budget`, RFC 9112) is taken for its path and query
+  // only: the Host header names the server, whatever the target says.
+  const absolute = /^https?:\/\//i.test(req.url ?? '') ? pathOf(req.url!) : undefined;
+  const path = absolute ?? (req.url?.startsWith('/') ? req.url : '/');
   for (const base of [host, 'localhost']) {
     if (typeof base !== 'string' || base === '') continue;
     try {
@@ -146,6 +159,7 @@ function plainError(res: ServerResponse, status: number, code: string, message: 
   }
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
   res.end(JSON.stringify({ error: { code, message } }));
 }
 
@@ -171,7 +185,12 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
       try {
         await writeResponse(await handler(request), req, res);
       } catch (error) {
-        onError(error);
+        // Whatever the host's onError does (throw, reject), the client gets its answer.
+        try {
+          ignoreRejection(onError(error));
+        } catch {
+          // reported as far as it could be
+        }
         plainError(res, 500, 'INTERNAL', 'Internal error');
       }
     })();

@@ -62,12 +62,16 @@ async function readBytes(body: ReadableStream<Uint8Array>, limit: number): Promi
 
 /**
  * The parsed JSON body, or `{}` when there is none. Refuses a declared non-JSON content type before
- * reading (415), a body over `limit` bytes (413), a non-empty body without a content type (415),
+ * reading (415), a body over `limit` bytes (413), a POST without a JSON content type, body or not (415),
  * text that is not UTF-8 or not JSON (400 `INVALID_JSON`).
  */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   const type = request.headers.get('content-type');
   if (type !== null && !isJsonType(type)) throw unsupported(type);
+  // A change without a JSON content type, even with no body, is refused: a cross-site page can send
+  // a body-less POST with the user's cookies (a beacon, a no-cors fetch) without a preflight, never
+  // one that declares JSON.
+  if (type === null && request.method === 'POST') throw unsupported(null);
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge(limit);
   if (request.body === null) return {};

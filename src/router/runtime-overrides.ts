@@ -10,7 +10,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
  */
 export function parseDuration(duration: string | number): number {
   if (typeof duration === 'number') {
-    if (!Number.isFinite(duration) || duration <= 0) throw new InvalidArgumentError('duration', `${duration} is not a positive number of milliseconds`);
+    // At least a millisecond: an override is stamped in epoch milliseconds, and a shorter one would be over when set.
+    if (!Number.isFinite(duration) || duration < 1) throw new InvalidArgumentError('duration', `${duration} is not a number of milliseconds of at least 1`);
     return duration;
   }
   if (typeof duration !== 'string') throw new InvalidArgumentError('duration', 'expected a string like "2h" or a number of milliseconds');
@@ -22,7 +23,7 @@ export function parseDuration(duration: string | number): number {
   for (const match of text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gi)) {
     total += Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!;
   }
-  if (total <= 0) throw new InvalidArgumentError('duration', `"${duration}" is not a positive duration`);
+  if (!(total >= 1)) throw new InvalidArgumentError('duration', `"${duration}" is shorter than a millisecond`);
   return total;
 }
 

@@ -78,6 +78,8 @@ export async function startAdmin(options: Partial<AdminHandlerOptions> = {}, giv
         body = JSON.stringify(call.body);
         headers['content-type'] ??= 'application/json';
       }
+      // A well-behaved client declares JSON on every change, body or not (a body-less POST without it is refused).
+      if (method === 'POST' && body === undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
       const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
       if (body instanceof ReadableStream) init.duplex = 'half';
       const response = await fetch(`${url}${path}`, init);

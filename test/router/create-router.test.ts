@@ -85,6 +85,6 @@ describe('a task field of the wrong type', () => {
       expect(error).toBeInstanceOf(RouterError);
       expect((error as Error).message).not.toContain('Jane');
     }
-    await expect(router.route('cto_agent', { messages: 'Jane Roe' })).rejects.toThrow('got a string of 8 characters');
+    await expect(router.route('cto_agent', { messages: 'Jane Roe' as unknown as unknown[] })).rejects.toThrow('got a string of 8 characters');
   });
 });
