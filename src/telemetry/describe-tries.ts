@@ -3,7 +3,7 @@
 // answer, and how it failed. Worked out once per operation from the attempts and the outcome.
 import { type AttemptRecord, ProviderError, RequestAbortedError, StreamInterruptedError } from '../call-errors.js';
 import type { ObservedEnd, ObservedOperation } from '../execution/call-observer.js';
-import { errorType } from './span-attributes.js';
+import { errorType } from './error-type.js';
 
 export interface TryView {
   attempt: AttemptRecord;

@@ -4,7 +4,8 @@
 import { type Context, diag, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { ObservedEnd, ObservedOperation } from '../execution/call-observer.js';
 import { skippedModels, type TryView } from './describe-tries.js';
-import { decisionAttributes, errorType, operationSpanName, outcomeAttributes, ROUTER, SKIPPED_EVENT, tryAttributes, trySpanName } from './span-attributes.js';
+import { errorType } from './error-type.js';
+import { decisionAttributes, operationSpanName, outcomeAttributes, ROUTER, SKIPPED_EVENT, tryAttributes, trySpanName } from './span-attributes.js';
 
 export interface OperationSpanInput {
   tracer: Tracer;

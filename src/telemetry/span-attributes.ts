@@ -2,11 +2,10 @@
 // semantic conventions for generative AI where one applies, `llm_router.*` for the router's own.
 // Only ids, numbers and typed fields are read: never a prompt, an answer or a task's data.
 import type { Attributes } from '@opentelemetry/api';
-import { ProviderError } from '../call-errors.js';
 import type { ObservedEnd, ObservedOperation } from '../execution/call-observer.js';
-import { RouterError } from '../errors.js';
 import type { RoutingDecision } from '../routing/types.js';
 import type { TryView } from './describe-tries.js';
+import { errorType } from './error-type.js';
 
 export const GEN_AI = {
   operationName: 'gen_ai.operation.name',
@@ -140,19 +139,4 @@ export function finishReason(reason: string): string {
   if (reason === 'tool-calls') return 'tool_call';
   if (reason === 'content-filter') return 'content_filter';
   return reason;
-}
-
-/**
- * A low-cardinality name for what went wrong: a provider failure's HTTP status or kind
- * (`503`, `timeout`), a router error's code (`ALL_MODELS_FAILED`), else the error's class.
- */
-export function errorType(error: unknown): string {
-  try {
-    if (ProviderError.isInstance(error)) return error.status !== undefined ? String(error.status) : error.kind;
-    if (RouterError.isInstance(error)) return error.code;
-    if (error instanceof Error && typeof error.name === 'string' && error.name) return error.name;
-  } catch {
-    // a hostile thrown value (a throwing getter): described as unknown below
-  }
-  return '_OTHER';
 }
