@@ -4,23 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AllModelsFailedError, createRouter, type LoadedConfig, type ObservedEnd, type ObservedOperation, type RouterObserver } from '../../src/index.js';
 import { createMockProvider } from '../../src/test.js';
 import { loadSeed } from '../helpers/seed.js';
+import { observerRecorder } from '../helpers/observer-recorder.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
   seed = await loadSeed();
 });
 
-function recorder() {
-  const log: { operation: ObservedOperation; agentId: string; decided: number; ends: ObservedEnd[] }[] = [];
-  const observer: RouterObserver = {
-    start(operation, agentId) {
-      const entry = { operation, agentId, decided: 0, ends: [] as ObservedEnd[] };
-      log.push(entry);
-      return { decided: () => void entry.decided++, end: (outcome) => void entry.ends.push(outcome) };
-    },
-  };
-  return { log, observer };
-}
+const recorder = observerRecorder;
 
 const REQUEST = { messages: [{ role: 'user' as const, content: 'hello' }] };
 

@@ -1,6 +1,9 @@
 // Loads the seed's configuration (examples/config) for tests.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type LoadedConfig } from '../../src/index.js';
+import { loadConfig, type LoadedConfig, type RouterConfigInput } from '../../src/index.js';
 
 export const SEED_DIR = fileURLToPath(new URL('../../examples/config', import.meta.url));
 
@@ -19,4 +22,18 @@ export function manualClock(start = Date.parse('2026-11-25T09:00:00Z')) {
     now = epochMs;
   };
   return clock;
+}
+
+/** A copy of `config` whose routing runs exactly `experiments` (as written in routing.yaml). */
+export function withExperiments(config: LoadedConfig, ...experiments: Record<string, unknown>[]): RouterConfigInput {
+  const copy = structuredClone({ models: config.models, agents: config.agents, routing: config.routing! });
+  (copy.routing as Record<string, unknown>).experiments = experiments;
+  return copy;
+}
+
+/** A copy of the seed's directory in a temporary directory (for tests that change files); `remove()` deletes it. */
+export function seedCopy(prefix = 'router-seed-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(SEED_DIR, dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -4,18 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRouter, InvalidArgumentError, UnknownExperimentError, type LoadedConfig, type RouterChangeEvent, type RouterConfigInput } from '../../src/index.js';
 import { createMockProvider } from '../../src/test.js';
-import { loadSeed } from '../helpers/seed.js';
+import { loadSeed, withExperiments } from '../helpers/seed.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
   seed = await loadSeed();
 });
 
-function withExperiment(experiment: Record<string, unknown>): RouterConfigInput {
-  const config = structuredClone({ models: seed.models, agents: seed.agents, routing: seed.routing! });
-  (config.routing as Record<string, unknown>).experiments = [experiment];
-  return config;
-}
+const withExperiment = (experiment: Record<string, unknown>): RouterConfigInput => withExperiments(seed, experiment);
 
 const FIXED = { name: 'ab', agents: ['frontend_agent'], variants: [{ model: 'claude-3-opus', weight: 3 }, { model: 'gpt-4-turbo', weight: 1 }] };
 const ADAPTIVE = {

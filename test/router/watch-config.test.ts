@@ -1,11 +1,10 @@
 // watchConfig: a change to the configuration files reloads the router (debounced); a change that
 // does not validate is reported and the configuration in force stays.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, createRouter, InvalidArgumentError, loadConfig, watchConfig, type ConfigWatcher, type ReloadResult } from '../../src/index.js';
-import { SEED_DIR } from '../helpers/seed.js';
+import { SEED_DIR, seedCopy } from '../helpers/seed.js';
 
 let dir: string | undefined;
 let watcher: ConfigWatcher | undefined;
@@ -16,9 +15,9 @@ afterEach(() => {
 });
 
 function copySeed(): string {
-  dir = mkdtempSync(join(tmpdir(), 'router-watch-'));
-  cpSync(SEED_DIR, dir, { recursive: true });
-  return dir;
+  const copy = seedCopy('router-watch-');
+  dir = copy.dir;
+  return copy.dir;
 }
 
 /** Resolves with the next value `register` is called back with. */

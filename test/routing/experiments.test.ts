@@ -2,18 +2,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createRouter, parseConfig, type LoadedConfig, type RouterConfigInput } from '../../src/index.js';
 import { stableHash } from '../../src/routing/decide.js';
-import { loadSeed } from '../helpers/seed.js';
+import { loadSeed, withExperiments } from '../helpers/seed.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
   seed = await loadSeed();
 });
 
-function withExperiment(experiment: Record<string, unknown>): RouterConfigInput {
-  const config = structuredClone({ models: seed.models, agents: seed.agents, routing: seed.routing! });
-  (config.routing as Record<string, unknown>).experiments = [experiment];
-  return config;
-}
+const withExperiment = (experiment: Record<string, unknown>): RouterConfigInput => withExperiments(seed, experiment);
 
 const OPUS_VS_GPT = {
   name: 'opus_vs_gpt',

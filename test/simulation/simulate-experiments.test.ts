@@ -3,18 +3,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseWorkload, simulateWorkload, WorkloadError, type WorkloadTask } from '../../src/simulation.js';
 import type { LoadedConfig, RouterConfigInput } from '../../src/index.js';
-import { loadSeed } from '../helpers/seed.js';
+import { loadSeed, withExperiments } from '../helpers/seed.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
   seed = await loadSeed();
 });
 
-function withExperiment(experiment: Record<string, unknown>): RouterConfigInput {
-  const config = structuredClone({ models: seed.models, agents: seed.agents, routing: seed.routing! });
-  (config.routing as Record<string, unknown>).experiments = [experiment];
-  return config;
-}
+const withExperiment = (experiment: Record<string, unknown>): RouterConfigInput => withExperiments(seed, experiment);
 
 describe('simulating an experiment', () => {
   it('reports each variant, and the adaptive split follows the replayed feedback', async () => {

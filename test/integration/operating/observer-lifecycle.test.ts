@@ -6,23 +6,14 @@ import { createRouter, RequestAbortedError, UnknownAgentError, type LoadedConfig
 import { createMockProvider } from '../../../src/test.js';
 import { loadSeed } from '../../helpers/seed.js';
 import { REQUEST, sleep } from './operating-helpers.js';
+import { observerRecorder } from '../../helpers/observer-recorder.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
   seed = await loadSeed();
 });
 
-function recorder() {
-  const log: { operation: ObservedOperation; agentId: string; decided: number; ends: ObservedEnd[] }[] = [];
-  const observer: RouterObserver = {
-    start(operation, agentId) {
-      const entry = { operation, agentId, decided: 0, ends: [] as ObservedEnd[] };
-      log.push(entry);
-      return { decided: () => void entry.decided++, end: (outcome) => void entry.ends.push(outcome) };
-    },
-  };
-  return { log, observer };
-}
+const recorder = observerRecorder;
 
 const settle = () => sleep(20);
 

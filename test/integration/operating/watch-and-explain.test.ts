@@ -1,10 +1,9 @@
 // watchConfig closed with a change pending, bursts of edits, environments; explain/budget as dry runs.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, loadConfig, watchConfig, type ConfigWatcher, type LoadedConfig, type ReloadResult, type RouterEvent, type RouterChangeEvent } from '../../../src/index.js';
-import { loadSeed, SEED_DIR } from '../../helpers/seed.js';
+import { loadSeed, SEED_DIR, seedCopy } from '../../helpers/seed.js';
 import { plain, sleep, TASK } from './operating-helpers.js';
 
 let dir: string | undefined;
@@ -16,9 +15,9 @@ afterEach(() => {
 });
 
 function copySeed(): string {
-  dir = mkdtempSync(join(tmpdir(), 'router-operating-'));
-  cpSync(SEED_DIR, dir, { recursive: true });
-  return dir;
+  const copy = seedCopy('router-operating-');
+  dir = copy.dir;
+  return copy.dir;
 }
 
 /** Rewrites frontend_agent's first rule to always pick `model`. */
