@@ -46,7 +46,7 @@ export function checkTask(task: Task): { task: Task; notes: string[] } {
   for (const key of keys) {
     const slot = ownSlot(task, key);
     // Own fields only: `constructor`, `toString` or `__proto__` are a task's own data, not checks.
-    const check = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
+    const check = CHECKS.get(key);
     if (check === undefined) {
       const near = key.length > 3 ? nearestField(key) : undefined;
       if (near !== undefined) {
@@ -64,6 +64,9 @@ export function checkTask(task: Task): { task: Task; notes: string[] } {
   }
   return { task: copy as Task, notes };
 }
+
+/** The checks by field name, in a Map: a look-up never finds what `Object.prototype` holds. */
+const CHECKS: ReadonlyMap<string, Check> = new Map(Object.entries(FIELDS));
 
 /** Field names a task's other keys were found near (or not: null): a task's keys repeat from call to call. */
 const nearest = new Map<string, string | null>();

@@ -121,7 +121,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     if (refreshed) await refreshed;
     if (!explain) for (const note of notes) warnOnce(note);
     const inspection = inspectRequest(g.inspector, task, request);
-    const state = gatherState({ compiled, overrides, health, experiments: experiments.forDecisions }, agentId, task, context, spend, inspection, now);
+    const state = gatherState(g.sources ?? (g.sources = { compiled, overrides, health, experiments }), agentId, task, context, spend, inspection, now);
     if (notes.length > 0) state.notes = notes;
     const verbose = !explain && (options.verbose ?? compiled.verboseRoutingLogs);
     const tracing = explain || traceDecisions || verbose;

@@ -13,8 +13,8 @@ export interface StateSources {
   compiled: CompiledConfig;
   overrides: OverrideStore;
   health: ModelHealth;
-  /** Experiments whose status or split the runtime changed. */
-  experiments?: ReadonlyMap<string, LiveExperiment> | undefined;
+  /** Experiments whose status or split the runtime changed (read on every decision). */
+  experiments?: { readonly forDecisions: ReadonlyMap<string, LiveExperiment> | undefined };
 }
 
 export function gatherState(
@@ -46,7 +46,8 @@ export function gatherState(
     requires: inspection.requires,
     modelStates: sources.health.snapshot(now),
   };
-  if (sources.experiments) state.experiments = sources.experiments;
+  const live = sources.experiments?.forDecisions;
+  if (live) state.experiments = live;
   if (!overrides.isEmpty) {
     const agentOverride = overrides.agentModelAt(agentId, now);
     if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };

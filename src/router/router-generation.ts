@@ -9,6 +9,7 @@ import { defaultPiiDetector, withPiiAllowList } from '../privacy/index.js';
 import { DEFAULT_SCAN_LIMITS } from '../request/collect-text.js';
 import { charsPerTokenEstimator } from '../request/token-estimator.js';
 import { compileConfig, type CompiledConfig } from '../routing/compile-config.js';
+import type { StateSources } from './gather-state.js';
 import type { Inspector } from './inspect-request.js';
 import type { RouterOptions } from './router-api.js';
 
@@ -21,6 +22,8 @@ export interface Generation {
   readonly modelIds: readonly string[];
   readonly strategyNames: readonly string[];
   readonly inspector: Inspector;
+  /** What each decision's state is gathered from, made once (by the router, which owns the rest). */
+  sources?: StateSources;
 }
 
 /** Validates and compiles `config`; throws `ConfigError` listing every problem. */
