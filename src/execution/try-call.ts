@@ -118,7 +118,8 @@ export async function callWithRetries<T>(
       deps.health.recordRequest(model.id, deps.clock(), reservation.estimatedInput);
     }
     const t0 = deps.clock();
-    const trySignal = new TrySignal(signal, timeoutMs);
+    // A race's signal (not the caller's) is the router's own: an adapter may be handed it as it is.
+    const trySignal = new TrySignal(signal, timeoutMs, signal !== undefined && signal !== call.signal);
     // How the provider call ends, whenever it does; it never rejects (a thrown adapter included).
     const settlement = new Promise<T>((resolve) => resolve(invoke(trySignal))).then(
       (value) => ({ ok: true as const, value }),

@@ -29,6 +29,8 @@ export class TrySignal {
   constructor(
     parent: AbortSignal | undefined,
     readonly timeoutMs: number,
+    /** The parent is the router's own (a race's), made for this call and dropped after it. */
+    private readonly parentIsOurs = false,
   ) {
     if (parent) {
       if (parent.aborted) this.end(parent.reason);
@@ -44,12 +46,16 @@ export class TrySignal {
 
   /**
    * What the adapter's `complete()` is given: the try's signal — or, for an adapter that ends its
-   * own calls on time (`honoursTimeoutMs`) when there is no caller's signal to follow, the try's
-   * timeout and no signal. The router ends the try on time itself either way (`race`).
+   * own calls on time (`honoursTimeoutMs`), the try's timeout with no signal made for it: none when
+   * nothing can abort the try but its timeout, the race's own signal when it runs in a race. A
+   * caller's signal is never handed on (an SDK may leave a listener on it per call); the adapter gets
+   * the try's own then. The router ends the try on time itself either way (`race`).
    */
   callOptions(honoursTimeoutMs: boolean | undefined): CallOptions {
-    if (honoursTimeoutMs !== true || this.parent !== undefined || this.ended) return { signal: this.signal };
-    return Number.isFinite(this.timeoutMs) ? { timeoutMs: this.timeoutMs } : {};
+    if (honoursTimeoutMs !== true || this.ended || (this.parent !== undefined && !this.parentIsOurs)) return { signal: this.signal };
+    const timed = Number.isFinite(this.timeoutMs);
+    if (this.parent === undefined) return timed ? { timeoutMs: this.timeoutMs } : {};
+    return timed ? { signal: this.parent, timeoutMs: this.timeoutMs } : { signal: this.parent };
   }
 
   /** The try's signal, made on first use: it aborts when the try ends early (already, if it has). */

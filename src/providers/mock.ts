@@ -66,6 +66,11 @@ export interface MockProviderOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Default `Date.now`. */
   clock?: () => number;
+  /**
+   * An aborted call rejects with the signal's reason, as `fetch` does, instead of a `ProviderError`
+   * of kind `abort` made for it (the simulator's races abort a call on every request). Default false.
+   */
+  rejectWithAbortReason?: boolean;
 }
 
 /** The mock's own token count when a reply gives none: a quarter of the characters, rounded up. */
@@ -98,6 +103,8 @@ function splitIntoChunks(text: string): string[] {
 export class MockProvider implements ProviderAdapter {
   readonly specificationVersion = 'v2' as const;
   readonly provider: string;
+  /** A call whose latency outlasts `options.timeoutMs` fails with a retryable timeout then, as an SDK's does. */
+  readonly honoursTimeoutMs = true;
   /** Every call, in order, including failed and aborted ones. */
   readonly calls: MockCall[] = [];
 
@@ -120,7 +127,7 @@ export class MockProvider implements ProviderAdapter {
   }
 
   async complete(request: ProviderRequest, options: CallOptions = {}): Promise<ProviderResponse> {
-    const reply = await this.begin(request, 'complete', options.signal);
+    const reply = await this.begin(request, 'complete', options.signal, options.timeoutMs);
     const content = this.contentOf(reply, request);
     return {
       content,
@@ -174,12 +181,18 @@ export class MockProvider implements ProviderAdapter {
   }
 
   /** Records the call, picks the reply, waits its latency, then fails if the script says so. */
-  private async begin(request: ProviderRequest, mode: MockCall['mode'], signal?: AbortSignal): Promise<MockReply> {
+  private async begin(request: ProviderRequest, mode: MockCall['mode'], signal?: AbortSignal, timeoutMs?: number): Promise<MockReply> {
     const callIndex = this.calls.length;
     this.calls.push({ request, startedAt: this.clock(), mode });
     this.throwIfAborted(request, signal);
     const reply = await this.replyFor(request, callIndex);
-    if (reply.latencyMs !== undefined && reply.latencyMs > 0) await this.wait(reply.latencyMs, request, signal);
+    if (reply.latencyMs !== undefined && reply.latencyMs > 0) {
+      if (timeoutMs !== undefined && timeoutMs >= 0 && reply.latencyMs > timeoutMs) {
+        await this.wait(timeoutMs, request, signal);
+        throw this.error(request, `timed out after ${timeoutMs} ms`, { kind: 'timeout', retryable: true });
+      }
+      await this.wait(reply.latencyMs, request, signal);
+    }
     this.throwIfAborted(request, signal);
     const failureRate = this.options.failureRate ?? 0;
     if (failureRate > 0 && this.random() < failureRate) {
@@ -213,11 +226,14 @@ export class MockProvider implements ProviderAdapter {
     this.throwIfAborted(request, signal);
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(this.abortError(request));
+      onAbort = () => reject(this.abortOutcome(request, signal));
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
       await Promise.race([this.sleepFor(ms, signal), aborted]);
+    } catch (error) {
+      // A sleep that honours the signal rejects in its own way: the call fails as an aborted call does.
+      throw signal.aborted ? this.abortOutcome(request, signal) : error;
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort);
     }
@@ -245,7 +261,12 @@ export class MockProvider implements ProviderAdapter {
   }
 
   private throwIfAborted(request: ProviderRequest, signal?: AbortSignal): void {
-    if (signal?.aborted) throw this.abortError(request);
+    if (signal?.aborted) throw this.abortOutcome(request, signal);
+  }
+
+  /** What an aborted call rejects with: the signal's reason (`rejectWithAbortReason`), else a ProviderError of kind `abort`. */
+  private abortOutcome(request: ProviderRequest, signal: AbortSignal): unknown {
+    return this.options.rejectWithAbortReason ? signal.reason : this.abortError(request);
   }
 
   private abortError(request: ProviderRequest): ProviderError {

@@ -37,8 +37,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /**
    * How long the call may take, in milliseconds. The router gives it, in place of a signal of its
-   * own for the try's timeout, only to an adapter that declares `honoursTimeoutMs` and only when
-   * the caller gave no signal; the router ends the try on time itself either way.
+   * own for the try's timeout, only to an adapter that declares `honoursTimeoutMs`, when the caller
+   * gave no signal; the router ends the try on time itself either way.
    */
   timeoutMs?: number;
 }
@@ -56,8 +56,9 @@ export interface ProviderAdapter {
   /**
    * `complete()` ends its own call once `options.timeoutMs` has passed (an SDK's request timeout),
    * so the router need not make an AbortSignal per try just to carry its timeout there: a call the
-   * caller gave no signal is then sent with `timeoutMs` and no signal. Without it, every try gets a
-   * signal that aborts on the caller's abort and on the try's timeout.
+   * caller gave no signal is then sent with `timeoutMs` (and, in a `parallel_requests` race, the
+   * race's signal). Without it, every try gets a signal that aborts on the caller's abort and on the
+   * try's timeout.
    */
   readonly honoursTimeoutMs?: boolean;
   complete(request: ProviderRequest, options?: CallOptions): Promise<ProviderResponse>;

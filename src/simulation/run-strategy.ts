@@ -158,6 +158,8 @@ export function createStrategyRun(config: RouterConfigInput, strategy: string, s
     const mock = createMockProvider({
       clock,
       sleep,
+      // A race's loser is aborted on every request: no error is made for it (nobody reads it).
+      rejectWithAbortReason: true,
       responses: (request: ProviderRequest): MockReply => {
         const reply = current!.reply;
         let answer: MockReply = reply;

@@ -142,6 +142,23 @@ describe('an adapter that ends its own calls on time (honoursTimeoutMs)', () => 
     expect(ledger.openReservations).toBe(0);
   });
 
+  it("in a race (parallel_requests) is handed the race's own signal, which ends it when the other model wins", async () => {
+    const { adapter, seen } = recording();
+    const raced: RouterConfigInput = { ...config(), routing: { default_strategy: 'race', strategies: { race: { rules: [{ dynamic_routing: false, parallel_requests: true }] } }, budget: { daily: 100 } } };
+    const caller = new AbortController();
+    const router = createRouter(raced, { providers: { hung: adapter, backup: createMockProvider({ name: 'backup', responses: 'from the backup' }) }, retry: { retries: 0 }, logger: {} });
+    const result = await router.complete('a', ask, { signal: caller.signal });
+    expect(result.modelId).toBe('backup');
+    expect(seen).toHaveLength(1);
+    // Not the caller's signal (an SDK may leave a listener on it), not one made for the try: the race's.
+    expect(seen[0]!.signal).toBeInstanceOf(AbortSignal);
+    expect(seen[0]!.signal).not.toBe(caller.signal);
+    expect(seen[0]!.signal!.aborted).toBe(true);
+    expect(seen[0]!.timeoutMs).toBe(600_000);
+    expect(result.attempts.find((a) => a.modelId === 'hung')).toMatchObject({ raceLost: true });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('an answer in time is served, with no signal made for it', async () => {
     const answer = () => Promise.resolve({ content: [{ type: 'text', text: 'in time' }], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } });
     const { adapter, seen } = recording(answer);

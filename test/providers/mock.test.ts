@@ -180,6 +180,28 @@ describe('MockProvider: latency and abort', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('honours timeoutMs: a reply slower than it fails as a retryable timeout once it has passed', async () => {
+    const { waits, sleep } = fakeSleep();
+    const mock = createMockProvider({ responses: { text: 'slow', latencyMs: 60_000 }, sleep });
+    expect(mock.honoursTimeoutMs).toBe(true);
+    const error = await failure(mock.complete(request, { timeoutMs: 500 }));
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(waits).toEqual([500]);
+    expect(textOf(await mock.complete(request, { timeoutMs: 60_000 }))).toBe('slow');
+  });
+
+  it('rejectWithAbortReason: an abort during latency rejects with the signal\'s reason itself, as fetch does', async () => {
+    const controller = new AbortController();
+    const reason = new Error('the race is over');
+    const mock = createMockProvider({ responses: { text: 'never', latencyMs: 10_000 }, rejectWithAbortReason: true });
+    const pending = mock.complete(request, { signal: controller.signal }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+  });
+
   it('an abort during latency → kind abort, even if the injected sleep ignores the signal', async () => {
     const controller = new AbortController();
     let sleeping = false;
