@@ -4,6 +4,7 @@
 import type { ConditionScope } from '../conditions/index.js';
 import type { CompiledFactor, CompiledModel } from './compile-config.js';
 import type { ModelLiveState, Task } from './types.js';
+import type { ModelLiveStates } from '../state/model-live-state.js';
 
 export interface ScoringInput {
   /** Effective complexity 0..10 (the task's, else 5). */
@@ -20,7 +21,7 @@ export interface ScoringInput {
   maxTokensPerSecond: number;
   /** A response-time need in ms (`task.max_latency_ms`), if the task states one. */
   maxLatencyMs: number | undefined;
-  modelStates: ReadonlyMap<string, ModelLiveState> | undefined;
+  modelStates: ModelLiveStates | undefined;
   /** Gives the scope for custom `expression` factors, with `model` set to the candidate. */
   scopes: { scopeWithModel(model: CompiledModel): ConditionScope };
 }

@@ -1,7 +1,7 @@
 // The types a decision is made of: the task and context a caller passes, the live state the router
 // gathers before deciding, and the `RoutingDecision` it returns.
 import type { FeatureSet } from '../request/types.js';
-import type { ModelLiveState } from '../state/model-live-state.js';
+import type { ModelLiveState, ModelLiveStates } from '../state/model-live-state.js';
 
 export type { ModelLiveState } from '../state/model-live-state.js';
 
@@ -110,8 +110,8 @@ export interface RoutingState {
   taskOverride?: { modelId: string; reason?: string } | undefined;
   /** Experiments whose status or split differs from the configuration's (started, paused, adapted). */
   experiments?: ReadonlyMap<string, LiveExperiment> | undefined;
-  /** Live state of models that are not idle; a model missing here is available with no load. */
-  modelStates?: ReadonlyMap<string, ModelLiveState> | undefined;
+  /** Live state of models that are not idle (a `Map` will do); a model missing here is available with no load. */
+  modelStates?: ModelLiveStates | undefined;
 }
 
 /** An experiment as it runs now: whether it assigns tasks, and its split when that moved from the weights. */

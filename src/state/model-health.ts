@@ -3,7 +3,7 @@
 // shared store (several router instances), what this instance sees is merged with what every
 // instance counted and blocked: the store is read before each decision and asked before each call,
 // and this instance's requests, tokens, cooldowns and opened circuits are written to it.
-import type { ModelLimits, ModelLiveState } from './model-live-state.js';
+import type { ModelLimits, ModelLiveState, ModelLiveStates } from './model-live-state.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitPermit } from './circuit-breaker.js';
 import { RateWindow, type RateWindowUsage } from './rate-window.js';
 import { guardSharedState, SHARED_STATE_TIMEOUT_MS, type GuardedSharedState } from './guarded-shared-state.js';
@@ -252,15 +252,21 @@ export class ModelHealth {
     return state;
   }
 
-  /** Live states of the models that are not idle, or undefined when every model is idle. */
-  snapshot(now: number): ReadonlyMap<string, ModelLiveState> | undefined {
+  /**
+   * Live states of the models that are not idle, or undefined when every model is idle. Computed
+   * per model when a decision asks for it (and kept for that decision), not for every model up front.
+   */
+  snapshot(now: number): LiveStates | undefined {
     if (now > this.quietAfter) return undefined;
-    const states = new Map<string, ModelLiveState>();
-    for (const [id, entry] of this.entries) {
-      if (now - entry.lastActivity > 60_000 && entry.breaker.current(now).state === 'closed' && entry.breaker.peek(now).allowed && !sharedBlock(entry, now)) continue;
-      states.set(id, this.stateOf(id, now)!);
-    }
-    return states.size > 0 ? states : undefined;
+    return new LiveStates(this, now);
+  }
+
+  /** @internal One model's live state for a snapshot: undefined when it is idle (available, no load). */
+  liveOrIdle(modelId: string, now: number): ModelLiveState | undefined {
+    const entry = this.entries.get(modelId);
+    if (!entry) return undefined;
+    if (now - entry.lastActivity > 60_000 && entry.breaker.current(now).state === 'closed' && entry.breaker.peek(now).allowed && !sharedBlock(entry, now)) return undefined;
+    return this.stateOf(modelId, now);
   }
 
   /** Starts a write to the shared store; its failure is reported, never thrown at a caller. */
@@ -284,6 +290,25 @@ export class ModelHealth {
     entry.lastActivity = Math.max(entry.lastActivity, now);
     this.quietAfter = Math.max(this.quietAfter, now + 61_000, now + holdMs);
     return entry;
+  }
+}
+
+/** The models' live states at one moment, each worked out the first time a decision asks for it. */
+export class LiveStates implements ModelLiveStates {
+  private readonly known = new Map<string, ModelLiveState | null>();
+
+  constructor(
+    private readonly health: ModelHealth,
+    private readonly now: number,
+  ) {}
+
+  get(modelId: string): ModelLiveState | undefined {
+    let state = this.known.get(modelId);
+    if (state === undefined) {
+      state = this.health.liveOrIdle(modelId, this.now) ?? null;
+      this.known.set(modelId, state);
+    }
+    return state ?? undefined;
   }
 }
 

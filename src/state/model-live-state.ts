@@ -21,3 +21,8 @@ export interface ModelLiveState {
   /** Highest share (0..1) of the model's rpm / tpm used in the last minute. */
   load: number;
 }
+
+/** Models' live states as a decision reads them: by id; a model without one is available with no load. */
+export interface ModelLiveStates {
+  get(modelId: string): ModelLiveState | undefined;
+}

@@ -88,12 +88,15 @@ describe('ModelHealth: circuits and cooldowns', () => {
 });
 
 describe('ModelHealth.snapshot', () => {
-  it('is undefined while every model is idle, and lists only the models with recent activity', () => {
+  it('is undefined while every model is idle, and has a state only for the models with recent activity', () => {
     const h = health();
     expect(h.snapshot(T0)).toBeUndefined();
     h.recordRequest('cloud', T0, 10);
     const states = h.snapshot(T0 + 1_000);
-    expect([...(states?.keys() ?? [])]).toEqual(['cloud']);
+    expect(states?.get('cloud')).toMatchObject({ available: true, requests_last_minute: 1 });
+    expect(states?.get('local')).toBeUndefined();
+    // A decision reads one state per model, however often it asks.
+    expect(states?.get('cloud')).toBe(states?.get('cloud'));
     expect(h.snapshot(T0 + 62_000)).toBeUndefined();
   });
 
