@@ -38,6 +38,11 @@ export interface CompiledModel {
   supports: FeatureSet;
   /** What conditions see as `model` when the model is idle: its configuration, `id` and default live state. */
   idleView: Readonly<Record<string, unknown>>;
+  /**
+   * The same fields, with the live ones written in place for each condition about the model that
+   * has a live state (decisions are synchronous, and a condition cannot keep or change what it reads).
+   */
+  liveView: Record<string, unknown>;
 }
 
 export interface CompiledRule {
@@ -233,15 +238,8 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
         files: model.supports?.files !== false,
         jsonSchema: model.supports?.json_schema !== false,
       },
-      idleView: Object.freeze({
-        ...model,
-        id,
-        available: true,
-        rate_limit_approaching: false,
-        requests_last_minute: 0,
-        tokens_last_minute: 0,
-        load: 0,
-      }),
+      idleView: Object.freeze(viewOf(model, id)),
+      liveView: viewOf(model, id),
     });
   }
 
@@ -354,4 +352,9 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     environment,
     metrics: routing.metrics ?? config.metrics ?? [],
   };
+}
+
+/** What conditions see as `model`: the model's configuration, its id and an idle live state. */
+function viewOf(model: ModelConfig, id: string): Record<string, unknown> {
+  return { ...model, id, available: true, rate_limit_approaching: false, requests_last_minute: 0, tokens_last_minute: 0, load: 0 };
 }

@@ -18,17 +18,20 @@ export interface Chosen {
   confidence: number;
 }
 
-/** The object conditions see as `model`: its configuration plus its live state. */
+/**
+ * The object conditions see as `model`: its configuration plus its live state. With a live state it
+ * is the model's one `liveView`, its live fields written in place: valid until the next call, which
+ * is all a condition (evaluated at once) needs.
+ */
 export function modelView(model: CompiledModel, live: ModelLiveState | undefined): Readonly<Record<string, unknown>> {
   if (!live) return model.idleView;
-  return {
-    ...model.idleView,
-    available: live.available,
-    rate_limit_approaching: live.rate_limit_approaching,
-    requests_last_minute: live.requests_last_minute,
-    tokens_last_minute: live.tokens_last_minute,
-    load: live.load,
-  };
+  const view = model.liveView;
+  view.available = live.available;
+  view.rate_limit_approaching = live.rate_limit_approaching;
+  view.requests_last_minute = live.requests_last_minute;
+  view.tokens_last_minute = live.tokens_last_minute;
+  view.load = live.load;
+  return view;
 }
 
 export class DecisionRun {

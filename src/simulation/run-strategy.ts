@@ -179,7 +179,8 @@ export function createStrategyRun(config: RouterConfigInput, strategy: string, s
     mocks.push(mock);
     providers[model.id] = mock;
   }
-  const router = createRouter(config, { ledger, clock, providers, retry: { retries: 0 }, sleep: instantSleep, logger: {} });
+  // The report reads decisions' fields, never their traces: none is written.
+  const router = createRouter(config, { ledger, clock, providers, retry: { retries: 0 }, sleep: instantSleep, logger: {}, trace: false });
   router.overrides.setStrategy(strategy);
   let decision: RoutingDecision | undefined;
   router.on((event) => {
