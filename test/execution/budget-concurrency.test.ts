@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createRouter, MemoryLedger, RouterError, type AttemptRecord, type ProviderAdapter, type RouterConfigInput } from 'llm-agent-router';
 import { createMockProvider } from 'llm-agent-router/test';
 import { manualClock } from '../helpers/seed.js';
+import { seededRandom } from '../../src/router/adaptive-allocation.js';
 
 const DAY = '2026-11-25';
 const NO_WAIT_RETRY = { retries: 1, minTimeoutMs: 0, maxTimeoutMs: 0, randomize: false } as const;
@@ -44,17 +45,8 @@ function budgetConfig({ prices, budget, withLocal, agentBudget }: BudgetSetup): 
   };
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the router's own seeded source), so a failing run can be replayed. */
+const seeded = seededRandom;
 
 /** Lets other calls run: one macrotask turn per "millisecond". */
 async function hops(count: number): Promise<void> {

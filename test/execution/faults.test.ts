@@ -14,6 +14,7 @@ import {
 } from 'llm-agent-router';
 import { createMockProvider } from 'llm-agent-router/test';
 import { manualClock } from '../helpers/seed.js';
+import { seededRandom } from '../../src/router/adaptive-allocation.js';
 
 const config: RouterConfigInput = {
   models: {
@@ -26,17 +27,8 @@ const config: RouterConfigInput = {
 
 const OPEN_MS = 10_000;
 
-/** mulberry32, so the flaky model fails the same way on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the router's own seeded source), so a failing run can be replayed. */
+const seeded = seededRandom;
 
 function setup(seed: number) {
   const clock = manualClock();

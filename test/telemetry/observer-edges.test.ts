@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { createRouter, type LoadedConfig, type RoutingDecision } from 'llm-agent-router';
 import { createOpenTelemetryObserver } from 'llm-agent-router/telemetry';
-import { createMockProvider, type MockProvider, type MockResponses } from 'llm-agent-router/test';
+import { createMockProvider, type MockResponses } from 'llm-agent-router/test';
 import { loadSeed, manualClock } from '../helpers/seed.js';
-import { ms, otelHarness, valueOf } from './otel-harness.js';
+import { ms, otelHarness, valueOf, otelSeedRouter } from './otel-harness.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
@@ -16,18 +16,7 @@ beforeAll(async () => {
 const T0 = Date.parse('2026-11-25T09:00:00Z');
 const ask = (content = 'Design the payment service.') => ({ messages: [{ role: 'user' as const, content }] });
 
-function setup(scripts: Partial<Record<string, MockResponses>> = {}) {
-  const otel = otelHarness();
-  const clock = manualClock(T0);
-  const sleep = async (ms: number) => clock.advance(ms);
-  const mocks: Record<string, MockProvider> = {};
-  for (const id of Object.keys(seed.models)) {
-    mocks[id] = createMockProvider({ name: seed.models[id]!.provider, responses: scripts[id] ?? { text: `answer from ${id}` }, clock, sleep });
-  }
-  const observer = createOpenTelemetryObserver({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider });
-  const router = createRouter(seed, { clock, sleep, providers: mocks, retry: { retries: 0 }, logger: {}, observer });
-  return { otel, router, observer };
-}
+const setup = (scripts: Partial<Record<string, MockResponses>> = {}) => otelSeedRouter(seed, scripts);
 
 describe('tries beyond the one that served', () => {
   it("a cloud verifier's try is its own span, marked as verification, without the served answer's usage", async () => {

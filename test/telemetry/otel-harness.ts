@@ -3,6 +3,10 @@
 import { type Attributes, type HrTime, SpanKind } from '@opentelemetry/api';
 import { type DataPoint, type ExponentialHistogram, type Histogram, MeterProvider, MetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createRouter, type LoadedConfig, type ProviderAdapter } from 'llm-agent-router';
+import { createOpenTelemetryObserver } from 'llm-agent-router/telemetry';
+import { createMockProvider, type MockProvider, type MockResponses } from 'llm-agent-router/test';
+import { manualClock } from '../helpers/seed.js';
 
 /** A data point of any metric: a counter's number or a histogram's buckets. */
 export type Point = DataPoint<number | Histogram | ExponentialHistogram>;
@@ -63,3 +67,28 @@ export function pointWith(points: readonly Point[], attributes: Attributes): Poi
 }
 
 export { SpanKind };
+
+/** 2026-11-25T09:00:00Z: where the seed routers' manual clocks start. */
+export const OTEL_T0 = Date.parse('2026-11-25T09:00:00Z');
+
+/**
+ * A router on the seed configuration with the OpenTelemetry observer over an in-memory SDK: one
+ * mock per model (named after its provider) answering as `scripts` says; mock latency moves the
+ * router's manual clock. `providers` may wrap the mocks.
+ */
+export function otelSeedRouter(
+  seed: LoadedConfig,
+  scripts: Partial<Record<string, MockResponses>> = {},
+  providers?: (mocks: Record<string, MockProvider>, clock: ReturnType<typeof manualClock>) => Record<string, ProviderAdapter>,
+) {
+  const otel = otelHarness();
+  const clock = manualClock(OTEL_T0);
+  const sleep = async (ms: number) => clock.advance(ms);
+  const mocks: Record<string, MockProvider> = {};
+  for (const id of Object.keys(seed.models)) {
+    mocks[id] = createMockProvider({ name: seed.models[id]!.provider, responses: scripts[id] ?? { text: `answer from ${id}` }, clock, sleep });
+  }
+  const observer = createOpenTelemetryObserver({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider });
+  const router = createRouter(seed, { clock, sleep, providers: providers ? providers(mocks, clock) : mocks, retry: { retries: 0 }, logger: {}, observer });
+  return { otel, router, clock, mocks, observer };
+}

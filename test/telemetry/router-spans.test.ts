@@ -3,13 +3,13 @@
 // decision's and the outcome's attributes, errors, skipped models.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { createRouter, type LoadedConfig, type ProviderAdapter } from 'llm-agent-router';
+import { type LoadedConfig, type ProviderAdapter } from 'llm-agent-router';
 import { createOpenTelemetryObserver } from 'llm-agent-router/telemetry';
-import { createMockProvider, type MockProvider, type MockResponses } from 'llm-agent-router/test';
+import { type MockProvider, type MockResponses } from 'llm-agent-router/test';
 import { drain, rejection } from '../helpers/router-outcomes.js';
 import { loadSeed, manualClock } from '../helpers/seed.js';
 import { TestContextManager } from './context-manager.js';
-import { ms, otelHarness, SpanKind } from './otel-harness.js';
+import { ms, otelHarness, SpanKind, otelSeedRouter } from './otel-harness.js';
 
 let seed: LoadedConfig;
 beforeAll(async () => {
@@ -21,19 +21,7 @@ const SECRET = 'Patient Jane Roe, born 1984-03-02, asks about her diagnosis';
 const ask = (content = 'Design the payment service.') => ({ messages: [{ role: 'user' as const, content }] });
 const COMPLEX = { task: { complexity: 9 } };
 
-/** The seed's models, one mock each (named after its provider); mock latency moves the router's clock. */
-function setup(scripts: Partial<Record<string, MockResponses>> = {}, providers?: (mocks: Record<string, MockProvider>, clock: ReturnType<typeof manualClock>) => Record<string, ProviderAdapter>) {
-  const otel = otelHarness();
-  const clock = manualClock(T0);
-  const sleep = async (ms: number) => clock.advance(ms);
-  const mocks: Record<string, MockProvider> = {};
-  for (const id of Object.keys(seed.models)) {
-    mocks[id] = createMockProvider({ name: seed.models[id]!.provider, responses: scripts[id] ?? { text: `answer from ${id}` }, clock, sleep });
-  }
-  const observer = createOpenTelemetryObserver({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider });
-  const router = createRouter(seed, { clock, sleep, providers: providers ? providers(mocks, clock) : mocks, retry: { retries: 0 }, logger: {}, observer });
-  return { otel, router, clock, mocks };
-}
+const setup = (scripts: Partial<Record<string, MockResponses>> = {}, providers?: Parameters<typeof otelSeedRouter>[2]) => otelSeedRouter(seed, scripts, providers);
 
 const FALLBACK_ONCE = {
   'claude-3-opus': { error: { status: 500 }, latencyMs: 100 },
