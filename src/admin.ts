@@ -3,7 +3,7 @@
 // fetch handler with bearer-token or host-provided auth. `toNodeListener` serves it from node:http.
 
 export { createAdminHandler, ADMIN_DEFAULTS } from './admin/create-admin-handler.js';
-export { toNodeListener, type NodeListenerOptions } from './admin/node-listener.js';
+export { toNodeListener, type FetchHandler, type NodeListenerOptions } from './admin/node-listener.js';
 export type { AdminErrorCode } from './admin/admin-response.js';
 export type { AdminModelView } from './admin/model-listing.js';
 export type {

@@ -21,10 +21,13 @@ export { loadConfig, parseConfig } from './config/load-config.js';
 export type { LoadedConfig, LoadConfigOptions, ParseConfigOptions, ParseConfigSources } from './config/load-config.js';
 export { validateConfig } from './config/validate-config.js';
 export type { Locator, ValidateOptions, ValidationResult } from './config/validate-config.js';
+export type { PathSegment } from './config/yaml-source.js';
 export { configJsonSchemas } from './config/json-schema.js';
 export type { ConfigFileKind } from './config/json-schema.js';
 export type {
   AgentConfig,
+  ExperimentConfig,
+  GlobalOverridesConfig,
   GlobalRuleConfig,
   ModelConfig,
   PrivacyConfig,
@@ -80,6 +83,7 @@ export type {
   ToolChoice,
   ToolDefinition,
   ToolMessage,
+  ToolResultInput,
   ToolResultOutput,
   ToolResultPart,
   UserContentPart,
@@ -116,6 +120,7 @@ export type {
   CostLedger,
   DayReport,
   LedgerEntry,
+  MaybePromise,
   ReserveRequest,
   ReserveResult,
   SpendQuery,

@@ -12,7 +12,8 @@ export interface NodeListenerOptions {
   onError?: (error: unknown) => unknown;
 }
 
-type FetchHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes?: number };
+/** A standard fetch handler (`createAdminHandler`'s, or any), optionally carrying its body limit. */
+export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes?: number };
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 

@@ -103,7 +103,8 @@ export interface DayReport {
   calls: number;
 }
 
-type MaybePromise<T> = T | Promise<T>;
+/** A ledger may answer at once (in memory) or later (a shared store). */
+export type MaybePromise<T> = T | Promise<T>;
 
 export interface CostLedger {
   /** Today's spend: settled and reserved, in total and for one agent. Read on every decision. */
