@@ -9,6 +9,7 @@ import { createAuthenticate } from './admin-auth.js';
 import { AuditLog, ignoreRejection } from './audit-log.js';
 import { readJsonBody } from './read-json-body.js';
 import { parseBody } from './request-bodies.js';
+import { definedOnly } from '../defined-only.js';
 
 export const ADMIN_DEFAULTS = { basePath: '', maxBodyBytes: 64 * 1024, auditLimit: 1000 } as const;
 
@@ -74,7 +75,7 @@ export function createAdminHandler(router: AdminRouter, options: AdminHandlerOpt
     throw new InvalidArgumentError('router', 'expected a router from createRouter()');
   }
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { token } or { authorize }');
-  const settings = { ...ADMIN_DEFAULTS, ...options };
+  const settings = { ...ADMIN_DEFAULTS, ...definedOnly(options) };
   const authenticate = createAuthenticate(options.token, options.authorize);
   const basePath = checkBasePath(settings.basePath);
   const maxBodyBytes = positiveInteger('maxBodyBytes', settings.maxBodyBytes, 1);

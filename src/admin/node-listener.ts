@@ -1,6 +1,7 @@
 // toNodeListener: serves a fetch handler from `node:http` — the Node request becomes a standard
 // Request (its body a stream cut at a size limit), and the Response is written back.
 import { ignoreRejection } from './audit-log.js';
+import { ADMIN_DEFAULTS } from './create-admin-handler.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgumentError } from '../errors.js';
 import { BodyTooLargeError } from './read-json-body.js';
@@ -15,7 +16,6 @@ export interface NodeListenerOptions {
 /** A standard fetch handler (`createAdminHandler`'s, or any), optionally carrying its body limit. */
 export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes?: number };
 
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 function pathOf(target: string): string | undefined {
   try {
@@ -170,7 +170,7 @@ function plainError(res: ServerResponse, status: number, code: string, message: 
  */
 export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   if (typeof handler !== 'function') throw new InvalidArgumentError('handler', 'expected a function (request: Request) => Promise<Response>');
-  const limit = options.maxBodyBytes ?? handler.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limit = options.maxBodyBytes ?? handler.maxBodyBytes ?? ADMIN_DEFAULTS.maxBodyBytes;
   if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError('options.maxBodyBytes', `expected a whole number >= 1, got ${String(limit)}`);
   const onError = options.onError ?? ((error: unknown) => console.error('llm-agent-router/admin: listener error', error));
   return (req, res) => {

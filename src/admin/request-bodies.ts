@@ -24,8 +24,6 @@ export const strategyBody = z.strictObject({ strategy: id, reason: reason.option
 export const taskRoutingBody = z.strictObject({ force_model: id, reason: reason.optional(), duration: duration.optional() });
 export const explainBody = z.strictObject({ agent_id: id, task: jsonObject.optional(), context: jsonObject.optional() });
 export const experimentChangeBody = z.strictObject({ reason: reason.optional() });
-/** Bodies that may be empty: an empty body reads as `{}`. */
-export const emptyBody = z.strictObject({});
 
 export type AgentModelBody = z.infer<typeof agentModelBody>;
 export type StrategyBody = z.infer<typeof strategyBody>;

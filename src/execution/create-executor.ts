@@ -76,14 +76,16 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
 
   async function complete(agentId: string, request: CompletionRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
     const { call, startedAt } = await begin('complete', agentId, request, options);
+    let result: CompletionResult;
     try {
-      const result = await completeCall(call, startedAt, options);
-      ended(call, startedAt, { result: observedResult(result) });
-      return result;
+      result = await completeCall(call, startedAt, options);
     } catch (error) {
       ended(call, startedAt, { error });
       throw error;
     }
+    // Nothing is built for the outcome when nobody watches it.
+    if (call.observed || call.decision.experiment) ended(call, startedAt, { result: observedResult(result) });
+    return result;
   }
 
   async function completeCall(call: CallContext, startedAt: number, options: CompleteOptions): Promise<CompletionResult> {

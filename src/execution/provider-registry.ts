@@ -1,5 +1,6 @@
 // Which adapter serves a model: the registry entry under the model's id, else under its provider's
-// name; a factory is called once per model with its settings. Without any registry every model is
+// name; a factory is called once per compiled model with its settings (again after a reload, whose
+// models may have a new provider or endpoint). Without any registry every model is
 // served by the default (the mock provider, for demos).
 import { ProviderNotConfiguredError } from '../call-errors.js';
 import type { ProviderAdapter } from '../providers/provider.js';
@@ -8,9 +9,10 @@ import type { ProviderRegistry } from './types.js';
 
 /** Returns `adapterFor(model)`, which throws `ProviderNotConfiguredError` (or the factory's error). */
 export function createAdapterLookup(providers: ProviderRegistry | undefined, fallback: () => ProviderAdapter): (model: CompiledModel) => ProviderAdapter {
-  const adapters = new Map<string, ProviderAdapter | Error>();
+  // By the compiled model, not its id: a reload's model of the same id may be served differently.
+  const adapters = new WeakMap<CompiledModel, ProviderAdapter | Error>();
   return (model) => {
-    const known = adapters.get(model.id);
+    const known = adapters.get(model);
     if (known instanceof Error) throw known;
     if (known) return known;
     let adapter: ProviderAdapter | undefined;
@@ -19,11 +21,11 @@ export function createAdapterLookup(providers: ProviderRegistry | undefined, fal
       if (!adapter) throw new ProviderNotConfiguredError(model.id, model.provider);
     } catch (error) {
       // A factory that throws (a missing key, a bad endpoint) makes the model unusable until the
-      // router is rebuilt, like a missing entry: remembered, so it is not called on every request.
-      adapters.set(model.id, error instanceof Error ? error : new Error(String(error)));
+      // configuration is reloaded, like a missing entry: remembered, so it is not called on every request.
+      adapters.set(model, error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
-    adapters.set(model.id, adapter);
+    adapters.set(model, adapter);
     return adapter;
   };
 }

@@ -223,8 +223,11 @@ const lostRaces = new WeakMap<CompiledModel, ProviderError>();
 function raceLost(model: CompiledModel, provider: string): ProviderError {
   let error = lostRaces.get(model);
   if (error?.provider !== provider) {
-    error = new ProviderError(`Call to ${model.id} aborted: another model answered first`, { provider, modelId: model.id, kind: 'abort', retryable: false, cause: RACE_LOST });
-    lostRaces.set(model, error);
+    // Shared by every call's attempts: frozen, so no caller can change what another reads.
+    const made = new ProviderError(`Call to ${model.id} aborted: another model answered first`, { provider, modelId: model.id, kind: 'abort', retryable: false, cause: RACE_LOST });
+    Object.freeze(made);
+    lostRaces.set(model, made);
+    error = made;
   }
   return error;
 }

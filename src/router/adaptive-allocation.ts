@@ -23,16 +23,22 @@ export interface VariantEvidence {
 }
 
 /** Draws per estimate of the shares; enough for a share to be within about ±1% of its value. */
-export const THOMPSON_DRAWS = 2000;
+const THOMPSON_DRAWS = 2000;
 
 /**
  * The share of traffic of each variant: the probability that its posterior draw is the highest,
  * then `minShare + (1 - n·minShare) · p`, so every variant keeps at least `minShare`.
  */
-export function thompsonShares(evidence: readonly VariantEvidence[], minShare: number, source: () => number, draws = THOMPSON_DRAWS): number[] {
-  // A host's source may return anything: what is not in [0, 1) counts as one half.
+export function thompsonShares(evidence: readonly VariantEvidence[], minShare: number, source: () => number): number[] {
+  const draws = THOMPSON_DRAWS;
+  // A host's source may return anything, or throw: what is not a number in [0, 1) counts as one half.
   const random = () => {
-    const r = source();
+    let r: number;
+    try {
+      r = source();
+    } catch {
+      return 0.5;
+    }
     return r >= 0 && r < 1 ? r : 0.5;
   };
   const n = evidence.length;

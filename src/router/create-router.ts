@@ -27,7 +27,8 @@ import { inspectRequest, privacyReasonOf } from './inspect-request.js';
 import { OverrideStore } from './runtime-overrides.js';
 import type { BudgetStatus, ReloadResult, Router, RouterChangeEvent, RouterEvent, RouterOptions } from './router-api.js';
 import { RESERVATION_TTL_MS, RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from './router-defaults.js';
-import { buildGeneration, definedOnly, type Generation } from './router-generation.js';
+import { definedOnly } from '../defined-only.js';
+import { buildGeneration, type Generation } from './router-generation.js';
 
 export type { BudgetStatus, Feedback, ReloadResult, Router, RouterChangeEvent, RouterEvent, RouterLogger, RouterOptions } from './router-api.js';
 
@@ -78,6 +79,12 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
   const emitChange = (event: RouterChangeEvent) => emitTo(changeListeners, event);
 
   const experiments = new Experiments(current.compiled.experiments, metrics.experiments, clock, (experiment, reason) => emitChange({ type: 'experiment_changed', experiment, reason }), options.random);
+  /** What each decision's state is gathered from, made once per configuration. */
+  const withSources = (g: Generation): Generation => {
+    g.sources = { compiled: g.compiled, overrides, health, experiments };
+    return g;
+  };
+  withSources(current);
 
   function finish(decision: RoutingDecision, verbose: boolean): RoutingDecision {
     metrics.recordDecision(decision);
@@ -121,7 +128,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     if (refreshed) await refreshed;
     if (!explain) for (const note of notes) warnOnce(note);
     const inspection = inspectRequest(g.inspector, task, request);
-    const state = gatherState(g.sources ?? (g.sources = { compiled, overrides, health, experiments }), agentId, task, context, spend, inspection, now);
+    const state = gatherState(g.sources!, agentId, task, context, spend, inspection, now);
     if (notes.length > 0) state.notes = notes;
     const verbose = !explain && (options.verbose ?? compiled.verboseRoutingLogs);
     const tracing = explain || traceDecisions || verbose;
@@ -143,7 +150,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     }
     return createMockProvider({ clock });
   });
-  const cache = new ResponseCache<CompletionResult>(options.cache);
+  // One response cache per configuration: a reloaded model of the same id may be another model.
   const executorFor = (g: Generation): Executor =>
     createExecutor({
       compiled: g.compiled,
@@ -164,7 +171,7 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
       reservationTtlMs: options.reservationTtlMs ?? RESERVATION_TTL_MS,
       timeouts: { ...TIMEOUT_DEFAULTS, ...definedOnly(options.timeouts ?? {}) },
       route: (agentId, task, context, request) => routeFor(g, agentId, task, context, request),
-      cache,
+      cache: new ResponseCache<CompletionResult>(options.cache),
       observer: options.observer,
       onOutcome: (decision, outcome) => {
         metrics.experiments.outcome(decision.experiment!.name, decision.experiment!.variant, outcome);
@@ -191,11 +198,11 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
 
   function reload(next: LoadedConfig | RouterConfigInput): ReloadResult {
     // Everything that can fail runs before anything changes: an invalid config leaves the old in force.
-    const generation = buildGeneration(next, options);
+    const generation = withSources(buildGeneration(next, options));
     const nextExecutor = executorFor(generation);
     current = generation;
     executor = nextExecutor;
-    health.setModels(generation.compiled.models.values());
+    health.setModels(generation.compiled.models.values(), generation.compiled.rateLimitThreshold);
     experiments.configure(generation.compiled.experiments);
     const dropped = overrides.dropUnknown();
     emitChange({ type: 'config_reloaded', environment: generation.environment, warnings: generation.warnings });

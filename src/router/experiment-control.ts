@@ -48,6 +48,9 @@ interface RuntimeStatus {
   reason?: string | undefined;
 }
 
+/** Most distinct feedback metrics one experiment keeps figures for. */
+const MAX_METRICS = 64;
+
 /** Tasks whose variant is remembered for feedback; the oldest are forgotten first. */
 const MAX_REMEMBERED_TASKS = 100_000;
 
@@ -56,6 +59,8 @@ export class Experiments implements ExperimentControl {
   private readonly runtime = new Map<string, RuntimeStatus>();
   private readonly shares = new Map<string, number[]>();
   private readonly randoms = new Map<string, () => number>();
+  /** The feedback metrics each experiment was told of. */
+  private readonly metricNames = new Map<string, Set<string>>();
   /** Outcomes of its metric each adaptive experiment was told. */
   private readonly learned = new Map<string, number>();
   /** task id → the experiment and the variant that served it. */
@@ -82,6 +87,9 @@ export class Experiments implements ExperimentControl {
   configure(experiments: readonly CompiledExperiment[]): void {
     this.compiled = new Map(experiments.map((experiment) => [experiment.name, experiment]));
     for (const name of [...this.runtime.keys()]) if (!this.compiled.has(name)) this.runtime.delete(name);
+    // Sampling starts again from each experiment's (possibly new) seed.
+    this.randoms.clear();
+    this.learned.clear();
     this.shares.clear();
     for (const experiment of experiments) if (experiment.allocation.mode === 'adaptive') this.relearn(experiment);
     this.publish();
@@ -151,9 +159,17 @@ export class Experiments implements ExperimentControl {
     if (typeof metric !== 'string' || metric.length === 0 || metric.length > 200) throw new InvalidArgumentError('feedback.metric', 'expected a non-empty name');
     const raw = feedback.value;
     const value = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError('feedback.value', `expected a finite number or a boolean, got ${String(raw)}`);
+    // The value's type only: what a host passes by mistake may be text it should not log.
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError('feedback.value', `expected a finite number or a boolean, got ${typeof raw === 'number' ? String(raw) : typeof raw}`);
     const entry = this.served.get(taskId);
     if (!entry || entry.variant === undefined) return false;
+    // Metric names are the host's: their number is bounded, so figures cannot grow without end.
+    let metrics = this.metricNames.get(entry.experiment);
+    if (!metrics) this.metricNames.set(entry.experiment, (metrics = new Set()));
+    if (!metrics.has(metric)) {
+      if (metrics.size >= MAX_METRICS) throw new InvalidArgumentError('feedback.metric', `experiment ${entry.experiment} already has ${MAX_METRICS} feedback metrics; "${metric.slice(0, 40)}" would be one more`);
+      metrics.add(metric);
+    }
     const experiment = this.compiled.get(entry.experiment);
     const learns = experiment?.allocation.mode === 'adaptive' && experiment.allocation.metric === metric;
     if (learns && (value < 0 || value > 1)) {
@@ -238,7 +254,7 @@ export class Experiments implements ExperimentControl {
       live.set(experiment.name, {
         running: runtime ? runtime.status === 'running' : experiment.enabled,
         ...(runtime ? { status: runtime.status } : {}),
-        ...(shares ? { upTo: cumulative(shares) } : {}),
+        ...(shares ? { upTo: cumulative(shares), of: experiment } : {}),
       });
     }
     this.live = live;
@@ -246,7 +262,7 @@ export class Experiments implements ExperimentControl {
 }
 
 /** `shares` with every share below `minimum` raised to it, the others scaled down in proportion to make room. */
-export function atLeast(shares: readonly number[], minimum: number): number[] {
+function atLeast(shares: readonly number[], minimum: number): number[] {
   const raised = new Set<number>();
   for (;;) {
     const room = 1 - raised.size * minimum;

@@ -11,6 +11,7 @@ import { charsPerTokenEstimator } from '../request/token-estimator.js';
 import { compileConfig, type CompiledConfig } from '../routing/compile-config.js';
 import type { StateSources } from './gather-state.js';
 import type { Inspector } from './inspect-request.js';
+import { definedOnly } from '../defined-only.js';
 import type { RouterOptions } from './router-api.js';
 
 export interface Generation {
@@ -22,7 +23,7 @@ export interface Generation {
   readonly modelIds: readonly string[];
   readonly strategyNames: readonly string[];
   readonly inspector: Inspector;
-  /** What each decision's state is gathered from, made once (by the router, which owns the rest). */
+  /** What each decision's state is gathered from: set by the router (which owns the rest) before use. */
   sources?: StateSources;
 }
 
@@ -50,12 +51,4 @@ export function buildGeneration(config: LoadedConfig | RouterConfigInput, option
       scanLimits: { ...DEFAULT_SCAN_LIMITS, ...definedOnly(options.scanLimits ?? {}) },
     },
   };
-}
-
-/**
- * An option given as `undefined` keeps its default (a spread would copy the undefined: p-retry
- * then retries 10 times, and every Retry-After, however long, is waited out).
- */
-export function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

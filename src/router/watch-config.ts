@@ -1,6 +1,8 @@
 // watchConfig: reloads a router when its configuration directory changes. Changes are debounced
 // (an editor's save is several events), the directory is loaded and validated as a whole, and only
 // a valid configuration is swapped in; an invalid one is reported and the old one stays.
+import type { FSWatcher } from 'node:fs';
+import { definedOnly } from '../defined-only.js';
 import { InvalidArgumentError } from '../errors.js';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config.js';
 import type { ReloadResult, Router } from './router-api.js';
@@ -31,10 +33,7 @@ export async function watchConfig(dir: string, router: Router, options: WatchCon
   const debounceMs = options.debounceMs ?? 200;
   if (!(typeof debounceMs === 'number' && debounceMs >= 0 && debounceMs <= 60_000)) throw new InvalidArgumentError('debounceMs', `expected 0 to 60000 ms, got ${String(debounceMs)}`);
   const onError = options.onError ?? ((error: unknown) => console.warn('[llm-agent-router] the changed configuration was not loaded; the previous one stays', error));
-  const loadOptions: LoadConfigOptions = {
-    ...(options.environment !== undefined ? { environment: options.environment } : {}),
-    ...(options.providers !== undefined ? { providers: options.providers } : {}),
-  };
+  const loadOptions: LoadConfigOptions = definedOnly({ environment: options.environment, providers: options.providers });
   // Loaded here so that the main entry does not need `node:fs` in hosts that never watch (edge runtimes).
   const { watch, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -44,15 +43,26 @@ export async function watchConfig(dir: string, router: Router, options: WatchCon
   let running: Promise<void> = Promise.resolve();
   let again = false;
 
+  /** A host's hook: whatever it throws is logged, and watching goes on. */
+  const tell = <T>(hook: ((value: T) => void) | undefined, value: T) => {
+    try {
+      hook?.(value);
+    } catch (error) {
+      console.warn('[llm-agent-router] a watchConfig hook threw; watching goes on', error);
+    }
+  };
   const reload = async () => {
+    let result: ReloadResult;
     try {
       const loaded = await loadConfig(dir, loadOptions);
       if (closed) return;
-      const result = router.reload(loaded);
-      options.onReload?.(result);
+      result = router.reload(loaded);
     } catch (error) {
-      if (!closed) onError(error);
+      if (!closed) tell(onError, error);
+      return;
     }
+    // Told after the reload took effect, outside its error path: a throwing onReload is no failed reload.
+    tell(options.onReload, result);
   };
   const schedule = () => {
     if (closed) return;
@@ -62,10 +72,12 @@ export async function watchConfig(dir: string, router: Router, options: WatchCon
       // One reload at a time; changes during a reload are picked up by one more.
       if (again) return;
       again = true;
-      running = running.then(() => {
-        again = false;
-        return reload();
-      });
+      running = running
+        .then(() => {
+          again = false;
+          return reload();
+        })
+        .catch(() => {});
     }, debounceMs);
     timer.unref?.();
   };
@@ -74,9 +86,16 @@ export async function watchConfig(dir: string, router: Router, options: WatchCon
     if (name === '' || /\.ya?ml$/i.test(name)) schedule();
   };
 
-  const watchers = [watch(dir, { persistent: false }, onEvent)];
-  const environments = join(dir, 'environments');
-  if (existsSync(environments)) watchers.push(watch(environments, { persistent: false }, onEvent));
+  const watchers: FSWatcher[] = [];
+  try {
+    watchers.push(watch(dir, { persistent: false }, onEvent));
+    // environments/ is watched when it exists as watching begins.
+    const environments = join(dir, 'environments');
+    if (existsSync(environments)) watchers.push(watch(environments, { persistent: false }, onEvent));
+  } catch (error) {
+    for (const watcher of watchers) watcher.close();
+    throw new InvalidArgumentError('dir', `cannot watch ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   for (const watcher of watchers) watcher.on('error', (error) => onError(error));
 
   return {

@@ -92,7 +92,7 @@ export function experiment(run: DecisionRun): Chosen | undefined {
       continue;
     }
     const point = stableHash(`${experiment.name}\u0000${key}`);
-    const upTo = now?.upTo;
+    const upTo = now?.of === experiment ? now.upTo : undefined;
     let index = 0;
     const last = experiment.variants.length - 1;
     while (index < last && point >= (upTo ? upTo[index]! : experiment.variants[index]!.upTo)) index++;

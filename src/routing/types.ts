@@ -121,6 +121,11 @@ export interface LiveExperiment {
   status?: 'running' | 'paused' | 'ended';
   /** The upper end of each variant's share of 0..1, in order, when it differs from the weights. */
   upTo?: readonly number[];
+  /**
+   * The compiled experiment `upTo` was worked out for: a decision on another configuration's
+   * experiment of the same name (in flight across a reload) splits by its own weights instead.
+   */
+  of?: object;
 }
 
 export interface Verification {

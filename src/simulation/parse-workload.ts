@@ -62,7 +62,7 @@ export function workloadTime(at: unknown): number | undefined {
  * What is wrong with one workload entry, or undefined when it is a valid task. `knownAgents`, when
  * given, also rejects agents the configuration does not define.
  */
-export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<string>): string | undefined {
+export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<string>, unitMetrics?: ReadonlySet<string>): string | undefined {
   if (!isRecord(value)) return `expected an object { agent, task, ... }, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
   for (const key of Object.keys(value)) {
     if (!FIELDS.has(key)) return `unknown field ${JSON.stringify(key)}; expected ${[...FIELDS].join(', ')}`;
@@ -81,7 +81,7 @@ export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<stri
     }
   }
   if (value.feedback !== undefined) {
-    const problem = feedbackProblem(value.feedback);
+    const problem = feedbackProblem(value.feedback, unitMetrics);
     if (problem) return problem;
   }
   try {
@@ -92,13 +92,20 @@ export function checkWorkloadTask(value: unknown, knownAgents?: ReadonlySet<stri
   return undefined;
 }
 
-function feedbackProblem(feedback: unknown): string | undefined {
+/**
+ * What is wrong with a line's `feedback`. `unitMetrics` are the metrics adaptive experiments learn
+ * from: their values are booleans or numbers from 0 to 1.
+ */
+function feedbackProblem(feedback: unknown, unitMetrics: ReadonlySet<string> | undefined): string | undefined {
   if (!isRecord(feedback)) return '"feedback" must be an object { metric: value } or { metric: { model: value } }';
-  const isValue = (value: unknown) => typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
   for (const [metric, value] of Object.entries(feedback)) {
+    const unit = unitMetrics?.has(metric) === true;
+    const isValue = (item: unknown) => typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item) && (!unit || (item >= 0 && item <= 1)));
     if (isValue(value)) continue;
     if (isRecord(value) && Object.values(value).every(isValue)) continue;
-    return `"feedback.${metric}" must be a finite number, a boolean, or such a value per model id`;
+    return unit
+      ? `"feedback.${metric}" feeds an adaptive experiment: a boolean or a number from 0 to 1, or such a value per model id`
+      : `"feedback.${metric}" must be a finite number, a boolean, or such a value per model id`;
   }
   return undefined;
 }
@@ -113,7 +120,7 @@ export interface ParsedWorkload {
  * Parses JSONL text into tasks. Blank lines are skipped; the first bad line throws a
  * `WorkloadError` reading `FILE:LINE: message`.
  */
-export function parseWorkload(text: string, options: { fileName?: string; knownAgents?: ReadonlySet<string> } = {}): ParsedWorkload {
+export function parseWorkload(text: string, options: { fileName?: string; knownAgents?: ReadonlySet<string>; unitMetrics?: ReadonlySet<string> } = {}): ParsedWorkload {
   const fileName = options.fileName ?? 'workload.jsonl';
   const tasks: WorkloadTask[] = [];
   const lines: number[] = [];
@@ -134,7 +141,7 @@ export function parseWorkload(text: string, options: { fileName?: string; knownA
     } catch (error) {
       throw new WorkloadError(fileName, lineNumber, `invalid JSON: ${(error as Error).message}`);
     }
-    const problem = checkWorkloadTask(value, options.knownAgents);
+    const problem = checkWorkloadTask(value, options.knownAgents, options.unitMetrics);
     if (problem) throw new WorkloadError(fileName, lineNumber, problem);
     tasks.push(value as WorkloadTask);
     lines.push(lineNumber);

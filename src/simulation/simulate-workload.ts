@@ -87,7 +87,7 @@ export async function simulateWorkload(
   if (!Array.isArray(tasks)) throw new InvalidArgumentError('tasks', 'expected an array of workload tasks');
   const setup = setUp(config, options);
   tasks.forEach((task, index) => {
-    const problem = checkWorkloadTask(task, setup.knownAgents);
+    const problem = checkWorkloadTask(task, setup.knownAgents, setup.unitMetrics);
     if (problem) throw new InvalidArgumentError(`tasks[${index}]`, problem);
   });
   const dayStart = dayStartOption(options);
@@ -112,7 +112,7 @@ export async function simulateWorkloadFile(config: LoadedConfig | RouterConfigIn
   const handle = await openWorkloadFile(file);
   let reader: TaskReader | undefined;
   try {
-    const index = await indexFile(handle, fileName, setup.knownAgents);
+    const index = await indexFile(handle, fileName, setup.knownAgents, setup.unitMetrics);
     reader = fileReader(handle, index, fileName);
     return await replay(setup, index, reader, dayStart, options);
   } finally {
@@ -124,6 +124,8 @@ interface Setup {
   simulated: RouterConfigInput & { environment?: string };
   probe: Router;
   knownAgents: ReadonlySet<string>;
+  /** The feedback metrics adaptive experiments learn from (values 0..1). */
+  unitMetrics: ReadonlySet<string>;
   strategies: string[];
   budgetUsd: number | undefined;
 }
@@ -143,7 +145,8 @@ function setUp(config: LoadedConfig | RouterConfigInput, options: SimulationOpti
   const probe = createRouter(simulated, { logger: {} });
   const strategies = [...new Set(options.strategies)];
   for (const name of strategies) probe.overrides.setStrategy(name);
-  return { simulated, probe, knownAgents: new Set(probe.agentIds()), strategies, budgetUsd };
+  const unitMetrics = new Set(probe.experiments.list().flatMap((experiment) => (experiment.metric !== undefined ? [experiment.metric] : [])));
+  return { simulated, probe, knownAgents: new Set(probe.agentIds()), unitMetrics, strategies, budgetUsd };
 }
 
 function dayStartOption(options: SimulationOptions): number | undefined {

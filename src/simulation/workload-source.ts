@@ -146,14 +146,14 @@ async function* readLines(handle: FileHandle): AsyncGenerator<LineBatch> {
   }
 }
 
-function parseLine(line: Line, fileName: string, knownAgents: ReadonlySet<string> | undefined): WorkloadTask {
+function parseLine(line: Line, fileName: string, knownAgents: ReadonlySet<string> | undefined, unitMetrics?: ReadonlySet<string>): WorkloadTask {
   let value: unknown;
   try {
     value = JSON.parse(line.text);
   } catch (error) {
     throw new WorkloadError(fileName, line.number, `invalid JSON: ${(error as Error).message}`);
   }
-  const problem = checkWorkloadTask(value, knownAgents);
+  const problem = checkWorkloadTask(value, knownAgents, unitMetrics);
   if (problem) throw new WorkloadError(fileName, line.number, problem);
   return value as WorkloadTask;
 }
@@ -188,7 +188,7 @@ export interface FileIndex extends WorkloadIndex {
  * Reads the file once: every line checked (the first bad one throws `FILE:LINE: message`), each
  * task's time and line kept as numbers. Errors reading the file are Node's own (`code` ENOENT, ...).
  */
-export async function indexFile(handle: FileHandle, fileName: string, knownAgents?: ReadonlySet<string>): Promise<FileIndex> {
+export async function indexFile(handle: FileHandle, fileName: string, knownAgents?: ReadonlySet<string>, unitMetrics?: ReadonlySet<string>): Promise<FileIndex> {
   const stat = await handle.stat();
   const times = new Column((n) => new Float64Array(n));
   const lines = new Column((n) => new Uint32Array(n));
@@ -200,7 +200,7 @@ export async function indexFile(handle: FileHandle, fileName: string, knownAgent
     for (let i = 0; i < batch.count; i++) {
       const line = lineOf(batch, i);
       if (line.text.trim() === '') continue;
-      const task = parseLine(line, fileName, knownAgents);
+      const task = parseLine(line, fileName, knownAgents, unitMetrics);
       times.set(count, workloadTime(task.at) ?? Number.NaN);
       lines.set(count, line.number);
       offsets.set(count, line.offset);

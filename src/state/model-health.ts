@@ -47,7 +47,7 @@ const MAX_COOLDOWN_MS = 24 * 3_600_000;
 
 export class ModelHealth {
   private readonly entries = new Map<string, Entry>();
-  private readonly approachingShare: number;
+  private approachingShare: number;
   /** Epoch ms after which no model can be anything but idle (no recent activity, no cooldown). */
   private quietAfter = Number.NEGATIVE_INFINITY;
   private readonly shared: GuardedSharedState | undefined;
@@ -69,9 +69,11 @@ export class ModelHealth {
 
   /**
    * A new set of models (a configuration reload): a model kept keeps its window and circuit under
-   * its new limits, a new one starts idle, one no longer configured is forgotten.
+   * its new limits, a new one starts idle, one no longer configured is forgotten; the share of a
+   * limit that counts as approaching it may change too.
    */
-  setModels(models: Iterable<ModelLimits>): void {
+  setModels(models: Iterable<ModelLimits>, approachingShare = this.approachingShare): void {
+    this.approachingShare = approachingShare;
     const next = new Map<string, Entry>();
     for (const model of models) {
       const kept = this.entries.get(model.id);

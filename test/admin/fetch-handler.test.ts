@@ -47,6 +47,14 @@ describe('options', () => {
     expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
   });
 
+  it('an option given as undefined keeps its default', async () => {
+    const { router } = await adminRouter();
+    const handler = createAdminHandler(router, { token: TOKEN, basePath: undefined, maxBodyBytes: undefined, auditLimit: undefined });
+    expect(handler.maxBodyBytes).toBe(64 * 1024);
+    const response = await handler(new Request('http://localhost/api/overrides', { headers: { authorization: `Bearer ${TOKEN}` } }));
+    expect(response.status).toBe(200);
+  });
+
   it('exposes its body limit for toNodeListener', async () => {
     const { router } = await adminRouter();
     expect(createAdminHandler(router, { token: TOKEN }).maxBodyBytes).toBe(64 * 1024);

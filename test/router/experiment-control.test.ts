@@ -108,6 +108,24 @@ describe('per-variant figures and feedback', () => {
   });
 });
 
+describe('feedback limits', () => {
+  it('keeps figures for at most 64 metrics per experiment, and never quotes a wrong value', async () => {
+    const router = createRouter(withExperiment(FIXED));
+    await router.route('frontend_agent', { ...TASK, id: 'm' });
+    for (let i = 0; i < 64; i++) expect(router.feedback('m', { metric: `metric_${i}`, value: 1 })).toBe(true);
+    expect(() => router.feedback('m', { metric: 'one_more', value: 1 })).toThrow(/already has 64 feedback metrics/);
+    expect(router.feedback('m', { metric: 'metric_3', value: 0 })).toBe(true);
+    let message = '';
+    try {
+      router.feedback('m', { metric: 'metric_1', value: 'Jane Roe was unhappy' as unknown as number });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('got string');
+    expect(message).not.toContain('Jane');
+  });
+});
+
 describe('adaptive allocation', () => {
   /** Routes `n` subjects and reports feedback: the variant named `good` succeeds 80% of the time, the other 30%. */
   async function train(router: ReturnType<typeof createRouter>, good: string, n: number, offset = 0) {

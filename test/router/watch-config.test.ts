@@ -2,7 +2,7 @@
 // does not validate is reported and the configuration in force stays.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, createRouter, InvalidArgumentError, loadConfig, watchConfig, type ConfigWatcher, type ReloadResult } from '../../src/index.js';
 import { SEED_DIR, seedCopy } from '../helpers/seed.js';
 
@@ -61,6 +61,47 @@ describe('watchConfig', () => {
     writeFileSync(agentsFile, original);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect((await router.route('frontend_agent', { complexity: 1 })).modelId).toBe(target);
+  });
+
+  it('goes on watching when its hooks throw, and a throwing onReload is no failed reload', async () => {
+    const root = copySeed();
+    const router = createRouter(await loadConfig(root));
+    const errors: unknown[] = [];
+    let reloads = 0;
+    let failures = 0;
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      watcher = await watchConfig(root, router, {
+        debounceMs: 20,
+        onReload: () => {
+          reloads++;
+          throw new Error('onReload broke');
+        },
+        onError: (error) => {
+          failures++;
+          errors.push(error);
+          throw new Error('onError broke');
+        },
+      });
+      const agentsFile = join(root, 'agents.yaml');
+      const original = readFileSync(agentsFile, 'utf8');
+      writeFileSync(agentsFile, original.replace('model: gpt-4-turbo', 'model: no-such-model'));
+      await vi.waitFor(() => expect(failures).toBe(1), { timeout: 2000 });
+      writeFileSync(agentsFile, original);
+      await vi.waitFor(() => expect(reloads).toBe(1), { timeout: 2000 });
+      writeFileSync(agentsFile, `${original}\n`);
+      await vi.waitFor(() => expect(reloads).toBe(2), { timeout: 2000 });
+      expect(failures).toBe(1);
+      expect(ConfigError.isInstance(errors[0])).toBe(true);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('refuses a directory it cannot watch with a typed error', async () => {
+    const router = createRouter(await loadConfig(SEED_DIR));
+    await expect(watchConfig(join(SEED_DIR, 'no-such-dir'), router)).rejects.toThrow(InvalidArgumentError);
   });
 
   it('checks its arguments', async () => {

@@ -1,7 +1,10 @@
 // The simulator's report compares an experiment's variants, and replays the workload's feedback so
 // that an adaptive experiment can be tried on recorded outcomes before it runs for real.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseWorkload, simulateWorkload, WorkloadError, type WorkloadTask } from '../../src/simulation.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseWorkload, simulateWorkload, simulateWorkloadFile, WorkloadError, type WorkloadTask } from '../../src/simulation.js';
 import type { LoadedConfig, RouterConfigInput } from '../../src/index.js';
 import { loadSeed, withExperiments } from '../helpers/seed.js';
 
@@ -34,6 +37,21 @@ describe('simulating an experiment', () => {
     expect(variants['gpt-4-turbo']!.feedback.accepted!.mean).toBeGreaterThan(0.85);
     expect(variants['gpt-4-turbo']!.cost_usd).toBeGreaterThan(0);
     expect(variants['gpt-4-turbo']!.calls).toBe(variants['gpt-4-turbo']!.requests);
+  });
+
+  it("refuses, with its line, feedback outside 0..1 for a metric an adaptive experiment learns from", async () => {
+    const config = withExperiment({ name: 'learn', agents: ['frontend_agent'], variants: [{ model: 'claude-3-opus' }, { model: 'gpt-4-turbo' }], allocation: { mode: 'adaptive', metric: 'accepted' } });
+    const dir = mkdtempSync(join(tmpdir(), 'router-feedback-'));
+    const file = join(dir, 'w.jsonl');
+    writeFileSync(file, '{"agent":"frontend_agent","task":{"id":"a"},"feedback":{"accepted":1}}\n{"agent":"frontend_agent","task":{"id":"b"},"feedback":{"accepted":4,"minutes":4}}\n');
+    try {
+      await expect(simulateWorkloadFile(config, file, { strategies: ['balanced'] })).rejects.toThrow(/w\.jsonl:2: "feedback\.accepted" feeds an adaptive experiment/);
+      // Other metrics take any finite number.
+      writeFileSync(file, '{"agent":"frontend_agent","task":{"id":"b"},"feedback":{"accepted":0.5,"minutes":4}}\n');
+      expect((await simulateWorkloadFile(config, file, { strategies: ['balanced'] })).strategies[0]!.served).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses malformed feedback with the line it is on', () => {

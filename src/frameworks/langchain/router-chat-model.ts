@@ -31,6 +31,7 @@ import { finishReasonOf, resultToMessage, withRouterMetadata } from './result-to
 import { StreamChunks } from './stream-to-chunks.js';
 import { structuredOutput } from './structured-output.js';
 import { toolChoiceOf, toolDefinitions } from './tool-definitions.js';
+import { definedOnly } from '../../defined-only.js';
 
 /** Sampling and request options, on the model or per call. */
 export interface RouterRequestOptions {
@@ -292,6 +293,3 @@ function openAIResponseFormat(format: Extract<ResponseFormat, { type: 'json' }>)
   };
 }
 
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
