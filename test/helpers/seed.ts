@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { loadConfig, type LoadedConfig, type RouterConfigInput } from '../../src/index.js';
 
 export const SEED_DIR = fileURLToPath(new URL('../../examples/config', import.meta.url));
@@ -36,4 +37,21 @@ export function seedCopy(prefix = 'router-seed-'): { dir: string; remove: () => 
   const dir = mkdtempSync(join(tmpdir(), prefix));
   cpSync(SEED_DIR, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * For tests that change the seed's files: returns `copySeed()`, which makes a fresh copy in a
+ * temporary directory; after each test, `cleanUp` runs (close what watches the copies) and every copy is removed.
+ */
+export function seedCopies(prefix: string, cleanUp?: () => void): () => string {
+  const made: (() => void)[] = [];
+  afterEach(() => {
+    cleanUp?.();
+    for (const remove of made.splice(0)) remove();
+  });
+  return () => {
+    const copy = seedCopy(prefix);
+    made.push(copy.remove);
+    return copy.dir;
+  };
 }

@@ -1,24 +1,16 @@
 // watchConfig: a change to the configuration files reloads the router (debounced); a change that
 // does not validate is reported and the configuration in force stays.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, createRouter, InvalidArgumentError, loadConfig, watchConfig, type ConfigWatcher, type ReloadResult } from '../../src/index.js';
-import { SEED_DIR, seedCopy } from '../helpers/seed.js';
+import { SEED_DIR, seedCopies } from '../helpers/seed.js';
 
-let dir: string | undefined;
 let watcher: ConfigWatcher | undefined;
-afterEach(() => {
+const copySeed = seedCopies('router-watch-', () => {
   watcher?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = watcher = undefined;
+  watcher = undefined;
 });
-
-function copySeed(): string {
-  const copy = seedCopy('router-watch-');
-  dir = copy.dir;
-  return copy.dir;
-}
 
 /** Resolves with the next value `register` is called back with. */
 function next<T>(): { promise: Promise<T>; callback: (value: T) => void } {

@@ -1,24 +1,16 @@
 // watchConfig closed with a change pending, bursts of edits, environments; explain/budget as dry runs.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, loadConfig, watchConfig, type ConfigWatcher, type LoadedConfig, type ReloadResult, type RouterEvent, type RouterChangeEvent } from '../../../src/index.js';
-import { loadSeed, SEED_DIR, seedCopy } from '../../helpers/seed.js';
+import { loadSeed, SEED_DIR, seedCopies } from '../../helpers/seed.js';
 import { plain, sleep, TASK } from './operating-helpers.js';
 
-let dir: string | undefined;
 let watcher: ConfigWatcher | undefined;
-afterEach(() => {
+const copySeed = seedCopies('router-operating-', () => {
   watcher?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = watcher = undefined;
+  watcher = undefined;
 });
-
-function copySeed(): string {
-  const copy = seedCopy('router-operating-');
-  dir = copy.dir;
-  return copy.dir;
-}
 
 /** Rewrites frontend_agent's first rule to always pick `model`. */
 function pointFrontendAt(root: string, model: string): void {
