@@ -71,14 +71,17 @@ const PROMPT_4KB = (() => {
   return sentence.repeat(Math.ceil(4096 / sentence.length)).slice(0, 4096);
 })();
 
-const THREE_CLAUSES = (i: number) => `task.type == 'kind_${i}' and task.complexity > 3 and not data.contains_pii`;
+/** Rules keyed on `task.type`, as most agents' are: its value rules out the rules naming another. */
+const KEYED = (i: number) => `task.type == 'kind_${i}' and task.complexity > 3 and not data.contains_pii`;
+/** Rules no value rules out: each is evaluated (its first clause fails for the benchmark's task). */
+const UNKEYED = (i: number) => `task.complexity > ${i + 10} and task.type != 'kind_${i}' and not data.contains_pii`;
 
 /** A router whose one agent has `count` three-clause rules that never match the benchmark's task. */
-function manyRules(count: number, trace = true) {
+function manyRules(count: number, trace = true, condition: (i: number) => string = KEYED) {
   return createRouter(
     {
       models: { big: { provider: 'openai', type: 'cloud' }, small: { provider: 'local', type: 'local' } },
-      agents: { many: { model_preferences: { primary: 'small', fallback: 'big' }, routing_rules: Array.from({ length: count }, (_, i) => ({ condition: THREE_CLAUSES(i), model: 'big' })) } },
+      agents: { many: { model_preferences: { primary: 'small', fallback: 'big' }, routing_rules: Array.from({ length: count }, (_, i) => ({ condition: condition(i), model: 'big' })) } },
       routing: { default_strategy: 'balanced' },
     },
     { logger: {}, trace },
@@ -117,14 +120,22 @@ export async function runRoutingBench(): Promise<RoutingRow[]> {
   const hundred = manyRules(100);
   const noneUntraced = manyRules(0, false);
   const hundredUntraced = manyRules(100, false);
+  const unkeyed = manyRules(100, true, UNKEYED);
+  const unkeyedUntraced = manyRules(100, false, UNKEYED);
   const task = { type: 'other', complexity: 5 };
   const data = { contains_pii: false };
   // The same hundred checks written as closures: what a rule costs at the least.
+  type Checked = { type: string; complexity: number };
   const closures = Array.from({ length: 100 }, (_, i) => {
     const kind = `kind_${i}`;
-    return (t: { type: string; complexity: number }, d: { contains_pii: boolean }) => t.type === kind && t.complexity > 3 && !d.contains_pii;
+    return (t: Checked, d: { contains_pii: boolean }) => t.type === kind && t.complexity > 3 && !d.contains_pii;
   });
-  if ((await hundred.route('many', task)).source !== 'strategy') throw new Error('a rule matched the task that none should');
+  const unkeyedClosures = Array.from({ length: 100 }, (_, i) => {
+    const kind = `kind_${i}`;
+    const least = i + 10;
+    return (t: Checked, d: { contains_pii: boolean }) => t.complexity > least && t.type !== kind && !d.contains_pii;
+  });
+  for (const many of [hundred, unkeyed]) if ((await many.route('many', task)).source !== 'strategy') throw new Error('a rule matched the task that none should');
 
   let i = 0;
   let sink = 0;
@@ -161,8 +172,18 @@ export async function runRoutingBench(): Promise<RoutingRow[]> {
     .add('router.route(), 100 rules that do not match, trace: false', async () => {
       sink += (await hundredUntraced.route('many', task)).modelId.length;
     })
+    .add('router.route(), 100 rules no value rules out', async () => {
+      sink += (await unkeyed.route('many', task)).modelId.length;
+    })
+    .add('router.route(), 100 rules no value rules out, trace: false', async () => {
+      sink += (await unkeyedUntraced.route('many', task)).modelId.length;
+    })
     .add('100 three-clause closures (hand-written rules)', () => {
       for (const check of closures) if (check(task, data)) sink++;
+      sink++;
+    })
+    .add('100 three-clause closures, the rules no value rules out', () => {
+      for (const check of unkeyedClosures) if (check(task, data)) sink++;
       sink++;
     });
   await bench.run();
@@ -178,18 +199,19 @@ export async function runRoutingBench(): Promise<RoutingRow[]> {
   const many = at('router.route(), an agent with 100');
   many.target = { text: '≤ 10 µs', met: many.medianNs <= 10_000 };
   // One rule's share of a decision: the difference the hundred rules make, per rule, next to one closure.
-  const perClosure = at('100 three-clause closures').medianNs / 100;
-  for (const [label, withRules, withoutRules] of [
-    ['one three-clause rule inside route() (per rule: 100 rules − none, / 100)', many, at('router.route(), an agent with no rules')],
-    ['the same, trace: false', at('router.route(), 100 rules that do not match, trace: false'), at('router.route(), no rules, trace: false')],
-  ] as const) {
-    const perRule = (withRules.medianNs - withoutRules.medianNs) / 100;
-    rows.push({
-      name: label,
-      medianNs: perRule,
-      target: { text: `≤ 3× a closure (${perClosure.toFixed(1)} ns here): ${(perRule / perClosure).toFixed(1)}×`, met: perRule <= 3 * perClosure },
-    });
-  }
+  const perRule = (label: string, withRules: RoutingRow, withoutRules: RoutingRow, closures: RoutingRow) => {
+    const ns = (withRules.medianNs - withoutRules.medianNs) / 100;
+    const closure = closures.medianNs / 100;
+    rows.push({ name: label, medianNs: ns, target: { text: `≤ 3× a closure (${closure.toFixed(1)} ns here): ${(ns / closure).toFixed(1)}×`, met: ns <= 3 * closure } });
+  };
+  const noRules = at('router.route(), an agent with no rules');
+  const noRulesUntraced = at('router.route(), no rules, trace: false');
+  const keyedClosures = at('100 three-clause closures (hand-written');
+  const otherClosures = at('100 three-clause closures, the rules no value');
+  perRule('one three-clause rule inside route() (per rule: 100 rules − none, / 100)', many, noRules, keyedClosures);
+  perRule('the same, trace: false', at('router.route(), 100 rules that do not match, trace: false'), noRulesUntraced, keyedClosures);
+  perRule('one rule no value rules out, inside route()', at('router.route(), 100 rules no value rules out'), noRules, otherClosures);
+  perRule('the same, trace: false ', at('router.route(), 100 rules no value rules out, trace: false'), noRulesUntraced, otherClosures);
   return rows;
 }
 

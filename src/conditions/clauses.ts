@@ -138,3 +138,50 @@ export function chainEvaluator(operator: 'and' | 'or', clauses: readonly Clause[
     return !stop;
   };
 }
+
+/** A chain of clauses tested over values read beforehand: `values[slots[i]]` is what clause i reads. */
+export type SlotTest = (values: readonly unknown[]) => boolean;
+
+/**
+ * `chainEvaluator` for values already read (path-slots.ts): the same tests, the same
+ * short-circuiting, no reads. One to three clauses get closures written out, like chainEvaluator.
+ */
+export function slotChainEvaluator(operator: 'and' | 'or', clauses: readonly Clause[], slots: readonly number[]): SlotTest {
+  const stop = operator === 'or';
+  const [a, b, c] = clauses as [Clause, Clause, Clause];
+  const [sa, sb, sc] = slots as [number, number, number];
+  if (clauses.length === 1) {
+    const { test: ta, constant: ca, negate: na } = a;
+    return function oneSlotClause(values) {
+      return passes(ta, values[sa], ca) !== na;
+    };
+  }
+  if (clauses.length === 2) {
+    const { test: ta, constant: ca, negate: na } = a;
+    const { test: tb, constant: cb, negate: nb } = b;
+    return function twoSlotClauses(values) {
+      if ((passes(ta, values[sa], ca) !== na) === stop) return stop;
+      return passes(tb, values[sb], cb) !== nb;
+    };
+  }
+  if (clauses.length === 3) {
+    const { test: ta, constant: ca, negate: na } = a;
+    const { test: tb, constant: cb, negate: nb } = b;
+    const { test: tc, constant: cc, negate: nc } = c;
+    return function threeSlotClauses(values) {
+      if ((passes(ta, values[sa], ca) !== na) === stop) return stop;
+      if ((passes(tb, values[sb], cb) !== nb) === stop) return stop;
+      return passes(tc, values[sc], cc) !== nc;
+    };
+  }
+  const all = [...clauses];
+  const at = [...slots];
+  const count = all.length;
+  return (values) => {
+    for (let index = 0; index < count; index++) {
+      const clause = all[index] as Clause;
+      if ((passes(clause.test, values[at[index] as number], clause.constant) !== clause.negate) === stop) return stop;
+    }
+    return !stop;
+  };
+}

@@ -5,7 +5,8 @@
 // lowering itself is in compile-node.ts.
 import { ConditionSyntaxError } from '../errors.js';
 import { checkCondition, type ConditionNode } from './check-ast.js';
-import { compileNode } from './compile-node.js';
+import { clauseChainOf, compileNode } from './compile-node.js';
+import type { ClauseChain } from './evaluator.js';
 import { CONDITION_FUNCTIONS, EvaluationFailure } from './functions.js';
 import { ensureJsepSetup, jsepGrammarKey, parseSource } from './jsep-setup.js';
 import { findExcessiveNesting, resolveLimits } from './limits.js';
@@ -155,8 +156,21 @@ function toSyntaxError(source: string, error: unknown): ConditionSyntaxError {
   return new ConditionSyntaxError(source, index, reason);
 }
 
+/** The chains of clauses the compiled conditions are, for the rule sets that read their paths once. */
+const CHAINS = new WeakMap<CompiledCondition, ClauseChain>();
+
+/**
+ * The condition as a chain of short paths tested against constants (`task.type == 'a' and
+ * task.complexity > 3`), or undefined when it is anything else. Internal: the router's rule plans
+ * (path-slots.ts) read each such path once per decision instead of once per rule.
+ */
+export function conditionChain(condition: CompiledCondition): ClauseChain | undefined {
+  return CHAINS.get(condition);
+}
+
 function build(source: string, root: ConditionNode, identifierList: readonly string[]): CompiledCondition {
-  const run = compileNode(root).run;
+  const compiled = compileNode(root);
+  const run = compiled.run;
 
   const evaluateValue = (scope: ConditionScope): unknown => {
     try {
@@ -184,7 +198,7 @@ function build(source: string, root: ConditionNode, identifierList: readonly str
   Object.freeze(evaluateValue);
   Object.freeze(evaluate);
   Object.freeze(evaluateDetailed);
-  return Object.freeze({
+  const condition: CompiledCondition = Object.freeze({
     source,
     evaluate,
     evaluateDetailed,
@@ -193,4 +207,7 @@ function build(source: string, root: ConditionNode, identifierList: readonly str
     identifiers: Object.freeze(identifierList),
     paths: Object.freeze(listPaths(root)),
   });
+  const chain = clauseChainOf(compiled);
+  if (chain) CHAINS.set(condition, chain);
+  return condition;
 }

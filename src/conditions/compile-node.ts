@@ -5,7 +5,7 @@
 // per evaluation.
 import type { ConditionNode } from './check-ast.js';
 import { chainEvaluator, clauseEvaluator, makeClause, membershipTest, negated, TEST, type Clause, type TestCode } from './clauses.js';
-import type { Compiled, Evaluator } from './evaluator.js';
+import type { ClauseChain, Compiled, Evaluator } from './evaluator.js';
 import { FUNCTION_SPECS } from './functions.js';
 import { allOf, anyOf, arithmetic, compareWithNumber, fail, FLIPPED, orderingTest } from './operators.js';
 import { memberReader, pathReader } from './path-reader.js';
@@ -29,6 +29,13 @@ function clauseOf(compiled: Compiled, test: TestCode, constant: unknown = undefi
 /** The clause a node tests, as an operand of `and` / `or` / `not` (where only truthiness counts). */
 function asOperand(compiled: Compiled): Clause | undefined {
   return compiled.clause ?? clauseOf(compiled, TEST.truthy);
+}
+
+/** The condition as a chain of clauses, when it is one (a lone clause, or clauses joined by `and` / `or`). */
+export function clauseChainOf(compiled: Compiled): ClauseChain | undefined {
+  if (compiled.chain) return compiled.chain;
+  const clause = asOperand(compiled);
+  return clause && { operator: 'and', clauses: Object.freeze([clause]) };
 }
 
 function fromClause(clause: Clause): Compiled {
@@ -119,7 +126,10 @@ export function compileNode(node: ConditionNode): Compiled {
     case 'logical': {
       const operands = node.operands.map(compile);
       const clauses = operands.map(asOperand);
-      if (clauses.every((clause) => clause !== undefined)) return { run: chainEvaluator(node.operator, clauses as Clause[]) };
+      if (clauses.every((clause) => clause !== undefined)) {
+        const chain = { operator: node.operator, clauses: Object.freeze(clauses as Clause[]) };
+        return { run: chainEvaluator(node.operator, chain.clauses), chain };
+      }
       const runs = operands.map((operand) => operand.run);
       return folded({ run: node.operator === 'and' ? allOf(runs) : anyOf(runs) }, operands);
     }

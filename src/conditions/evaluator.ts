@@ -16,6 +16,14 @@ export interface Compiled {
   readonly path?: { readonly root: string; readonly keys: readonly (string | number)[] };
   /** Present when the node is a clause (a short path tested against a constant), so `and` / `or` / `not` can fuse it. */
   readonly clause?: Clause;
+  /** Present when the node is a chain of clauses joined by one operator, so a rule set can read their paths once. */
+  readonly chain?: ClauseChain;
+}
+
+/** `c1 and c2 and ...` or `c1 or c2 or ...`: clauses joined by one operator (a lone clause is a chain of one). */
+export interface ClauseChain {
+  readonly operator: 'and' | 'or';
+  readonly clauses: readonly Clause[];
 }
 
 /** What a clause tests (the values of `TEST` in clauses.ts): truthy, ==, >, >=, <, <=, present, in a list, in a set. */

@@ -7,3 +7,5 @@ export {
   type ConditionOptions,
   type ConditionScope,
 } from './compile-condition.js';
+// Internal (not re-exported by the package): the router's rule plans.
+export { planConditionSet, type ConditionSet } from './path-slots.js';

@@ -1,7 +1,7 @@
 // Turns a validated configuration into the structures decide() reads on every request: conditions
 // compiled to closures, preference lists resolved, prices per token, strategy flags merged, factor
 // weights normalised. Done once per router, so the hot path never parses or looks anything up twice.
-import { compileCondition, type CompiledCondition } from '../conditions/index.js';
+import { compileCondition, planConditionSet, type CompiledCondition, type ConditionSet } from '../conditions/index.js';
 import {
   BUILTIN_FACTORS,
   type AgentConfig,
@@ -13,6 +13,15 @@ import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
 import { DEFAULT_MIN_SHARE } from '../config/config-types.js';
 import type { FeatureSet } from '../request/types.js';
 import { stableHash } from './stable-hash.js';
+import type { TraceStep } from './types.js';
+
+/** The fewest rules an agent decides as one set (path-slots.ts) rather than one by one. */
+const RULE_SET_MIN = 8;
+
+/** `"<condition>" is false`, for a rule of the given step. */
+function notMatchedStep(step: 'agent_rule' | 'global_rule', rule: string, condition: CompiledCondition): TraceStep {
+  return Object.freeze({ step, outcome: 'not_matched', rule, message: `"${condition.source}" is false` });
+}
 
 export interface CompiledModel {
   id: string;
@@ -50,6 +59,8 @@ export interface CompiledRule {
   label: string;
   condition: CompiledCondition;
   modelId: string;
+  /** The trace step of the rule not matching: the same every time, so made once (and frozen). */
+  notMatched: TraceStep;
 }
 
 export interface CompiledAgent {
@@ -62,6 +73,15 @@ export interface CompiledAgent {
   /** Preferred models followed by models only named in rules: the fallback order. */
   fallbackOrder: readonly string[];
   rules: readonly CompiledRule[];
+  /**
+   * The rules' conditions as one set, the paths they test read once per decision — for an agent
+   * with many rules; a few are cheaper evaluated one by one, stopping at the first that matches.
+   */
+  ruleSet: ConditionSet | undefined;
+  /** 0, 1, ... for each rule: the rules in play when the rule set rules none out. */
+  ruleIndexes: readonly number[];
+  /** Each rule's `notMatched` step, in order, to copy runs of them into a trace. */
+  notMatched: readonly TraceStep[];
   capabilitiesRequired: readonly string[];
   /** For every model: the share of `capabilitiesRequired` it offers (1 when none are required). */
   capabilityFit: ReadonlyMap<string, number>;
@@ -92,6 +112,8 @@ export interface CompiledGlobalRule {
   name: string;
   action: GlobalRuleAction;
   condition: CompiledCondition;
+  /** The trace step of the rule not matching a decision's task (a constraint rule): made once, frozen. */
+  notMatched: TraceStep;
 }
 
 export type BuiltinFactor = (typeof BUILTIN_FACTORS)[number];
@@ -254,12 +276,11 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
   for (const [id, agent] of Object.entries(config.agents)) {
     const roles = new Map(Object.entries(agent.model_preferences));
     const preferred = [...new Set(roles.values())];
-    const rules = (agent.routing_rules ?? []).map((rule, index) => ({
-      index,
-      label: rule.name ?? `routing_rules[${index}]`,
-      condition: compile(rule.condition),
-      modelId: rule.model,
-    }));
+    const rules = (agent.routing_rules ?? []).map((rule, index): CompiledRule => {
+      const label = rule.name ?? `routing_rules[${index}]`;
+      const condition = compile(rule.condition);
+      return { index, label, condition, modelId: rule.model, notMatched: notMatchedStep('agent_rule', label, condition) };
+    });
     agents.set(id, {
       id,
       config: agent,
@@ -267,6 +288,9 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       preferred,
       fallbackOrder: [...new Set([...preferred, ...rules.map((rule) => rule.modelId)])],
       rules,
+      ruleSet: rules.length >= RULE_SET_MIN ? planConditionSet(rules.map((rule) => rule.condition)) : undefined,
+      ruleIndexes: rules.map((rule) => rule.index),
+      notMatched: rules.map((rule) => rule.notMatched),
       capabilitiesRequired: agent.capabilities_required ?? [],
       capabilityFit: new Map([...models.values()].map((model) => [model.id, capabilityFit(model, agent.capabilities_required ?? [])])),
       dailyBudgetUsd: agent.daily_budget,
@@ -283,7 +307,10 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
 
   const globalRules = (routing.global_rules ?? [])
     .filter((rule) => rule.enabled !== false)
-    .map((rule) => ({ name: rule.name, action: rule.action, condition: compile(rule.condition) }));
+    .map((rule): CompiledGlobalRule => {
+      const condition = compile(rule.condition);
+      return { name: rule.name, action: rule.action, condition, notMatched: notMatchedStep('global_rule', rule.name, condition) };
+    });
 
   const factorConfigs = routing.routing_factors?.length ? routing.routing_factors : DEFAULT_FACTORS;
   const weightSum = factorConfigs.reduce((sum, factor) => sum + factor.weight, 0);

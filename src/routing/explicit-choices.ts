@@ -1,7 +1,9 @@
 // Steps 2 to 4 of a decision and the experiments: the choices someone made explicitly — a task
 // override, an operator's agent override, the agent's own rules, an A/B assignment. Each is honoured
 // only within the hard constraints; a skipped one says why in the trace.
+import type { CompiledRule } from './compile-config.js';
 import type { Chosen, DecisionRun } from './decision-run.js';
+import type { TraceStep } from './types.js';
 import { stableHash } from './stable-hash.js';
 
 /** 2. Task override (setTaskRouting, or task.force_model). */
@@ -39,32 +41,71 @@ export function agentOverride(run: DecisionRun): Chosen | undefined {
   return { modelId: override.modelId, source: 'agent_override', reason: `agent model override${note}`, confidence: 0.95 };
 }
 
-const MATCHED = Object.freeze({ value: true, error: undefined });
-
 /** 4. The agent's rules, first match wins; a rule whose model breaks a constraint is skipped. */
 export function agentRules(run: DecisionRun): Chosen | undefined {
-  const { trace } = run;
-  for (const rule of run.agent.rules) {
-    // Without a trace, only the verdict counts: an error reads as false either way.
-    if (!run.tracing && !rule.condition.evaluate(run.scope)) continue;
-    const result = run.tracing ? rule.condition.evaluateDetailed(run.scope) : MATCHED;
-    if (result.error) {
-      if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'error', rule: rule.label, message: `"${rule.condition.source}" could not be evaluated (${result.error}); treated as false` });
-      continue;
+  const { rules, ruleSet } = run.agent;
+  const count = rules.length;
+  if (count === 0) return undefined;
+  // The paths the rules test, read once; undefined when a read threw, or for a few rules: each rule
+  // then reads for itself.
+  const values = ruleSet?.read(run.scope);
+  if (ruleSet === undefined || values === undefined) {
+    for (let index = 0; index < count; index++) {
+      const chosen = ruleMatched(run, rules[index]!, false);
+      if (chosen) return chosen;
     }
-    if (!result.value) {
-      if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'not_matched', rule: rule.label, message: `"${rule.condition.source}" is false` });
-      continue;
-    }
-    const why = run.ineligible(run.compiled.models.get(rule.modelId)!);
-    if (why) {
-      if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'skipped', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched, but ${rule.modelId} is skipped: ${why}` });
-      continue;
-    }
-    if (run.tracing) trace.push({ step: 'agent_rule', outcome: 'chosen', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched → ${rule.modelId}` });
-    return { modelId: rule.modelId, source: 'agent_rule', reason: `agent rule ${rule.label}: ${rule.condition.source}`, confidence: 0.9 };
+    return undefined;
   }
+  const { trace, tracing } = run;
+  // The rules the values leave in play, in order; the others are false without evaluating them.
+  const inPlay = ruleSet.candidates(values) ?? run.agent.ruleIndexes;
+  // Rules not matched are traced in runs, when the next rule needs its own step or at the end:
+  // the steps of the rules before `traced` are in the trace.
+  let traced = 0;
+  for (let position = ruleSet.next(values, inPlay, 0); position < inPlay.length; position = ruleSet.next(values, inPlay, position + 1)) {
+    const index = inPlay[position]!;
+    if (tracing) appendNotMatched(trace, run.agent.notMatched, traced, index);
+    traced = index + 1;
+    const chosen = ruleMatched(run, rules[index]!, ruleSet.chained(index));
+    if (chosen) return chosen;
+  }
+  if (tracing) appendNotMatched(trace, run.agent.notMatched, traced, count);
   return undefined;
+}
+
+/** The not-matched steps of rules `from` to `to - 1` (a long run is copied in one go). */
+function appendNotMatched(trace: TraceStep[], steps: readonly TraceStep[], from: number, to: number): void {
+  if (to - from > 8 && to - from <= 4096) trace.push(...(from === 0 && to === steps.length ? steps : steps.slice(from, to)));
+  else for (let index = from; index < to; index++) trace.push(steps[index]!);
+}
+
+/**
+ * A rule that matched (`tested`: its test over the values held) or is to be evaluated on the scope:
+ * its model when it may serve, with its trace.
+ */
+function ruleMatched(run: DecisionRun, rule: CompiledRule, tested: boolean): Chosen | undefined {
+  if (!tested && !matchesOnScope(run, rule)) return undefined;
+  const { trace, tracing } = run;
+  const why = run.ineligible(run.compiled.models.get(rule.modelId)!);
+  if (why) {
+    if (tracing) trace.push({ step: 'agent_rule', outcome: 'skipped', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched, but ${rule.modelId} is skipped: ${why}` });
+    return undefined;
+  }
+  if (tracing) trace.push({ step: 'agent_rule', outcome: 'chosen', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched → ${rule.modelId}` });
+  return { modelId: rule.modelId, source: 'agent_rule', reason: `agent rule ${rule.label}: ${rule.condition.source}`, confidence: 0.9 };
+}
+
+/** A rule evaluated on the decision's scope, its error or its not matching written to the trace. */
+function matchesOnScope(run: DecisionRun, rule: CompiledRule): boolean {
+  // Without a trace, only the verdict counts: an error reads as false either way.
+  if (!run.tracing) return rule.condition.evaluate(run.scope);
+  const result = rule.condition.evaluateDetailed(run.scope);
+  if (result.error) {
+    run.trace.push({ step: 'agent_rule', outcome: 'error', rule: rule.label, message: `"${rule.condition.source}" could not be evaluated (${result.error}); treated as false` });
+    return false;
+  }
+  if (!result.value) run.trace.push(rule.notMatched);
+  return result.value;
 }
 
 /**

@@ -38,7 +38,7 @@ export function applyHardConstraints(run: DecisionRun): void {
       const why = rule.action === 'force_local_model' && run.containsPii && state.piiReason ? `; ${state.piiReason}` : '';
       run.requireLocal(`global rule ${rule.name} (${rule.condition.source})${why}`, rule.action === 'force_local_model');
     } else {
-      if (run.tracing) trace.push({ step: 'global_rule', outcome: 'not_matched', rule: rule.name, message: `"${rule.condition.source}" is false` });
+      if (run.tracing) trace.push(rule.notMatched);
     }
   }
   if (run.containsPii && !piiHandled && compiled.requireLocalForPii) {
