@@ -16,7 +16,7 @@ import { createMockProvider } from '../providers/mock.js';
 import type { NormalizedRequest } from '../request/types.js';
 import { decide } from '../routing/decide.js';
 import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';
-import { ledgerDay, microsToUsd } from '../state/cost-ledger.js';
+import { ledgerDay, microsToUsd, type SpendSnapshot } from '../state/cost-ledger.js';
 import { MemoryLedger } from '../state/memory-ledger.js';
 import { ModelHealth } from '../state/model-health.js';
 import { SHARED_STATE_TIMEOUT_MS } from '../state/guarded-shared-state.js';
@@ -111,21 +111,46 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
    * route() for a task, or for the request complete() and stream() are about to send, on the
    * configuration `g` (the one in force when the call began). `explain` leaves no mark.
    */
-  async function routeFor(g: Generation, agentId: string, given: Task, context: RoutingContext, request: NormalizedRequest | undefined, explain = false): Promise<RoutingDecision> {
-    const { compiled } = g;
-    if (typeof agentId !== 'string' || !compiled.agents.has(agentId)) throw new UnknownAgentError(String(agentId), g.agentIds);
-    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new InvalidArgumentError('task', 'expected an object');
-    if (typeof context !== 'object' || context === null || Array.isArray(context)) throw new InvalidArgumentError('context', 'expected an object');
-    const { task, notes } = checkTask(given);
-    const now = clock();
-    if (!Number.isFinite(now) || Math.abs(now) > MAX_EPOCH_MS) {
-      throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
+  function routeFor(g: Generation, agentId: string, given: Task, context: RoutingContext, request: NormalizedRequest | undefined, explain = false): Promise<RoutingDecision> {
+    // Not an async function: with a ledger that answers at once (the in-memory one), the decision is
+    // made here and handed back settled, without an async frame and its hops.
+    try {
+      const { compiled } = g;
+      if (typeof agentId !== 'string' || !compiled.agents.has(agentId)) throw new UnknownAgentError(String(agentId), g.agentIds);
+      if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new InvalidArgumentError('task', 'expected an object');
+      if (typeof context !== 'object' || context === null || Array.isArray(context)) throw new InvalidArgumentError('context', 'expected an object');
+      const { task, notes } = checkTask(given);
+      const now = clock();
+      if (!Number.isFinite(now) || Math.abs(now) > MAX_EPOCH_MS) {
+        throw new InvalidArgumentError('clock', `the clock returned ${String(now)}, not epoch milliseconds`);
+      }
+      const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
+      // With a shared model state, what every instance counted and blocked is read alongside the spend.
+      const refreshed = health.sharesState ? health.refresh(now) : undefined;
+      if (!isPromiseLike(snapshot) && !refreshed) return Promise.resolve(decideWith(g, agentId, task, notes, context, request, explain, snapshot, now));
+      return (async () => {
+        const spend = await snapshot;
+        if (refreshed) await refreshed;
+        return decideWith(g, agentId, task, notes, context, request, explain, spend, now);
+      })();
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const snapshot = ledger.snapshot({ day: ledgerDay(now), agentId, now });
-    // With a shared model state, what every instance counted and blocked is read alongside the spend.
-    const refreshed = health.sharesState ? health.refresh(now) : undefined;
-    const spend = isPromiseLike(snapshot) ? await snapshot : snapshot;
-    if (refreshed) await refreshed;
+  }
+
+  /** The rest of routeFor, once the spend (and the shared model state) is known. */
+  function decideWith(
+    g: Generation,
+    agentId: string,
+    task: Task,
+    notes: readonly string[],
+    context: RoutingContext,
+    request: NormalizedRequest | undefined,
+    explain: boolean,
+    spend: SpendSnapshot,
+    now: number,
+  ): RoutingDecision {
+    const { compiled } = g;
     if (!explain) for (const note of notes) warnOnce(note);
     const inspection = inspectRequest(g.inspector, task, request);
     const state = gatherState(g.sources!, agentId, task, context, spend, inspection, now);

@@ -36,7 +36,6 @@ export function gatherState(
     dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
     agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
     budgetUsd: budgetInForce(compiled, strategy),
-    ...(spend.unavailable !== undefined ? { cloudRefused: `the cost ledger cannot say what was spent (${spend.unavailable}) and fails closed` } : {}),
     containsPii: inspection.containsPii,
     piiReason: inspection.piiReason,
     inputTokens: inspection.inputTokens,
@@ -46,6 +45,8 @@ export function gatherState(
     requires: inspection.requires,
     modelStates: sources.health.snapshot(now),
   };
+  // Set afterwards rather than spread in: a spread in a literal costs every decision, not just these.
+  if (spend.unavailable !== undefined) state.cloudRefused = `the cost ledger cannot say what was spent (${spend.unavailable}) and fails closed`;
   const live = sources.experiments?.forDecisions;
   if (live) state.experiments = live;
   if (!overrides.isEmpty) {
