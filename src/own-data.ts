@@ -6,6 +6,14 @@ const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const hasOwn = Object.hasOwn;
 
 /**
+ * Whether `key` is `target`'s own property: `Object.hasOwn`, bound once to the builtin
+ * `hasOwnProperty` (which `Object.hasOwn` itself calls through) — measurably faster, and later
+ * changes to `Function.prototype.call` do not reach it. For reads that may run the host's own getter
+ * (conditions, and the router's reads of the fields it decides on) but never reach an inherited one.
+ */
+export const isOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty) as (target: object, key: PropertyKey) => boolean;
+
+/**
  * The value of `target[key]` when it is an own data property holding a non-function, else
  * `undefined`. Throws only what a hostile Proxy's trap throws.
  */

@@ -115,6 +115,13 @@ function indexByKey(
   for (const [at, n] of votes) if (n >= 2 && (best === undefined || n > votes.get(best)!)) best = at;
   if (best === undefined) return ALL;
   const key = best;
+  // Each value's list holds the rules keyed on it and every unkeyed rule: with many values and many
+  // unkeyed rules that is a product, so past a bound (in entries, a few per rule) there is no index
+  // and every rule stays in play.
+  const unkeyedCount = keyed.filter((keys) => !keys.has(key)).length;
+  const values = new Set<unknown>();
+  for (const keys of keyed) for (const value of keys.get(key) ?? []) values.add(value);
+  if ((values.size + 1) * unkeyedCount > MAX_INDEX_ENTRIES_PER_RULE * keyed.length) return ALL;
   const unkeyed: number[] = [];
   const byValue = new Map<unknown, number[]>();
   keyed.forEach((keys, index) => {
@@ -132,6 +139,9 @@ function indexByKey(
   });
   return (values) => byValue.get(values[key]) ?? unkeyed;
 }
+
+/** The bound on an index's lists, in entries per condition of the set. */
+const MAX_INDEX_ENTRIES_PER_RULE = 8;
 
 /** The only values a clause lets its path hold (`== c`, `in [a, b]`), or undefined. */
 function allowedValues(clause: Clause): readonly unknown[] | undefined {

@@ -10,14 +10,11 @@
 // An own getter, or a Proxy's traps, are the host's own code: they may run when read (the router
 // does not go out of its way to avoid them), and whatever they return is checked the same way.
 
+import { isOwn } from '../own-data.js';
 import { EvaluationFailure } from './evaluation-failure.js';
 
 const isArray = Array.isArray;
-/**
- * `Object.hasOwn`, bound once to the builtin `hasOwnProperty` (which `Object.hasOwn` itself calls
- * through): measurably faster, and later changes to `Function.prototype.call` do not reach it.
- */
-const hasOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty) as (target: object, key: PropertyKey) => boolean;
+const hasOwn = isOwn;
 
 /**
  * Keys that are never read, whatever the object holds: every name on Object.prototype (a fixed

@@ -1,6 +1,8 @@
 // Everything decide() reads besides the configuration and its inputs, gathered in one place: the
 // strategy in force and where it came from, the budget, today's spend, the request's inspection,
 // the overrides and the models' live state.
+import { isOwn } from '../own-data.js';
+import { taskIdOf } from '../routing/decision-run.js';
 import { UnknownStrategyError } from '../errors.js';
 import type { CompiledConfig } from '../routing/compile-config.js';
 import type { LiveExperiment, RoutingContext, RoutingState, Task } from '../routing/types.js';
@@ -53,7 +55,7 @@ export function gatherState(
     const agentOverride = overrides.agentModelAt(agentId, now);
     if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };
     // A numeric id names the same task as its digits (`setTaskRouting('42')` applies to `{ id: 42 }`).
-    const taskId = typeof task.id === 'number' ? String(task.id) : task.id;
+    const taskId = taskIdOf(task);
     if (typeof taskId === 'string') {
       const taskOverride = overrides.taskRoutingAt(taskId, now);
       if (taskOverride) state.taskOverride = { modelId: taskOverride.value, ...(taskOverride.reason ? { reason: taskOverride.reason } : {}) };
@@ -70,7 +72,7 @@ export function budgetInForce(compiled: CompiledConfig, strategy: string): numbe
 function resolveStrategy(sources: StateSources, context: RoutingContext, now: number): Pick<RoutingState, 'strategy' | 'strategySource' | 'requestedStrategy'> {
   const { compiled, overrides } = sources;
   const override = overrides.isEmpty ? undefined : overrides.strategyAt(now);
-  const requested = context.routing_strategy;
+  const requested = isOwn(context, 'routing_strategy') ? context.routing_strategy : undefined;
   if (override) {
     const keep = typeof requested === 'string' && compiled.strategies.has(requested) && requested !== override.value;
     return { strategy: override.value, strategySource: 'override', ...(keep ? { requestedStrategy: requested } : {}) };

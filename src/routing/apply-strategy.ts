@@ -1,12 +1,13 @@
 // Step 5 of a decision: the strategy in force ranks the eligible candidates — prefer local, prefer
 // cloud with thresholds, or the weighted score of `balanced` with its complex/routine pools.
+import { isOwn } from '../own-data.js';
 import type { Chosen, DecisionRun } from './decision-run.js';
 
 export function applyStrategy(run: DecisionRun): Chosen {
   const { agent, strategy, candidates, compiled } = run;
   // The `budget_mode` role is the agent's own answer to a tight budget.
   const budgetModel = agent.roles.get('budget_mode');
-  if ((run.costLimitReached || run.context.budget_mode === true) && budgetModel !== undefined && candidates.includes(budgetModel)) {
+  if ((run.costLimitReached || (isOwn(run.context, 'budget_mode') && run.context.budget_mode === true)) && budgetModel !== undefined && candidates.includes(budgetModel)) {
     return run.pick(budgetModel, 'the budget is constrained and the agent names a budget_mode model');
   }
 

@@ -19,7 +19,7 @@ import type { TraceStep } from './types.js';
 const RULE_SET_MIN = 8;
 
 /** `"<condition>" is false`, for a rule of the given step. */
-function notMatchedStep(step: 'agent_rule' | 'global_rule', rule: string, condition: CompiledCondition): TraceStep {
+function notMatchedStep(step: 'agent_rule' | 'global_rule' | 'verification', rule: string, condition: CompiledCondition): TraceStep {
   return Object.freeze({ step, outcome: 'not_matched', rule, message: `"${condition.source}" is false` });
 }
 
@@ -112,8 +112,12 @@ export interface CompiledGlobalRule {
   name: string;
   action: GlobalRuleAction;
   condition: CompiledCondition;
-  /** The trace step of the rule not matching a decision's task (a constraint rule): made once, frozen. */
+  /**
+   * The trace step of the rule not matching, made once and frozen: about the task (a constraint or
+   * verification rule), and for a fallback rule per model, about the model chosen.
+   */
   notMatched: TraceStep;
+  notMatchedFor: ReadonlyMap<string, TraceStep>;
 }
 
 export type BuiltinFactor = (typeof BUILTIN_FACTORS)[number];
@@ -309,7 +313,14 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     .filter((rule) => rule.enabled !== false)
     .map((rule): CompiledGlobalRule => {
       const condition = compile(rule.condition);
-      return { name: rule.name, action: rule.action, condition, notMatched: notMatchedStep('global_rule', rule.name, condition) };
+      const step = rule.action === 'require_cloud_verification' ? 'verification' : 'global_rule';
+      const notMatchedFor = new Map<string, TraceStep>();
+      if (rule.action === 'switch_to_fallback') {
+        for (const modelId of models.keys()) {
+          notMatchedFor.set(modelId, Object.freeze({ step, outcome: 'not_matched', rule: rule.name, modelId, message: `"${condition.source}" is false for ${modelId}` }));
+        }
+      }
+      return { name: rule.name, action: rule.action, condition, notMatched: notMatchedStep(step, rule.name, condition), notMatchedFor };
     });
 
   const factorConfigs = routing.routing_factors?.length ? routing.routing_factors : DEFAULT_FACTORS;

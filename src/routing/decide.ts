@@ -91,8 +91,7 @@ export function decide(
   };
   if (verification) decision.verification = verification;
   if (run.assigned) decision.experiment = run.assigned;
-  if (typeof task.id === 'string') decision.taskId = task.id;
-  else if (typeof task.id === 'number') decision.taskId = String(task.id);
+  if (run.taskId !== undefined) decision.taskId = run.taskId;
   return decision;
 }
 

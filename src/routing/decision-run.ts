@@ -7,7 +7,7 @@ import type { CompiledAgent, CompiledConfig, CompiledModel, CompiledStrategy } f
 import { complexityOf } from './task-complexity.js';
 import { scoreModel, sensitivityOf, qualityFit, type ModelScore, type ScoringInput } from './score-model.js';
 import type { DecisionSource, ModelLiveState, RoutingContext, RoutingState, Task, TraceStep } from './types.js';
-import { readOwn } from '../own-data.js';
+import { isOwn, readOwn } from '../own-data.js';
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -46,6 +46,14 @@ export class DecisionRun {
   readonly costLimitReached: boolean;
   /** The task's complexity, or one inferred from its size and needs; undefined when unknown. */
   readonly complexity: number | undefined;
+  /**
+   * The task's and context's fields the decision itself reads, read once: own properties only (an
+   * inherited one, from a polluted Object.prototype say, is never taken), as conditions read them.
+   */
+  readonly privacyLevel: unknown;
+  readonly forceModel: unknown;
+  /** `task.id` as a string (a number as its digits), or undefined. */
+  readonly taskId: string | undefined;
   localOnly = false;
   cloudOnly = false;
   privacyEnforced = false;
@@ -69,14 +77,20 @@ export class DecisionRun {
   ) {
     // `data.contains_pii` in conditions: the task's `true`, or the scan's verdict. A task's `false`
     // cannot switch the scan off; anything but a boolean counts as PII when truthy.
-    const taskData = isObject(task.data) ? task.data : EMPTY;
+    // Each read by its own name (the engine reads those fastest), after the check that it is own.
+    const ownData = isOwn(task, 'data') ? task.data : undefined;
+    const taskData = isObject(ownData) ? ownData : EMPTY;
+    this.privacyLevel = isOwn(task, 'privacy_level') ? task.privacy_level : undefined;
+    this.forceModel = isOwn(task, 'force_model') ? task.force_model : undefined;
+    this.taskId = taskIdOf(task);
+    const costLimit = isOwn(context, 'cost_limit_reached') ? context.cost_limit_reached : undefined;
     const given = readOwn(taskData, 'contains_pii');
     const containsPii = given === true || (typeof given !== 'boolean' && Boolean(given)) || state.containsPii === true;
     this.containsPii = containsPii;
     const data = given === containsPii || (given === undefined && state.containsPii === undefined) ? taskData : withDataProperty(taskData, 'contains_pii', containsPii);
     this.costLimitReached =
-      typeof context.cost_limit_reached === 'boolean'
-        ? context.cost_limit_reached
+      typeof costLimit === 'boolean'
+        ? costLimit
         : (state.budgetUsd !== undefined && state.dailyCostUsd >= state.budgetUsd) ||
           (agent.dailyBudgetUsd !== undefined && state.agentDailyCostUsd >= agent.dailyBudgetUsd);
     for (const note of state.notes ?? []) if (this.tracing) this.trace.push({ step: 'input', outcome: 'info', message: note });
@@ -163,13 +177,13 @@ export class DecisionRun {
     for (const id of this.candidates) maxTokensPerSecond = Math.max(maxTokensPerSecond, compiled.models.get(id)!.tokensPerSecond);
     this.input = {
       complexity: this.complexity ?? 5,
-      sensitivity: sensitivityOf(task, this.containsPii),
+      sensitivity: sensitivityOf(this.privacyLevel, this.containsPii),
       inputTokens: state.inputTokens,
       outputTokens: state.outputTokens,
       capabilityFit: this.agent.capabilityFit,
       costReferenceUsd: compiled.defaults.costReferenceUsd,
       maxTokensPerSecond,
-      maxLatencyMs: typeof task.max_latency_ms === 'number' ? task.max_latency_ms : undefined,
+      maxLatencyMs: maxLatencyOf(task),
       modelStates: state.modelStates,
       scopes: this,
     };
@@ -215,6 +229,17 @@ function withDataProperty(source: Readonly<Record<string, unknown>>, key: string
   }
   copy[key] = value;
   return copy;
+}
+
+function maxLatencyOf(task: Task): number | undefined {
+  const ms = isOwn(task, 'max_latency_ms') ? task.max_latency_ms : undefined;
+  return typeof ms === 'number' ? ms : undefined;
+}
+
+/** The task's own `id` as a string (a number as its digits), or undefined. */
+export function taskIdOf(task: Task): string | undefined {
+  const id = isOwn(task, 'id') ? task.id : undefined;
+  return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

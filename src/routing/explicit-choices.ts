@@ -8,8 +8,9 @@ import { stableHash } from './stable-hash.js';
 
 /** 2. Task override (setTaskRouting, or task.force_model). */
 export function taskOverride(run: DecisionRun): Chosen | undefined {
-  const { state, task, trace } = run;
-  const override = state.taskOverride ?? (typeof task.force_model === 'string' ? { modelId: task.force_model, reason: 'task.force_model' } : undefined);
+  const { state, trace } = run;
+  const forced = run.forceModel;
+  const override = state.taskOverride ?? (typeof forced === 'string' ? { modelId: forced, reason: 'task.force_model' } : undefined);
   if (!override) return undefined;
   const model = run.compiled.models.get(override.modelId);
   const why = model ? run.ineligible(model) : `unknown model "${override.modelId}"`;
@@ -114,7 +115,7 @@ function matchesOnScope(run: DecisionRun, rule: CompiledRule): boolean {
  * An assigned variant that breaks a constraint is skipped, never swapped for another.
  */
 export function experiment(run: DecisionRun): Chosen | undefined {
-  const { trace, task } = run;
+  const { trace } = run;
   const live = run.state.experiments;
   for (const experiment of run.compiled.experiments) {
     if (experiment.agents && !experiment.agents.has(run.agent.id)) continue;
@@ -123,7 +124,7 @@ export function experiment(run: DecisionRun): Chosen | undefined {
       if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} is ${now?.status ?? 'paused'}` });
       continue;
     }
-    const key = typeof task.id === 'string' || typeof task.id === 'number' ? String(task.id) : undefined;
+    const key = run.taskId;
     if (key === undefined) {
       if (run.tracing) trace.push({ step: 'experiment', outcome: 'skipped', rule: experiment.name, message: `experiment ${experiment.name} needs task.id to assign a variant` });
       continue;

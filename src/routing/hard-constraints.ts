@@ -6,7 +6,7 @@
 import type { DecisionRun } from './decision-run.js';
 
 export function applyHardConstraints(run: DecisionRun): void {
-  const { compiled, strategy, state, task, trace } = run;
+  const { compiled, strategy, state, trace } = run;
   if (compiled.forceLocalModels) run.requireLocal('force_local_models is set for this environment', false);
   if (state.cloudRefused !== undefined) run.requireLocal(state.cloudRefused, false);
   if (!strategy.allowCloud) run.requireLocal(`strategy ${strategy.name} does not allow cloud models`, true);
@@ -20,7 +20,7 @@ export function applyHardConstraints(run: DecisionRun): void {
     if (run.tracing) trace.push({ step: 'constraint', outcome: 'applied', message: `cloud models only: strategy ${strategy.name} requires them` });
   }
 
-  const level = task.privacy_level;
+  const level = run.privacyLevel;
   if (typeof level === 'string' && compiled.localOnlyPrivacyLevels.has(level.toLowerCase())) {
     run.requireLocal(`the task's privacy_level is ${level}, which is local-only`, true);
   }

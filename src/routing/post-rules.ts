@@ -9,7 +9,7 @@ export function applyFallbackRules(run: DecisionRun, chosen: Chosen, fallbacks: 
   const { trace } = run;
   for (const rule of run.compiled.fallbackRules) {
     if (!ruleMatchesModel(run, rule, chosen.modelId)) {
-      if (run.tracing) trace.push({ step: 'global_rule', outcome: 'not_matched', rule: rule.name, modelId: chosen.modelId, message: `"${rule.condition.source}" is false for ${chosen.modelId}` });
+      if (run.tracing) trace.push(rule.notMatchedFor.get(chosen.modelId)!);
       continue;
     }
     const next = fallbacks.find((id) => !ruleMatchesModel(run, rule, id));
@@ -39,7 +39,9 @@ export function verificationFor(run: DecisionRun, chosenId: string): Verificatio
   for (const rule of run.compiled.verificationRules) {
     const result = rule.condition.evaluateDetailed(run.scopeWithModel(run.compiled.models.get(chosenId)!));
     if (!result.value) {
-      if (run.tracing) trace.push({ step: 'verification', outcome: result.error ? 'error' : 'not_matched', rule: rule.name, message: `"${rule.condition.source}" is ${result.error ? `not evaluable (${result.error})` : 'false'}` });
+      if (!run.tracing) continue;
+      if (result.error) trace.push({ step: 'verification', outcome: 'error', rule: rule.name, message: `"${rule.condition.source}" is not evaluable (${result.error})` });
+      else trace.push(rule.notMatched);
       continue;
     }
     if (run.localOnly) {

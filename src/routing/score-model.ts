@@ -32,9 +32,10 @@ export function estimateCost(model: CompiledModel, inputTokens: number, outputTo
   return inputTokens * model.inputPrice + outputTokens * model.outputPrice;
 }
 
-export function sensitivityOf(task: Task, containsPii: boolean): number {
+/** 0..1 from PII and the task's `privacy_level` (its own, as `DecisionRun.privacyLevel` reads it). */
+export function sensitivityOf(privacyLevel: unknown, containsPii: boolean): number {
   if (containsPii) return 1;
-  switch (typeof task.privacy_level === 'string' ? task.privacy_level.toLowerCase() : undefined) {
+  switch (typeof privacyLevel === 'string' ? privacyLevel.toLowerCase() : undefined) {
     case 'high':
       return 1;
     case 'medium':
