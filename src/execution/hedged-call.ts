@@ -12,19 +12,21 @@ import { RACE_LOST } from './try-signal.js';
 export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, signal: AbortSignal) => Promise<AttemptOutcome<T>>): Hedge<T> {
   return async (models) => {
     const { signal } = call;
-    const controllers = models.map(() => new AbortController());
-    const onAbort = () => controllers.forEach((controller) => controller.abort(signal?.reason));
+    // One signal for the whole race: once a model has won, aborting it ends every other try (the
+    // winner's is over), so a controller per model would only cost more.
+    const race = new AbortController();
+    const onAbort = () => race.abort(signal?.reason);
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const runs = models.map((model, index) => attempt(model, controllers[index]!.signal).then((outcome) => ({ outcome, model, index })));
+      const runs = models.map((model, index) => attempt(model, race.signal).then((outcome) => ({ outcome, model, index })));
       const outcomes: AttemptOutcome<T>[] = [];
       const pending = new Set(runs);
       while (pending.size > 0) {
         const settled = await Promise.race(pending);
         pending.delete(runs[settled.index]!);
         if (settled.outcome.ok) {
-          controllers.forEach((controller, i) => i !== settled.index && controller.abort(RACE_LOST));
+          race.abort(RACE_LOST);
           // The losers' attempts end (their tries given up) before the winner is returned.
           await Promise.all(pending);
           return { winner: settled.outcome.value, modelId: settled.model.id };

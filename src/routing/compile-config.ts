@@ -85,6 +85,8 @@ export interface CompiledAgent {
   capabilitiesRequired: readonly string[];
   /** For every model: the share of `capabilitiesRequired` it offers (1 when none are required). */
   capabilityFit: ReadonlyMap<string, number>;
+  /** Every model in the registry, most capable for the agent first (ties in configuration order). */
+  byFit: readonly CompiledModel[];
   dailyBudgetUsd: number | undefined;
 }
 
@@ -285,6 +287,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       const condition = compile(rule.condition);
       return { index, label, condition, modelId: rule.model, notMatched: notMatchedStep('agent_rule', label, condition) };
     });
+    const fit = new Map([...models.values()].map((model) => [model.id, capabilityFit(model, agent.capabilities_required ?? [])]));
     agents.set(id, {
       id,
       config: agent,
@@ -296,7 +299,8 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       ruleIndexes: rules.map((rule) => rule.index),
       notMatched: rules.map((rule) => rule.notMatched),
       capabilitiesRequired: agent.capabilities_required ?? [],
-      capabilityFit: new Map([...models.values()].map((model) => [model.id, capabilityFit(model, agent.capabilities_required ?? [])])),
+      capabilityFit: fit,
+      byFit: [...models.values()].sort((a, b) => fit.get(b.id)! - fit.get(a.id)!),
       dailyBudgetUsd: agent.daily_budget,
     });
   }

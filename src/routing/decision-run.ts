@@ -142,13 +142,12 @@ export class DecisionRun {
 
   /** Eligible registry models other than `except`, most capable for the agent first. */
   registryAlternatives(except: string | undefined, limit: number): string[] {
-    const fit = this.agent.capabilityFit;
-    const models: CompiledModel[] = [];
-    for (const model of this.compiled.models.values()) {
-      if (model.id !== except && this.ineligible(model) === undefined) models.push(model);
+    const ids: string[] = [];
+    for (const model of this.agent.byFit) {
+      if (ids.length >= limit) break;
+      if (model.id !== except && this.ineligible(model) === undefined) ids.push(model.id);
     }
-    models.sort((a, b) => fit.get(b.id)! - fit.get(a.id)!);
-    return models.slice(0, limit).map((model) => model.id);
+    return ids;
   }
 
   /** The scope of a condition about the task (no `model`). */
