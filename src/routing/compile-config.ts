@@ -7,13 +7,15 @@ import {
   type AgentConfig,
   type ModelConfig,
   type RouterConfigInput,
-  type StrategyRuleConfig,
 } from '../config/schema.js';
 import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
 import { DEFAULT_MIN_SHARE } from '../config/config-types.js';
 import type { FeatureSet } from '../request/types.js';
+import { compileStrategy, type CompiledStrategy } from './compile-strategy.js';
 import { stableHash } from './stable-hash.js';
 import type { TraceStep } from './types.js';
+
+export type { CompiledStrategy };
 
 /** The fewest rules an agent decides as one set (path-slots.ts) rather than one by one. */
 const RULE_SET_MIN = 8;
@@ -90,24 +92,6 @@ export interface CompiledAgent {
   dailyBudgetUsd: number | undefined;
 }
 
-export interface CompiledStrategy {
-  name: string;
-  description: string | undefined;
-  preferLocal: boolean;
-  preferCloud: boolean;
-  cloudBudgetPerDay: number | undefined;
-  fallbackToCloud: { complexity: number | undefined; confidence: number | undefined } | undefined;
-  parallelRequests: boolean;
-  cacheResponses: boolean;
-  allowCloud: boolean;
-  requiredType: 'cloud' | 'local' | undefined;
-  cloudForComplexTasks: boolean;
-  localForRoutineTasks: boolean;
-  dynamicRouting: boolean;
-  complexThreshold: number;
-  routineThreshold: number;
-}
-
 export type GlobalRuleAction = 'switch_to_fallback' | 'switch_to_local_only' | 'force_local_model' | 'require_cloud_verification';
 
 export interface CompiledGlobalRule {
@@ -177,14 +161,6 @@ export interface CompiledConfig {
   metrics: readonly string[];
 }
 
-/** The seed's four strategies, used when routing.yaml does not define a strategy of that name. */
-const BUILTIN_STRATEGY_RULES: Record<(typeof BUILTIN_STRATEGIES)[number], StrategyRuleConfig[]> = {
-  cost_optimized: [{ prefer_local_models: true }, { fallback_to_cloud_threshold: { complexity: 7, confidence: 0.6 } }],
-  performance_optimized: [{ prefer_cloud_models: true }, { parallel_requests: true }, { cache_responses: true }],
-  privacy_first: [{ allow_cloud_models: false }, { required_model_type: 'local' }],
-  balanced: [{ cloud_for_complex_tasks: true }, { local_for_routine_tasks: true }, { dynamic_routing: true }],
-};
-
 /** The seed's routing factors, used when routing.yaml lists none. */
 const DEFAULT_FACTORS: readonly { name: BuiltinFactor; weight: number }[] = [
   { name: 'task_complexity', weight: 0.3 },
@@ -196,33 +172,6 @@ const DEFAULT_FACTORS: readonly { name: BuiltinFactor; weight: number }[] = [
 
 const DEFAULT_CLOUD_TPS = 60;
 const DEFAULT_LOCAL_TPS = 30;
-
-function compileStrategy(name: string, description: string | undefined, rules: readonly StrategyRuleConfig[]): CompiledStrategy {
-  const merged: StrategyRuleConfig = Object.assign({}, ...rules);
-  const allowCloud = merged.allow_cloud_models !== false && merged.required_model_type !== 'local';
-  return {
-    name,
-    description,
-    preferLocal: merged.prefer_local_models === true,
-    preferCloud: merged.prefer_cloud_models === true,
-    cloudBudgetPerDay: merged.cloud_budget_per_day,
-    fallbackToCloud: merged.fallback_to_cloud_threshold
-      ? {
-          complexity: merged.fallback_to_cloud_threshold.complexity,
-          confidence: merged.fallback_to_cloud_threshold.confidence,
-        }
-      : undefined,
-    parallelRequests: merged.parallel_requests === true,
-    cacheResponses: merged.cache_responses === true,
-    allowCloud,
-    requiredType: merged.required_model_type ?? (allowCloud ? undefined : 'local'),
-    cloudForComplexTasks: merged.cloud_for_complex_tasks === true,
-    localForRoutineTasks: merged.local_for_routine_tasks === true,
-    dynamicRouting: merged.dynamic_routing !== false,
-    complexThreshold: merged.complex_task_threshold ?? 7,
-    routineThreshold: merged.routine_task_threshold ?? 3,
-  };
-}
 
 /** Share (0..1) of the required capabilities the model offers; 1 when none are required. */
 export function capabilityFit(model: CompiledModel, required: readonly string[]): number {
@@ -307,7 +256,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
 
   const strategies = new Map<string, CompiledStrategy>();
   for (const name of BUILTIN_STRATEGIES) {
-    strategies.set(name, compileStrategy(name, undefined, BUILTIN_STRATEGY_RULES[name]));
+    strategies.set(name, compileStrategy(name, undefined));
   }
   for (const [name, strategy] of Object.entries(routing.strategies ?? {})) {
     strategies.set(name, compileStrategy(name, strategy.description, strategy.rules ?? []));
