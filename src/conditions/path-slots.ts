@@ -8,6 +8,7 @@ import { conditionChain, type CompiledCondition } from './compile-condition.js';
 import type { ClauseChain } from './evaluator.js';
 import { readField, readRoot, rootId } from './safe-read.js';
 
+/** Conditions read as one set; `planConditionSet` gives none when they test more than `MAX_SET_PATHS` paths. */
 export interface ConditionSet {
   /**
    * Every value the chains read, from `scope`; undefined when a read threw (a host's getter or
@@ -35,25 +36,40 @@ interface RootReads {
   readonly root: string;
   readonly rootId: number;
   readonly fields: { slot: number; readonly key: string | undefined; readonly keyId: number }[];
+  /** The same fields by key, to find one without a scan (a set may test thousands of paths). */
+  readonly byKey: Map<string | undefined, { slot: number }>;
 }
+
+/**
+ * The most paths a set reads before its first rule is tested. Reading them all first pays off when
+ * rules share paths (a hundred rules on `task.type`); rules that each test paths of their own would
+ * make a decision whose first rule matches read every later rule's paths — those are evaluated one
+ * by one instead.
+ */
+export const MAX_SET_PATHS = 32;
 
 const NOTHING: readonly unknown[] = Object.freeze([]);
 
-export function planConditionSet(conditions: readonly CompiledCondition[]): ConditionSet {
+export function planConditionSet(conditions: readonly CompiledCondition[]): ConditionSet | undefined {
   const chains = conditions.map(conditionChain);
   // The paths, grouped by root and numbered in that order, so that `read` fills its array in order.
   const roots = new Map<string, RootReads>();
   for (const chain of chains) {
     for (const { root, key, keyId } of chain?.clauses ?? []) {
       let reads = roots.get(root);
-      if (!reads) roots.set(root, (reads = { root, rootId: rootId(root), fields: [] }));
-      if (!reads.fields.some((field) => field.key === key)) reads.fields.push({ slot: 0, key, keyId });
+      if (!reads) roots.set(root, (reads = { root, rootId: rootId(root), fields: [], byKey: new Map() }));
+      if (!reads.byKey.has(key)) {
+        const field = { slot: 0, key, keyId };
+        reads.fields.push(field);
+        reads.byKey.set(key, field);
+      }
     }
   }
   const groups = [...roots.values()];
   let size = 0;
   for (const { fields } of groups) for (const field of fields) field.slot = size++;
-  const slotOf = (root: string, key: string | undefined): number | undefined => roots.get(root)?.fields.find((field) => field.key === key)?.slot;
+  if (size > MAX_SET_PATHS) return undefined;
+  const slotOf = (root: string, key: string | undefined): number | undefined => roots.get(root)?.byKey.get(key)?.slot;
 
   // Plain arrays, not frozen: the engine reads a frozen array more slowly, and none of them leaves the set.
   const tests = chains.map((chain) => chain && slotChainEvaluator(chain.operator, chain.clauses, chain.clauses.map((clause) => slotOf(clause.root, clause.key)!)));

@@ -30,6 +30,8 @@ export function gatherState(
 ): RoutingState {
   const { compiled, overrides } = sources;
   const { strategy, strategySource, requestedStrategy } = resolveStrategy(sources, context, now);
+  // Every field the decision may read is the state's own, set here or below (undefined when absent):
+  // nothing is read from Object.prototype, and every state has the same shape.
   const state: RoutingState = {
     now,
     strategy,
@@ -38,6 +40,11 @@ export function gatherState(
     dailyCostUsd: microsToUsd(spend.totalMicros + spend.reservedMicros),
     agentDailyCostUsd: microsToUsd(spend.agentMicros + spend.agentReservedMicros),
     budgetUsd: budgetInForce(compiled, strategy),
+    cloudRefused: undefined,
+    notes: undefined,
+    agentOverride: undefined,
+    taskOverride: undefined,
+    experiments: undefined,
     containsPii: inspection.containsPii,
     piiReason: inspection.piiReason,
     inputTokens: inspection.inputTokens,
@@ -48,17 +55,19 @@ export function gatherState(
     modelStates: sources.health.snapshot(now),
   };
   // Set afterwards rather than spread in: a spread in a literal costs every decision, not just these.
-  if (spend.unavailable !== undefined) state.cloudRefused = `the cost ledger cannot say what was spent (${spend.unavailable}) and fails closed`;
+  // The ledger's snapshot (the host's own ledger, maybe): its own field only.
+  const unavailable = isOwn(spend, 'unavailable') ? spend.unavailable : undefined;
+  if (unavailable !== undefined) state.cloudRefused = `the cost ledger cannot say what was spent (${unavailable}) and fails closed`;
   const live = sources.experiments?.forDecisions;
   if (live) state.experiments = live;
   if (!overrides.isEmpty) {
     const agentOverride = overrides.agentModelAt(agentId, now);
-    if (agentOverride) state.agentOverride = { modelId: agentOverride.value, ...(agentOverride.reason ? { reason: agentOverride.reason } : {}) };
+    if (agentOverride) state.agentOverride = { modelId: agentOverride.value, reason: agentOverride.reason };
     // A numeric id names the same task as its digits (`setTaskRouting('42')` applies to `{ id: 42 }`).
     const taskId = taskIdOf(task);
     if (typeof taskId === 'string') {
       const taskOverride = overrides.taskRoutingAt(taskId, now);
-      if (taskOverride) state.taskOverride = { modelId: taskOverride.value, ...(taskOverride.reason ? { reason: taskOverride.reason } : {}) };
+      if (taskOverride) state.taskOverride = { modelId: taskOverride.value, reason: taskOverride.reason };
     }
   }
   return state;
@@ -75,13 +84,13 @@ function resolveStrategy(sources: StateSources, context: RoutingContext, now: nu
   const requested = isOwn(context, 'routing_strategy') ? context.routing_strategy : undefined;
   if (override) {
     const keep = typeof requested === 'string' && compiled.strategies.has(requested) && requested !== override.value;
-    return { strategy: override.value, strategySource: 'override', ...(keep ? { requestedStrategy: requested } : {}) };
+    return { strategy: override.value, strategySource: 'override', requestedStrategy: keep ? requested : undefined };
   }
   if (requested !== undefined) {
     if (typeof requested !== 'string' || !compiled.strategies.has(requested)) {
       throw new UnknownStrategyError(String(requested), [...compiled.strategies.keys()]);
     }
-    return { strategy: requested, strategySource: 'context' };
+    return { strategy: requested, strategySource: 'context', requestedStrategy: undefined };
   }
-  return { strategy: compiled.defaultStrategy.name, strategySource: compiled.defaultStrategy.source };
+  return { strategy: compiled.defaultStrategy.name, strategySource: compiled.defaultStrategy.source, requestedStrategy: undefined };
 }

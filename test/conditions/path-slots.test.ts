@@ -10,7 +10,7 @@ import { ruleCondition as condition, ruleScope as scope } from '../helpers/rule-
 
 function check(sources: readonly string[], scopes: readonly ConditionScope[]): void {
   const conditions = sources.map((source) => compileCondition(source));
-  const set = planConditionSet(conditions);
+  const set = planConditionSet(conditions)!;
   for (const s of scopes) {
     const values = set.read(s);
     expect(values).toBeDefined();
@@ -40,7 +40,7 @@ describe('a set of conditions read once', () => {
 
   it('keys on the path most rules test for equality: only the rules naming its value stay in play', () => {
     const sources = ["task.type == 'a' and task.complexity > 3", "task.type == 'b'", 'task.complexity > 8', "task.type in ['a', 'c'] and not data.contains_pii", "task.type == 'c' or task.complexity > 1"];
-    const set = planConditionSet(sources.map((source) => compileCondition(source)));
+    const set = planConditionSet(sources.map((source) => compileCondition(source)))!;
     const inPlay = (type: unknown) => set.candidates(set.read({ task: { type, complexity: 5 }, data: {} })!);
     expect(inPlay('a')).toEqual([0, 2, 3, 4]);
     expect(inPlay('b')).toEqual([1, 2, 4]);
@@ -48,19 +48,19 @@ describe('a set of conditions read once', () => {
     expect(inPlay('z')).toEqual([2, 4]);
     expect(inPlay(undefined)).toEqual([2, 4]);
     // An `or` of clauses and a negated equality never key a rule; NaN is never a key.
-    const loose = planConditionSet(["task.type != 'a'", "task.type == 'a' or task.x", 'task.complexity == (0 / 0)'].map((source) => compileCondition(source)));
+    const loose = planConditionSet(["task.type != 'a'", "task.type == 'a' or task.x", 'task.complexity == (0 / 0)'].map((source) => compileCondition(source)))!;
     expect(loose.candidates(loose.read({ task: { type: 'q' } })!)).toBeUndefined();
   });
 
   it('a read that throws (the host getter or Proxy) leaves each condition to read for itself', () => {
-    const set = planConditionSet(["budget_mode == 'a'", "task.type == 'b'"].map((source) => compileCondition(source)));
+    const set = planConditionSet(["budget_mode == 'a'", "task.type == 'b'"].map((source) => compileCondition(source)))!;
     const context = new Proxy({}, { has: () => true, get: () => { throw new Error('boom'); }, getOwnPropertyDescriptor: () => ({ value: 1, configurable: true, enumerable: true }) });
     expect(set.read({ task: { type: 'b' }, context })).toBeUndefined();
     expect(set.read({ task: { type: 'b' }, context: {} })).toEqual([undefined, 'b']);
   });
 
   it('reads never reach a prototype and never return a function', () => {
-    const set = planConditionSet(["task.type == 'a'", 'task.complexity > 1', 'budget_mode'].map((source) => compileCondition(source)));
+    const set = planConditionSet(["task.type == 'a'", 'task.complexity > 1', 'budget_mode'].map((source) => compileCondition(source)))!;
     const inherited = Object.create({ type: 'a', complexity: 5 }) as object;
     const values = set.read({ task: inherited, context: { budget_mode: () => true } })!;
     expect(values.every((v) => v === undefined)).toBe(true);
