@@ -128,11 +128,8 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
       // With a shared model state, what every instance counted and blocked is read alongside the spend.
       const refreshed = health.sharesState ? health.refresh(now) : undefined;
       if (!isPromiseLike(snapshot) && !refreshed) return Promise.resolve(decideWith(g, agentId, task, notes, context, request, explain, snapshot, now));
-      return (async () => {
-        const spend = await snapshot;
-        if (refreshed) await refreshed;
-        return decideWith(g, agentId, task, notes, context, request, explain, spend, now);
-      })();
+      // Both awaited together: when both fail, the second failure is not left unhandled.
+      return Promise.all([snapshot, refreshed]).then(([spend]) => decideWith(g, agentId, task, notes, context, request, explain, spend, now));
     } catch (error) {
       return Promise.reject(error);
     }
