@@ -14,6 +14,15 @@ const hasOwn = Object.hasOwn;
 export const isOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty) as (target: object, key: PropertyKey) => boolean;
 
 /**
+ * An option's value when `options` holds it as its own property, else undefined: an option bag's
+ * missing field is never taken from a polluted Object.prototype (an own getter may run: it is the
+ * caller's code).
+ */
+export function ownOption<T extends object, K extends keyof T>(options: T, key: K): T[K] | undefined {
+  return isOwn(options, key) ? options[key] : undefined;
+}
+
+/**
  * The value of `target[key]` when it is an own data property holding a non-function, else
  * `undefined`. Throws only what a hostile Proxy's trap throws.
  */

@@ -19,6 +19,7 @@ import { ResponseCache } from './response-cache.js';
 import { streamCall } from './stream-call.js';
 import type { CompleteOptions, CompletionRequest, CompletionResult, RecordOptions, RouterStreamPart } from './types.js';
 import { verifyAnswer } from './verification.js';
+import { ownOption } from '../own-data.js';
 
 export interface ExecuteOptions extends CompleteOptions {
   /**
@@ -52,10 +53,11 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
     try {
       if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { task?, context?, signal?, verify? }');
       const normalized = request === undefined ? NO_REQUEST : normalizeRequest(request);
-      const { signal } = options;
+      // The options' own fields only: nothing is taken from a polluted Object.prototype.
+      const signal = ownOption(options, 'signal');
       if (signal?.aborted) throw new RequestAbortedError(signal.reason);
       const startedAt = deps.clock();
-      const decision = await route(agentId, options.task ?? {}, options.context ?? {}, normalized);
+      const decision = await route(agentId, ownOption(options, 'task') ?? {}, ownOption(options, 'context') ?? {}, normalized);
       observed?.decided(decision);
       return { call: { deps, decision, request: normalized, attempts: [], signal, observed }, startedAt };
     } catch (error) {
@@ -105,13 +107,13 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
     const { value } = await walkChain(call, (model) => completeOn(call, model), hedge);
     deps.metrics.recordServed(decision, value.modelId);
     const result = completionResult(call, value.response, { modelId: value.modelId, costMicros: value.costMicros, startedAt });
-    if (decision.verification && options.verify !== false) result.verification = await verifyAnswer(call, result.content);
+    if (decision.verification && ownOption(options, 'verify') !== false) result.verification = await verifyAnswer(call, result.content);
     if (cacheKey !== undefined) cache.set(cacheKey, result, deps.clock());
     return result;
   }
 
   async function execute<T>(agentId: string, options: ExecuteOptions, attempt: ExecuteFn<T>): Promise<ExecuteResult<T>> {
-    const { call, startedAt } = await begin('execute', agentId, options?.request, options ?? {});
+    const { call, startedAt } = await begin('execute', agentId, typeof options === 'object' && options !== null ? ownOption(options, 'request') : undefined, options ?? {});
     let executed: ExecuteResult<T>;
     try {
       executed = await executeCall(call, attempt);
@@ -158,7 +160,8 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
 
   /** For hosts that call models themselves: books the usage against the ledger, rate windows and metrics. */
   async function record(decision: RoutingDecision, usage: TokenUsage, options: RecordOptions = {}): Promise<number> {
-    const modelId = options.modelId ?? decision.modelId;
+    const modelId = ownOption(options, 'modelId') ?? decision.modelId;
+    const ok = ownOption(options, 'ok') !== false;
     const model = deps.compiled.models.get(modelId);
     if (!model) throw new InvalidArgumentError('modelId', `unknown model "${modelId}"`);
     if (!Number.isFinite(usage?.inputTokens) || !Number.isFinite(usage?.outputTokens) || usage.inputTokens < 0 || usage.outputTokens < 0) {
@@ -166,10 +169,10 @@ export function createExecutor(wiring: ExecutorWiring): Executor {
     }
     const now = deps.clock();
     deps.health.recordRequest(model.id, now, usage.inputTokens + usage.outputTokens);
-    if (options.ok === false) deps.health.onFailure(model.id, now);
+    if (!ok) deps.health.onFailure(model.id, now);
     else deps.health.onSuccess(model.id, now);
     const cost = await bookUsage(deps, decision.agentId, model, undefined, usage, now);
-    deps.metrics.recordCall(model.id, { ok: options.ok !== false, latencyMs: options.latencyMs ?? 0, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+    deps.metrics.recordCall(model.id, { ok, latencyMs: ownOption(options, 'latencyMs') ?? 0, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
     deps.metrics.recordServed(decision, model.id);
     return microsToUsd(cost);
   }

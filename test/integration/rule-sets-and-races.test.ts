@@ -352,4 +352,26 @@ describe('a polluted Object.prototype', () => {
     const decision = await withPollution('unavailable', 'planted', () => router.route('a', { type: 't3' }));
     expect(decision).toMatchObject({ modelId: 'cloud', localOnly: false });
   });
+
+  it("complete(), execute() and record() take their options' own fields only", async () => {
+    const router = createRouter(config, { logger: {}, clock: CLOCK });
+    const ask = { messages: [{ role: 'user' as const, content: 'hello' }] };
+    const clean = await router.complete('a', ask);
+    for (const [key, value] of [
+      ['task', { force_model: 'loc' }],
+      ['context', { routing_strategy: 'privacy_first' }],
+    ] as const) {
+      const polluted = await withPollution(key, value, () => router.complete('a', ask));
+      expect(polluted.modelId).toBe(clean.modelId);
+      expect(polluted.decision.source).toBe(clean.decision.source);
+    }
+    const executed = await withPollution('request', { messages: [{ role: 'user', content: 'jane.doe@example.com' }] }, () =>
+      router.execute('a', {}, async () => ({ value: 1, usage: { inputTokens: 1, outputTokens: 1 } })),
+    );
+    expect(executed.decision.privacyEnforced).toBe(false);
+    const decision = await router.route('a', { type: 't3' });
+    await withPollution('modelId', 'loc', () => router.record(decision, { inputTokens: 1000, outputTokens: 1000 }));
+    const budget = await router.budget();
+    expect(Object.keys(budget.byModel)).not.toContain('loc');
+  });
 });
