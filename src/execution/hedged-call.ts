@@ -27,8 +27,9 @@ export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, 
         pending.delete(runs[settled.index]!);
         if (settled.outcome.ok) {
           race.abort(RACE_LOST);
-          // The losers' attempts end (their tries given up) before the winner is returned.
-          await Promise.all(pending);
+          // The losers' attempts end (their tries given up) before the winner is returned; one that
+          // failed outright (the ledger, say) does not undo the win.
+          await Promise.allSettled(pending);
           return { winner: settled.outcome.value, modelId: settled.model.id };
         }
         // A loser's abort is ours, not the caller's: only a caller abort (or a rejected request) is fatal.
@@ -36,6 +37,11 @@ export function hedgeWith<T>(call: CallContext, attempt: (model: CompiledModel, 
         outcomes.push(ours ? { ...settled.outcome, fatal: undefined } : settled.outcome);
       }
       return { outcomes };
+    } catch (error) {
+      // An attempt that failed outright (the ledger, say) ends the call: the other models' calls end
+      // with it rather than run on for nothing.
+      race.abort(RACE_LOST);
+      throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -1,10 +1,11 @@
 // Promises of the pipeline that no other test pins down: input the router estimated itself is
 // reserved with a margin; an abort — a race the router cancelled, or the caller's — is no failure
 // of the model (neither in metrics nor on its circuit); and a try's signal lets go of the caller's
-// signal when the try ends, so one long-lived AbortSignal shared by many calls collects nothing.
+// signal when the try ends, so one long-lived AbortSignal shared by many calls collects nothing; and
+// a race ends the other models' calls when one fails outright, but not a win when a loser does.
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createRouter, MemoryLedger, type CostLedger, type RouterConfigInput } from 'llm-agent-router';
+import { createRouter, MemoryLedger, type CostLedger, type ProviderAdapter, type RouterConfigInput } from 'llm-agent-router';
 import { createMockProvider } from 'llm-agent-router/test';
 import { drain, rejection } from '../helpers/router-outcomes.js';
 
@@ -118,5 +119,75 @@ describe("a try's signal lets go of the caller's", () => {
     // Aborting it now reaches nothing: the router's calls are long over.
     controller.abort();
     expect(slow.calls).toHaveLength(1_100);
+  });
+});
+
+describe('a race whose attempts fail outright', () => {
+  it("a ledger that throws on one model's reservation: the call rejects with it, the other model's call is aborted, nothing is left unhandled", async () => {
+    const ledger = new MemoryLedger();
+    const failing: CostLedger = {
+      snapshot: (query) => ledger.snapshot(query),
+      record: (day, entry) => ledger.record(day, entry),
+      reserve: async (request) => {
+        if (request.modelId === 'fast') {
+          // After the other model's call has started.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          throw new Error('ledger down');
+        }
+        return ledger.reserve(request);
+      },
+      commit: (id, day, entry) => ledger.commit(id, day, entry),
+      release: (id) => ledger.release(id),
+      report: (day) => ledger.report(day),
+    };
+    const signals: (AbortSignal | undefined)[] = [];
+    const slow: ProviderAdapter = {
+      specificationVersion: 'v2',
+      provider: 'slow',
+      complete: (_request, options) =>
+        new Promise((_resolve, reject) => {
+          signals.push(options?.signal);
+          options?.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true });
+        }),
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const router = createRouter(config(true), { ledger: failing, logger: {}, providers: { fast: createMockProvider(), slow } });
+      // The ledger's own error, as without a race.
+      const error: unknown = await router.complete('a', ask()).then(() => undefined, (thrown: unknown) => thrown);
+      expect(String((error as Error).message)).toContain('ledger down');
+      expect(signals).toHaveLength(1);
+      expect(signals[0]?.aborted).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      // The aborted call's reservation is released: nothing stays reserved.
+      expect(ledger.openReservations).toBe(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it("a model that fails outright after another has won does not undo the win", async () => {
+    const ledger = new MemoryLedger();
+    const failing: CostLedger = {
+      snapshot: (query) => ledger.snapshot(query),
+      record: (day, entry) => ledger.record(day, entry),
+      reserve: async (request) => {
+        if (request.modelId === 'slow') {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new Error('ledger down');
+        }
+        return ledger.reserve(request);
+      },
+      commit: (id, day, entry) => ledger.commit(id, day, entry),
+      release: (id) => ledger.release(id),
+      report: (day) => ledger.report(day),
+    };
+    const router = createRouter(config(true), { ledger: failing, logger: {}, providers: { fast: createMockProvider(), slow: createMockProvider() } });
+    const result = await router.complete('a', ask());
+    expect(result.modelId).toBe('fast');
+    expect(ledger.openReservations).toBe(0);
   });
 });
