@@ -117,8 +117,8 @@ export function createRouter(config: LoadedConfig | RouterConfigInput, options: 
     try {
       const { compiled } = g;
       if (typeof agentId !== 'string' || !compiled.agents.has(agentId)) throw new UnknownAgentError(String(agentId), g.agentIds);
-      if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new InvalidArgumentError('task', 'expected an object');
-      if (typeof context !== 'object' || context === null || Array.isArray(context)) throw new InvalidArgumentError('context', 'expected an object');
+      checkObject('task', given);
+      checkObject('context', context);
       const { task, notes } = checkTask(given);
       const now = clock();
       if (!Number.isFinite(now) || Math.abs(now) > MAX_EPOCH_MS) {
@@ -315,6 +315,18 @@ function checkOptions(options: RouterOptions): void {
     throw new InvalidArgumentError('options.observer', 'expected { start(operation, agentId) }');
   }
   if (options.random !== undefined && typeof options.random !== 'function') throw new InvalidArgumentError('options.random', 'expected a function returning numbers in [0, 1)');
+}
+
+/** A task or context must be a plain object the router can read: not an array, not a revoked Proxy. */
+function checkObject(name: 'task' | 'context', value: unknown): void {
+  if (typeof value !== 'object' || value === null) throw new InvalidArgumentError(name, 'expected an object');
+  let array: boolean;
+  try {
+    array = Array.isArray(value);
+  } catch {
+    throw new InvalidArgumentError(name, 'it cannot be read (a revoked Proxy)');
+  }
+  if (array) throw new InvalidArgumentError(name, 'expected an object');
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

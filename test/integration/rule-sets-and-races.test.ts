@@ -87,6 +87,20 @@ describe('route() and explain(): failures are rejections, never synchronous thro
     expect(settled).toBe(true);
     expect((await promise).modelId).toBe(seen[0]);
   });
+
+  it('a revoked Proxy as the task or the context is an INVALID_ARGUMENT rejection naming it', async () => {
+    const router = createRouter(BASIC, { logger: {}, clock: CLOCK });
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    for (const [task, context, name] of [[revoked(), {}, 'task'], [{}, revoked(), 'context']] as const) {
+      const error: unknown = await router.route('a', task, context).then(() => undefined, (thrown: unknown) => thrown);
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(String((error as Error).message)).toContain(name);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
