@@ -54,9 +54,12 @@ interface PerfAccumulator {
 }
 
 export class RouterMetrics {
-  private usage = new Map<string, Map<string, number>>();
-  private perStrategy = new Map<string, number>();
-  private bySource = new Map<string, number>();
+  private usage = new Map<string, Counts>();
+  private perStrategy = new Counts();
+  private bySource = new Counts();
+  /** The agent counted last and its counts: decisions come in runs for one agent. */
+  private lastAgent: string | undefined;
+  private lastAgentCounts: Counts | undefined;
   private perf = new Map<string, PerfAccumulator>();
   /** Per-variant figures of the A/B experiments. */
   readonly experiments = new ExperimentMetrics();
@@ -68,11 +71,9 @@ export class RouterMetrics {
 
   recordDecision(decision: RoutingDecision): void {
     this.decisions++;
-    let byModel = this.usage.get(decision.agentId);
-    if (!byModel) this.usage.set(decision.agentId, (byModel = new Map()));
-    bump(byModel, decision.modelId);
-    bump(this.perStrategy, decision.strategy);
-    bump(this.bySource, decision.source);
+    this.countsOf(decision.agentId).add(decision.modelId, 1);
+    this.perStrategy.add(decision.strategy, 1);
+    this.bySource.add(decision.source, 1);
     if (decision.privacyEnforced) this.privacy++;
     if (decision.verification) this.verifications++;
     if (decision.source === 'global_rule') this.fallbackTriggers++;
@@ -98,12 +99,22 @@ export class RouterMetrics {
   recordServed(decision: RoutingDecision, servedBy: string): void {
     if (servedBy === decision.modelId) return;
     const byModel = this.usage.get(decision.agentId);
-    if (byModel && (byModel.get(decision.modelId) ?? 0) > 0) {
-      byModel.set(decision.modelId, byModel.get(decision.modelId)! - 1);
-      bump(byModel, servedBy);
+    if (byModel && byModel.count(decision.modelId) > 0) {
+      byModel.add(decision.modelId, -1);
+      byModel.add(servedBy, 1);
     }
     // A decision a rate-limit rule already moved counts once.
     if (decision.source !== 'global_rule') this.fallbackTriggers++;
+  }
+
+  /** The counts of one agent's models. */
+  private countsOf(agentId: string): Counts {
+    if (agentId === this.lastAgent) return this.lastAgentCounts!;
+    let counts = this.usage.get(agentId);
+    if (!counts) this.usage.set(agentId, (counts = new Counts()));
+    this.lastAgent = agentId;
+    this.lastAgentCounts = counts;
+    return counts;
   }
 
   recordOverrun(): void {
@@ -124,15 +135,15 @@ export class RouterMetrics {
       };
     }
     return {
-      model_usage_by_agent: Object.fromEntries([...this.usage].map(([agent, models]) => [agent, Object.fromEntries([...models].filter(([, n]) => n > 0))])),
-      routing_decisions_per_strategy: Object.fromEntries(this.perStrategy),
+      model_usage_by_agent: Object.fromEntries([...this.usage].map(([agent, models]) => [agent, Object.fromEntries(models.entries().filter(([, n]) => n > 0))])),
+      routing_decisions_per_strategy: Object.fromEntries(this.perStrategy.entries()),
       cost_per_agent_per_day: costPerAgent,
       performance_by_model: performance,
       fallback_trigger_rate: this.decisions > 0 ? Math.round((Math.min(this.fallbackTriggers, this.decisions) / this.decisions) * 10000) / 10000 : 0,
       budget_overruns: this.overruns,
       privacy_rule_activations: this.privacy,
       decisions: this.decisions,
-      decisions_by_source: Object.fromEntries(this.bySource),
+      decisions_by_source: Object.fromEntries(this.bySource.entries()),
       verifications_required: this.verifications,
       experiments: this.experiments.snapshot(shareOf),
     };
@@ -140,14 +151,39 @@ export class RouterMetrics {
 
   reset(): void {
     this.usage.clear();
-    this.perStrategy.clear();
-    this.bySource.clear();
+    this.perStrategy = new Counts();
+    this.bySource = new Counts();
+    this.lastAgent = undefined;
+    this.lastAgentCounts = undefined;
     this.perf.clear();
     this.experiments.reset();
     this.decisions = this.privacy = this.verifications = this.fallbackTriggers = this.overruns = 0;
   }
 }
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/**
+ * Counts by name, in the order names were first counted. Each count is a small box kept in the map,
+ * so counting again changes the box (one look-up, no `set`), and the box counted last is kept at
+ * hand: decisions come in runs of the same strategy, source or model.
+ */
+class Counts {
+  private readonly boxes = new Map<string, { n: number }>();
+  private lastKey: string | undefined;
+  private lastBox: { n: number } | undefined;
+
+  add(key: string, by: number): void {
+    let box = key === this.lastKey ? this.lastBox : this.boxes.get(key);
+    if (box === undefined) this.boxes.set(key, (box = { n: 0 }));
+    box.n += by;
+    this.lastKey = key;
+    this.lastBox = box;
+  }
+
+  count(key: string): number {
+    return this.boxes.get(key)?.n ?? 0;
+  }
+
+  entries(): [string, number][] {
+    return [...this.boxes].map(([key, box]) => [key, box.n]);
+  }
 }
