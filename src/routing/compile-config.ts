@@ -113,6 +113,8 @@ export interface CompiledFactor {
   /** Weight divided by the sum of all weights, so a score stays within 0..1. */
   weight: number;
   builtin: BuiltinFactor | undefined;
+  /** `builtin` as a number (its place in BUILTIN_FACTORS), -1 for an expression: what scoring switches on. */
+  code: number;
   expression: CompiledCondition | undefined;
 }
 
@@ -284,6 +286,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       name: factor.name,
       weight: weightSum > 0 ? factor.weight / weightSum : 0,
       builtin: expression ? undefined : (BUILTIN_FACTORS as readonly string[]).includes(factor.name) ? (factor.name as BuiltinFactor) : undefined,
+      code: expression ? -1 : (BUILTIN_FACTORS as readonly string[]).indexOf(factor.name),
       expression,
     };
   });

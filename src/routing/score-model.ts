@@ -57,25 +57,28 @@ export function qualityFit(model: CompiledModel, input: Pick<ScoringInput, 'comp
   return clamp01(0.5 + 2 * (model.quality - input.complexity / 10));
 }
 
+/** One factor's 0..1 value for the model; `factor.code` is its place in BUILTIN_FACTORS (-1: an expression). */
 function factorValue(factor: CompiledFactor, model: CompiledModel, input: ScoringInput): number {
-  switch (factor.builtin) {
-    case 'task_complexity':
+  switch (factor.code) {
+    case 0: // task_complexity
       return qualityFit(model, input) * (input.capabilityFit.get(model.id) ?? 1);
-    case 'cost_efficiency': {
-      // Absolute, not relative to the priciest candidate: a $0.04 task and a $3.30 one score apart.
+    case 1: {
+      // cost_efficiency — absolute, not relative to the priciest candidate: a $0.04 task and a $3.30 one score apart.
       const cost = estimateCost(model, input.inputTokens, input.outputTokens);
       return input.costReferenceUsd / (input.costReferenceUsd + cost);
     }
-    case 'privacy_requirements':
+    case 2: // privacy_requirements
       return model.type === 'local' ? 1 : 1 - input.sensitivity;
-    case 'performance_needs': {
+    case 3: {
+      // performance_needs
       if (input.maxLatencyMs !== undefined) {
         const expectedMs = (model.config.performance?.latency_ms ?? 0) + (input.outputTokens / model.tokensPerSecond) * 1000;
         return expectedMs <= input.maxLatencyMs ? 1 : clamp01(input.maxLatencyMs / expectedMs);
       }
       return input.maxTokensPerSecond > 0 ? clamp01(model.tokensPerSecond / input.maxTokensPerSecond) : 1;
     }
-    case 'model_availability': {
+    case 4: {
+      // model_availability
       const live = input.modelStates?.get(model.id);
       return live ? clamp01(1 - live.load) : 1;
     }
