@@ -6,7 +6,7 @@ import { TextCollector, type ScanLimits } from '../request/collect-text.js';
 import { requestFeatures } from '../request/request-features.js';
 import type { TokenEstimator } from '../request/token-estimator.js';
 import type { FeatureSet, NormalizedRequest } from '../request/types.js';
-import { readOwn } from '../own-data.js';
+import { isOwn, readOwn } from '../own-data.js';
 import type { CompiledConfig } from '../routing/compile-config.js';
 import type { Task } from '../routing/types.js';
 
@@ -32,10 +32,12 @@ export interface Inspector {
 
 export function inspectRequest(inspector: Inspector, task: Task, request: NormalizedRequest | undefined): RequestInspection {
   const { compiled } = inspector;
-  const data = readOwn(task, 'data');
+  // `task` is the router's own copy of the task (checkTask): data fields only, so they are read by
+  // name after the own-property check; what they hold is the host's and read without running it.
+  const data = isOwn(task, 'data') ? task.data : undefined;
   const asserted = typeof data === 'object' && data !== null && readOwn(data, 'contains_pii') === true;
-  const givenInput = readOwn(task, 'estimated_tokens');
-  const givenOutput = readOwn(task, 'max_output_tokens');
+  const givenInput = isOwn(task, 'estimated_tokens') ? task.estimated_tokens : undefined;
+  const givenOutput = isOwn(task, 'max_output_tokens') ? task.max_output_tokens : undefined;
   const scan = compiled.readsPii && !asserted;
   const estimate = !isCount(givenInput);
 
@@ -60,7 +62,7 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
   if (!estimate) {
     inputTokens = givenInput as number;
     inputTokensSource = 'task';
-  } else if (request !== undefined || readOwn(task, 'prompt') !== undefined || readOwn(task, 'messages') !== undefined) {
+  } else if (request !== undefined || (isOwn(task, 'prompt') && task.prompt !== undefined) || (isOwn(task, 'messages') && task.messages !== undefined)) {
     inputTokens = collector!.media * MEDIA_TOKEN_ESTIMATE;
     for (const text of collector!.texts) inputTokens += inspector.tokenEstimator.estimate(text);
     inputTokensSource = 'text';
