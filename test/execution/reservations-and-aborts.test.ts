@@ -28,22 +28,40 @@ function config(raced = false): RouterConfigInput {
 
 const ask = (content = 'hi') => ({ messages: [{ role: 'user' as const, content }], maxTokens: 50 });
 
-/** A ledger that notes every amount asked for. */
-function spyLedger() {
-  const ledger = new MemoryLedger();
-  const reserved: number[] = [];
-  const spy: CostLedger = {
+/** `ledger` with its own `reserve` in place of the ledger's. */
+function withReserve(ledger: MemoryLedger, reserve: CostLedger['reserve']): CostLedger {
+  return {
     snapshot: (query) => ledger.snapshot(query),
     record: (day, entry) => ledger.record(day, entry),
-    reserve: (request) => {
-      reserved.push(request.amountMicros);
-      return ledger.reserve(request);
-    },
+    reserve,
     commit: (id, day, entry) => ledger.commit(id, day, entry),
     release: (id) => ledger.release(id),
     report: (day) => ledger.report(day),
   };
+}
+
+/** A ledger that notes every amount asked for. */
+function spyLedger() {
+  const ledger = new MemoryLedger();
+  const reserved: number[] = [];
+  const spy = withReserve(ledger, (request) => {
+    reserved.push(request.amountMicros);
+    return ledger.reserve(request);
+  });
   return { ledger, spy, reserved };
+}
+
+/** A ledger whose reservations for `modelId` fail, `afterMs` after they are asked for. */
+function failingFor(modelId: string, afterMs: number) {
+  const ledger = new MemoryLedger();
+  const failing = withReserve(ledger, async (request) => {
+    if (request.modelId === modelId) {
+      await new Promise((resolve) => setTimeout(resolve, afterMs));
+      throw new Error('ledger down');
+    }
+    return ledger.reserve(request);
+  });
+  return { ledger, failing };
 }
 
 describe('the input reservation', () => {
@@ -124,22 +142,8 @@ describe("a try's signal lets go of the caller's", () => {
 
 describe('a race whose attempts fail outright', () => {
   it("a ledger that throws on one model's reservation: the call rejects with it, the other model's call is aborted, nothing is left unhandled", async () => {
-    const ledger = new MemoryLedger();
-    const failing: CostLedger = {
-      snapshot: (query) => ledger.snapshot(query),
-      record: (day, entry) => ledger.record(day, entry),
-      reserve: async (request) => {
-        if (request.modelId === 'fast') {
-          // After the other model's call has started.
-          await new Promise((resolve) => setTimeout(resolve, 10));
-          throw new Error('ledger down');
-        }
-        return ledger.reserve(request);
-      },
-      commit: (id, day, entry) => ledger.commit(id, day, entry),
-      release: (id) => ledger.release(id),
-      report: (day) => ledger.report(day),
-    };
+    // After the other model's call has started.
+    const { ledger, failing } = failingFor('fast', 10);
     const signals: (AbortSignal | undefined)[] = [];
     const slow: ProviderAdapter = {
       specificationVersion: 'v2',
@@ -170,21 +174,8 @@ describe('a race whose attempts fail outright', () => {
   });
 
   it("a model that fails outright after another has won does not undo the win", async () => {
-    const ledger = new MemoryLedger();
-    const failing: CostLedger = {
-      snapshot: (query) => ledger.snapshot(query),
-      record: (day, entry) => ledger.record(day, entry),
-      reserve: async (request) => {
-        if (request.modelId === 'slow') {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          throw new Error('ledger down');
-        }
-        return ledger.reserve(request);
-      },
-      commit: (id, day, entry) => ledger.commit(id, day, entry),
-      release: (id) => ledger.release(id),
-      report: (day) => ledger.report(day),
-    };
+    // After the other model has answered.
+    const { ledger, failing } = failingFor('slow', 20);
     const router = createRouter(config(true), { ledger: failing, logger: {}, providers: { fast: createMockProvider(), slow: createMockProvider() } });
     const result = await router.complete('a', ask());
     expect(result.modelId).toBe('fast');
