@@ -104,6 +104,11 @@ export interface CompiledGlobalRule {
    */
   notMatched: TraceStep;
   notMatchedFor: ReadonlyMap<string, TraceStep>;
+  /**
+   * For a rule that reads nothing but `model`: its verdict for each model while the model is idle
+   * (no live state: the scope's `model` is then the model's fixed idle view), found once.
+   */
+  whenIdle: ReadonlyMap<string, boolean> | undefined;
 }
 
 export type BuiltinFactor = (typeof BUILTIN_FACTORS)[number];
@@ -275,7 +280,9 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
           notMatchedFor.set(modelId, Object.freeze({ step, outcome: 'not_matched', rule: rule.name, modelId, message: `"${condition.source}" is false for ${modelId}` }));
         }
       }
-      return { name: rule.name, action: rule.action, condition, notMatched: notMatchedStep(step, rule.name, condition), notMatchedFor };
+      const aboutModelOnly = condition.identifiers.length === 1 && condition.identifiers[0] === 'model';
+      const whenIdle = aboutModelOnly ? new Map([...models.values()].map((model) => [model.id, condition.evaluate({ model: model.idleView })])) : undefined;
+      return { name: rule.name, action: rule.action, condition, notMatched: notMatchedStep(step, rule.name, condition), notMatchedFor, whenIdle };
     });
 
   const factorConfigs = routing.routing_factors?.length ? routing.routing_factors : DEFAULT_FACTORS;

@@ -93,7 +93,7 @@ export class DecisionRun {
         ? costLimit
         : (state.budgetUsd !== undefined && state.dailyCostUsd >= state.budgetUsd) ||
           (agent.dailyBudgetUsd !== undefined && state.agentDailyCostUsd >= agent.dailyBudgetUsd);
-    for (const note of state.notes ?? []) if (this.tracing) this.trace.push({ step: 'input', outcome: 'info', message: note });
+    if (state.notes !== undefined) for (const note of state.notes) if (this.tracing) this.trace.push({ step: 'input', outcome: 'info', message: note });
     const complexity = complexityOf(task, state);
     this.complexity = complexity.value;
     if (complexity.inferredFrom !== undefined) {

@@ -30,6 +30,8 @@ export function applyFallbackRules(run: DecisionRun, chosen: Chosen, fallbacks: 
 }
 
 function ruleMatchesModel(run: DecisionRun, rule: CompiledGlobalRule, modelId: string): boolean {
+  // A rule about the model alone, the model idle: the verdict the configuration found for it.
+  if (rule.whenIdle !== undefined && run.state.modelStates?.get(modelId) === undefined) return rule.whenIdle.get(modelId)!;
   return rule.condition.evaluate(run.scopeWithModel(run.compiled.models.get(modelId)!));
 }
 

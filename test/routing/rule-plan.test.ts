@@ -4,7 +4,7 @@
 // checked against the same configuration with the plan switched off, over random rules and tasks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RouterConfigInput } from '../../src/index.js';
+import { compileCondition, type RouterConfigInput } from '../../src/index.js';
 import { compileConfig, type CompiledConfig } from '../../src/routing/compile-config.js';
 import { decide } from '../../src/routing/decide.js';
 import type { RoutingState, Task } from '../../src/routing/types.js';
@@ -74,5 +74,43 @@ describe('an agent\'s rules decided as one set', () => {
     const decision = decide(compiled, 'a', { type: 'b' }, context, state());
     expect(decision.modelId).toBe('m2');
     expect(decision.trace.find((step) => step.step === 'agent_rule')).toMatchObject({ outcome: 'error', rule: 'routing_rules[0]' });
+  });
+});
+
+describe('a global rule about the model alone', () => {
+  const withRules = (condition: string): RouterConfigInput => ({
+    ...configWith([]),
+    routing: { global_rules: [{ name: 'about_model', condition, action: 'switch_to_fallback' }] },
+  });
+  const live = (approaching: boolean) => ({ available: true, rate_limit_approaching: approaching, requests_last_minute: 1, tokens_last_minute: 1, load: 0.1 });
+
+  it('is decided once per model while the model is idle, and on its live state when it has one', () => {
+    for (const condition of ['model.rate_limit_approaching', "model.type == 'local'", 'model.requests_last_minute > 0', 'not model.available']) {
+      const compiled = compileConfig(withRules(condition));
+      const rule = compiled.fallbackRules[0]!;
+      expect(rule.whenIdle).toBeDefined();
+      for (const model of compiled.models.values()) expect(rule.whenIdle!.get(model.id)).toBe(compileCondition(condition).evaluate({ model: model.idleView }));
+      // Idle: the verdict found once; live: the condition on the live view, as before.
+      const idle = decide(compiled, 'a', {}, {}, state());
+      const plain = decide({ ...compiled, fallbackRules: [{ ...rule, whenIdle: undefined }] }, 'a', {}, {}, state());
+      expect(idle).toEqual(plain);
+      for (const approaching of [true, false]) {
+        const modelStates = new Map(MODELS.map((id) => [id, live(approaching)]));
+        const withLive = decide(compiled, 'a', {}, {}, state({ modelStates }));
+        const withLivePlain = decide({ ...compiled, fallbackRules: [{ ...rule, whenIdle: undefined }] }, 'a', {}, {}, state({ modelStates }));
+        expect(withLive).toEqual(withLivePlain);
+      }
+    }
+    // A rule that reads anything else is always evaluated.
+    expect(compileConfig(withRules("model.rate_limit_approaching and task.type == 'x'")).fallbackRules[0]!.whenIdle).toBeUndefined();
+  });
+
+  it('the seed rate-limit rule moves to the fallback only when the chosen model is near its limit', () => {
+    const compiled = compileConfig(withRules('model.rate_limit_approaching'));
+    const idle = decide(compiled, 'a', {}, {}, state());
+    expect(idle.source).not.toBe('global_rule');
+    const near = decide(compiled, 'a', {}, {}, state({ modelStates: new Map([[idle.modelId, live(true)]]) }));
+    expect(near.source).toBe('global_rule');
+    expect(near.modelId).not.toBe(idle.modelId);
   });
 });
