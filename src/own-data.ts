@@ -1,6 +1,8 @@
-// Reading the host's objects without running the host's code: one reader, used by conditions, the
-// privacy scan, request copying and the router's own field reads. A property counts only when it
-// is an own *data* property — the descriptor is asked for, so a getter is never invoked.
+// Reading the host's objects: one place for it, used by conditions, the privacy scan, request
+// copying and the router's own field reads. Two kinds of read: `readOwn` / `ownSlot` count a
+// property only when it is an own *data* property — the descriptor is asked for, so a getter is
+// never invoked (what is copied or scanned); `isOwn` / `ownOption` take an own property whatever it
+// is, so the host's own getter may run, but nothing inherited is ever reached (what is decided on).
 
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const hasOwn = Object.hasOwn;

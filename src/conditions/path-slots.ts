@@ -1,8 +1,9 @@
 // Conditions evaluated together on one scope (an agent's routing rules): the short paths their
 // clauses read (`task.type`, `data.contains_pii`, `budget_mode`) are read from the scope once per
 // evaluation of the set, into an array, and each condition that is a chain of clauses becomes a
-// test over that array (no read per clause). A hundred rules about `task.type` read it once, not a hundred times. The reads are those
-// of every condition (safe-read.ts): own properties only, a function reads as missing.
+// test over that array (no read per clause): a hundred rules about `task.type` read it once, not a
+// hundred times. The reads are those of every condition (safe-read.ts): own properties only, a
+// function reads as missing.
 import { slotChainEvaluator, TEST, type Clause } from './clauses.js';
 import { conditionChain, type CompiledCondition } from './compile-condition.js';
 import type { ClauseChain } from './evaluator.js';
@@ -32,12 +33,11 @@ export interface ConditionSet {
   chained(index: number): boolean;
 }
 
-interface RootReads {
-  readonly root: string;
-  readonly rootId: number;
-  readonly fields: { slot: number; readonly key: string | undefined; readonly keyId: number }[];
-  /** The same fields by key, to find one without a scan (a set may test thousands of paths). */
-  readonly byKey: Map<string | undefined, { slot: number }>;
+/** One path under a root: its key (none for the root itself) and its place in the values read. */
+interface Field {
+  readonly slot: number;
+  readonly key: string | undefined;
+  readonly keyId: number;
 }
 
 /**
@@ -52,24 +52,25 @@ const NOTHING: readonly unknown[] = Object.freeze([]);
 
 export function planConditionSet(conditions: readonly CompiledCondition[]): ConditionSet | undefined {
   const chains = conditions.map(conditionChain);
-  // The paths, grouped by root and numbered in that order, so that `read` fills its array in order.
-  const roots = new Map<string, RootReads>();
+  // The paths by root, each once (a set may test thousands: found by key, not by a scan).
+  const keysByRoot = new Map<string, Map<string | undefined, number>>();
   for (const chain of chains) {
     for (const { root, key, keyId } of chain?.clauses ?? []) {
-      let reads = roots.get(root);
-      if (!reads) roots.set(root, (reads = { root, rootId: rootId(root), fields: [], byKey: new Map() }));
-      if (!reads.byKey.has(key)) {
-        const field = { slot: 0, key, keyId };
-        reads.fields.push(field);
-        reads.byKey.set(key, field);
-      }
+      let keys = keysByRoot.get(root);
+      if (!keys) keysByRoot.set(root, (keys = new Map()));
+      if (!keys.has(key)) keys.set(key, keyId);
     }
   }
-  const groups = [...roots.values()];
+  // Numbered root by root, so that `read` fills its array in order.
   let size = 0;
-  for (const { fields } of groups) for (const field of fields) field.slot = size++;
+  const groups = [...keysByRoot].map(([root, keys]) => ({
+    root,
+    rootId: rootId(root),
+    fields: [...keys].map(([key, keyId]): Field => ({ slot: size++, key, keyId })),
+  }));
   if (size > MAX_SET_PATHS) return undefined;
-  const slotOf = (root: string, key: string | undefined): number | undefined => roots.get(root)?.byKey.get(key)?.slot;
+  const slots = new Map(groups.map(({ root, fields }) => [root, new Map(fields.map((field) => [field.key, field.slot]))]));
+  const slotOf = (root: string, key: string | undefined): number | undefined => slots.get(root)?.get(key);
 
   // Plain arrays, not frozen: the engine reads a frozen array more slowly, and none of them leaves the set.
   const tests = chains.map((chain) => chain && slotChainEvaluator(chain.operator, chain.clauses, chain.clauses.map((clause) => slotOf(clause.root, clause.key)!)));
