@@ -41,8 +41,10 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
   const scan = compiled.readsPii && !asserted;
   const estimate = !isCount(givenInput);
 
+  // Most tasks routed alone send nothing (no request, prompt, messages or data): nothing to collect.
+  const sends = request !== undefined || data !== undefined || isOwn(task, 'data') || isOwn(task, 'prompt') || isOwn(task, 'messages');
   let collector: TextCollector | undefined;
-  if (scan || estimate) {
+  if (sends && (scan || estimate)) {
     collector = new TextCollector(inspector.scanLimits);
     if (request) collector.request(request);
     collector.task(task);
@@ -53,8 +55,9 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
   if (asserted) {
     containsPii = true;
     piiReason = 'the task says data.contains_pii';
-  } else if (scan && collector) {
-    ({ containsPii, piiReason } = scanCollected(inspector, collector));
+  } else if (scan) {
+    if (collector) ({ containsPii, piiReason } = scanCollected(inspector, collector));
+    else containsPii = false;
   }
 
   let inputTokens: number;

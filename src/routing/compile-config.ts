@@ -63,6 +63,10 @@ export interface CompiledRule {
   modelId: string;
   /** The trace step of the rule not matching: the same every time, so made once (and frozen). */
   notMatched: TraceStep;
+  /** The trace step of the rule choosing its model, made once and frozen like `notMatched`. */
+  chosen: TraceStep;
+  /** The decision's `reason` when the rule chooses its model. */
+  reason: string;
 }
 
 export interface CompiledAgent {
@@ -148,6 +152,11 @@ export interface CompiledConfig {
   /** `require_cloud_verification` rules, checked against the chosen model. */
   verificationRules: readonly CompiledGlobalRule[];
   factors: readonly CompiledFactor[];
+  /**
+   * Whether the factors are the five built-in ones in their usual order (the seed's, and the
+   * default): a trace's factor record is then one object literal rather than five keyed writes.
+   */
+  builtinFactorOrder: boolean;
   experiments: readonly CompiledExperiment[];
   maxCloudSpendPerDay: number | undefined;
   budgetDaily: number | undefined;
@@ -241,7 +250,15 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     const rules = (agent.routing_rules ?? []).map((rule, index): CompiledRule => {
       const label = rule.name ?? `routing_rules[${index}]`;
       const condition = compile(rule.condition);
-      return { index, label, condition, modelId: rule.model, notMatched: notMatchedStep('agent_rule', label, condition) };
+      return {
+        index,
+        label,
+        condition,
+        modelId: rule.model,
+        notMatched: notMatchedStep('agent_rule', label, condition),
+        chosen: Object.freeze({ step: 'agent_rule', outcome: 'chosen', rule: label, modelId: rule.model, message: `"${condition.source}" matched → ${rule.model}` }),
+        reason: `agent rule ${label}: ${condition.source}`,
+      };
     });
     const fit = new Map([...models.values()].map((model) => [model.id, capabilityFit(model, agent.capabilities_required ?? [])]));
     agents.set(id, {
@@ -338,6 +355,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     fallbackRules: globalRules.filter((rule) => rule.action === 'switch_to_fallback'),
     verificationRules: globalRules.filter((rule) => rule.action === 'require_cloud_verification'),
     factors,
+    builtinFactorOrder: factors.length === BUILTIN_FACTORS.length && factors.every((factor, index) => factor.code === index),
     experiments,
     maxCloudSpendPerDay: overrides.max_cloud_spend_per_day,
     budgetDaily: routing.budget?.daily,

@@ -70,8 +70,8 @@ export class DecisionRun {
     readonly context: RoutingContext,
     readonly state: RoutingState,
     /**
-     * Whether to write the trace. A router decides without it and, since decide() is pure, runs the
-     * decision again with it the first time someone reads `decision.trace`.
+     * Whether to write the trace: `createRouter`'s `trace` option (on by default). Without it a
+     * refusal is decided again with the trace (decide() is pure), so that it explains itself.
      */
     readonly tracing: boolean = true,
   ) {
@@ -84,7 +84,8 @@ export class DecisionRun {
     this.forceModel = isOwn(task, 'force_model') ? task.force_model : undefined;
     this.taskId = taskIdOf(task);
     const costLimit = isOwn(context, 'cost_limit_reached') ? context.cost_limit_reached : undefined;
-    const given = readOwn(taskData, 'contains_pii');
+    // No data (most tasks): nothing to ask a descriptor of.
+    const given = taskData === EMPTY ? undefined : readOwn(taskData, 'contains_pii');
     const containsPii = given === true || (typeof given !== 'boolean' && Boolean(given)) || state.containsPii === true;
     this.containsPii = containsPii;
     const data = given === containsPii || (given === undefined && state.containsPii === undefined) ? taskData : withDataProperty(taskData, 'contains_pii', containsPii);
@@ -193,7 +194,7 @@ export class DecisionRun {
     const input = this.scoringInput();
     const scores = new Map<string, ModelScore>();
     for (const id of candidates) {
-      const score = scoreModel(this.compiled.models.get(id)!, this.compiled.factors, input, this.tracing);
+      const score = scoreModel(this.compiled.models.get(id)!, this.compiled.factors, input, this.tracing, this.compiled.builtinFactorOrder);
       scores.set(id, score);
       if (this.tracing) trace.push({ step: 'score', outcome: 'info', modelId: id, score: score.score, factors: score.factors, message: `${id} scores ${score.score}` });
     }

@@ -92,8 +92,8 @@ function ruleMatched(run: DecisionRun, rule: CompiledRule, tested: boolean): Cho
     if (tracing) trace.push({ step: 'agent_rule', outcome: 'skipped', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched, but ${rule.modelId} is skipped: ${why}` });
     return undefined;
   }
-  if (tracing) trace.push({ step: 'agent_rule', outcome: 'chosen', rule: rule.label, modelId: rule.modelId, message: `"${rule.condition.source}" matched → ${rule.modelId}` });
-  return { modelId: rule.modelId, source: 'agent_rule', reason: `agent rule ${rule.label}: ${rule.condition.source}`, confidence: 0.9 };
+  if (tracing) trace.push(rule.chosen);
+  return { modelId: rule.modelId, source: 'agent_rule', reason: rule.reason, confidence: 0.9 };
 }
 
 /** A rule evaluated on the decision's scope, its error or its not matching written to the trace. */

@@ -97,8 +97,12 @@ export interface ModelScore {
 
 const NO_FACTORS: Readonly<Record<string, number>> = Object.freeze({});
 
-/** The model's weighted score; each factor's value too when `withFactors` (for the trace). */
-export function scoreModel(model: CompiledModel, factors: readonly CompiledFactor[], input: ScoringInput, withFactors = true): ModelScore {
+/**
+ * The model's weighted score; each factor's value too when `withFactors` (for the trace).
+ * `builtinOrder`: the factors are the five built-in ones in BUILTIN_FACTORS' order.
+ */
+export function scoreModel(model: CompiledModel, factors: readonly CompiledFactor[], input: ScoringInput, withFactors = true, builtinOrder = false): ModelScore {
+  if (withFactors && builtinOrder) return scoreBuiltin(model, factors, input);
   let score = 0;
   const values: Record<string, number> = withFactors ? {} : (NO_FACTORS as Record<string, number>);
   for (const factor of factors) {
@@ -107,4 +111,36 @@ export function scoreModel(model: CompiledModel, factors: readonly CompiledFacto
     score += factor.weight * value;
   }
   return { modelId: model.id, score: Math.round(score * 10000) / 10000, factors: values };
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * `scoreModel` for the five built-in factors in their usual order, with the trace's factor record
+ * written as one literal (five keyed writes to an empty object cost a traced strategy decision about
+ * a tenth): the same values under the same keys in the same order, the sum added in the same order.
+ */
+function scoreBuiltin(model: CompiledModel, factors: readonly CompiledFactor[], input: ScoringInput): ModelScore {
+  const complexity = factorValue(factors[0]!, model, input);
+  const cost = factorValue(factors[1]!, model, input);
+  const privacy = factorValue(factors[2]!, model, input);
+  const performance = factorValue(factors[3]!, model, input);
+  const availability = factorValue(factors[4]!, model, input);
+  let score = 0;
+  score += factors[0]!.weight * complexity;
+  score += factors[1]!.weight * cost;
+  score += factors[2]!.weight * privacy;
+  score += factors[3]!.weight * performance;
+  score += factors[4]!.weight * availability;
+  return {
+    modelId: model.id,
+    score: Math.round(score * 10000) / 10000,
+    factors: {
+      task_complexity: round3(complexity),
+      cost_efficiency: round3(cost),
+      privacy_requirements: round3(privacy),
+      performance_needs: round3(performance),
+      model_availability: round3(availability),
+    },
+  };
 }
