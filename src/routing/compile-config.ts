@@ -78,6 +78,8 @@ export interface CompiledAgent {
   preferred: readonly string[];
   /** Preferred models followed by models only named in rules: the fallback order. */
   fallbackOrder: readonly string[];
+  /** The smallest context window among `fallbackOrder` (Infinity when none states one). */
+  smallestContextWindow: number;
   rules: readonly CompiledRule[];
   /**
    * The rules' conditions as one set, the paths they test read once per decision — for an agent
@@ -261,12 +263,14 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
       };
     });
     const fit = new Map([...models.values()].map((model) => [model.id, capabilityFit(model, agent.capabilities_required ?? [])]));
+    const fallbackOrder = [...new Set([...preferred, ...rules.map((rule) => rule.modelId)])];
     agents.set(id, {
       id,
       config: agent,
       roles,
       preferred,
-      fallbackOrder: [...new Set([...preferred, ...rules.map((rule) => rule.modelId)])],
+      fallbackOrder,
+      smallestContextWindow: Math.min(...fallbackOrder.map((modelId) => models.get(modelId)?.contextWindow ?? Number.POSITIVE_INFINITY)),
       rules,
       ruleSet: rules.length >= RULE_SET_MIN ? planConditionSet(rules.map((rule) => rule.condition)) : undefined,
       ruleIndexes: rules.map((rule) => rule.index),

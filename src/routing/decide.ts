@@ -36,11 +36,15 @@ export function decide(
   // models; if none is eligible, any eligible model in the registry.
   // setAgentModel replaces the primary: the replaced model is no longer a candidate or a fallback.
   const replaced = state.agentOverride ? agent.roles.get('primary') : undefined;
-  for (const id of agent.fallbackOrder) {
-    if (id === replaced) continue;
-    const why = run.ineligible(compiled.models.get(id)!);
-    if (why === undefined) run.candidates.push(id);
-    else if (run.tracing) trace.push({ step: 'strategy', outcome: 'skipped', modelId: id, message: `${id} skipped: ${why}` });
+  if (replaced === undefined && everyPreferredEligible(run)) {
+    run.candidates = agent.fallbackOrder.slice();
+  } else {
+    for (const id of agent.fallbackOrder) {
+      if (id === replaced) continue;
+      const why = run.ineligible(compiled.models.get(id)!);
+      if (why === undefined) run.candidates.push(id);
+      else if (run.tracing) trace.push({ step: 'strategy', outcome: 'skipped', modelId: id, message: `${id} skipped: ${why}` });
+    }
   }
   let widened = false;
   if (run.candidates.length === 0) {
@@ -93,6 +97,22 @@ export function decide(
   if (run.assigned) decision.experiment = run.assigned;
   if (run.taskId !== undefined) decision.taskId = run.taskId;
   return decision;
+}
+
+/**
+ * Whether nothing can make any of the agent's models ineligible (what `DecisionRun.ineligible`
+ * checks, decided for all of them at once): no local- or cloud-only constraint, no feature the
+ * request needs, no model with a live state, and the request fits the smallest context window.
+ */
+function everyPreferredEligible(run: DecisionRun): boolean {
+  const { state } = run;
+  return (
+    !run.localOnly &&
+    !run.cloudOnly &&
+    state.requires === undefined &&
+    state.modelStates === undefined &&
+    state.inputTokens + (state.outputLimit ?? 0) <= run.agent.smallestContextWindow
+  );
 }
 
 /** The earliest time an unavailable model that the constraints would allow frees up. */

@@ -1,5 +1,6 @@
 // The hard constraints a request brings with it — the features it needs, the context it fills —
 // and the typed flags they leave on the decision (nothing reads a message's wording).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRouter, type RouterConfigInput } from '../../src/index.js';
 import { compileConfig } from '../../src/routing/compile-config.js';
@@ -132,5 +133,44 @@ describe('cost counts on an absolute scale', () => {
     // Alone among the candidates, each was once scored 0 (the priciest); now $0.04 → 0.556, $3.30 → 0.015.
     expect(costOf('a')).toBeCloseTo(0.05 / (0.05 + 0.04), 3);
     expect(costOf('b')).toBeCloseTo(0.05 / (0.05 + 3.3), 3);
+  });
+});
+
+describe('the candidates are exactly the eligible preferred models', () => {
+  // decide() takes every preferred model as a candidate at once when nothing can rule one out (no
+  // constraint, no need, no live state, the request within the smallest window), else checks each.
+  // Either way the decision's models must be the preferred models that may serve, in order.
+  const windows = fc.array(fc.option(fc.integer({ min: 1_000, max: 20_000 }), { nil: undefined }), { minLength: 1, maxLength: 5 });
+  it('for any context windows, request size, strategy and live state', () => {
+    fc.assert(
+      fc.property(
+        windows,
+        fc.integer({ min: 0, max: 25_000 }),
+        fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: undefined }),
+        fc.constantFrom('balanced', 'cost_optimized', 'privacy_first', 'performance_optimized'),
+        fc.option(fc.nat(4), { nil: undefined }),
+        (sizes, inputTokens, outputLimit, strategy, busy) => {
+          const ids = sizes.map((_, i) => `m${i}`);
+          const models = Object.fromEntries(
+            sizes.map((size, i) => [ids[i]!, { provider: 'mock', type: i % 2 ? ('local' as const) : ('cloud' as const), ...(size === undefined ? {} : { context_window: size }) }]),
+          );
+          const roles = Object.fromEntries(ids.map((id, i) => [i === 0 ? 'primary' : `role_${i}`, id]));
+          const compiledHere = compileConfig({ models, agents: { a: { model_preferences: roles } } });
+          // A model with a live state that is unavailable: never a candidate.
+          const modelStates =
+            busy === undefined || busy >= ids.length
+              ? undefined
+              : new Map([[ids[busy]!, { available: false, rate_limit_approaching: false, requests_last_minute: 0, tokens_last_minute: 0, load: 0 }]]);
+          const given = state({ strategy, inputTokens, outputLimit, modelStates: modelStates as RoutingState['modelStates'] });
+          const needed = inputTokens + (outputLimit ?? 0);
+          const localOnly = strategy === 'privacy_first';
+          const eligible = ids.filter((id, i) => (sizes[i] === undefined || needed <= sizes[i]!) && !(localOnly && i % 2 === 0) && ids[busy ?? -1] !== id);
+          if (eligible.length === 0) return;
+          const d = decide(compiledHere, 'a', {}, {}, given);
+          expect([d.modelId, ...d.fallbacks].sort()).toEqual([...eligible].sort());
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
