@@ -10,6 +10,9 @@ import type { DecisionSource, ModelLiveState, RoutingContext, RoutingState, Task
 import { isOwn, readOwn } from '../own-data.js';
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+/** `data` for a task without any, as conditions read it once the scan has answered (shared, frozen). */
+const NO_PII: Readonly<Record<string, unknown>> = Object.freeze({ contains_pii: false });
+const PII_FOUND: Readonly<Record<string, unknown>> = Object.freeze({ contains_pii: true });
 
 export interface Chosen {
   modelId: string;
@@ -88,7 +91,14 @@ export class DecisionRun {
     const given = taskData === EMPTY ? undefined : readOwn(taskData, 'contains_pii');
     const containsPii = given === true || (typeof given !== 'boolean' && Boolean(given)) || state.containsPii === true;
     this.containsPii = containsPii;
-    const data = given === containsPii || (given === undefined && state.containsPii === undefined) ? taskData : withDataProperty(taskData, 'contains_pii', containsPii);
+    const data =
+      given === containsPii || (given === undefined && state.containsPii === undefined)
+        ? taskData
+        : taskData === EMPTY
+          ? containsPii
+            ? PII_FOUND
+            : NO_PII
+          : withDataProperty(taskData, 'contains_pii', containsPii);
     this.costLimitReached =
       typeof costLimit === 'boolean'
         ? costLimit
