@@ -4,7 +4,7 @@
 // prompt, tool names, descriptions and schemas, stop sequences, headers and provider options.
 // What it cannot read completely — a depth, node or size limit, a getter, a cycle — is reported,
 // and the caller counts it as PII: the scan fails closed.
-import { isOwn, objectKind, ownSlot, walkOwnData } from '../own-data.js';
+import { objectKind, walkOwnData } from '../own-data.js';
 import { base64ToText, resolveData } from './data-content.js';
 import type { DataContent, NormalizedRequest } from './types.js';
 
@@ -165,26 +165,13 @@ export class TextCollector {
     this.media++;
   }
 
-  /** The task's own text: `prompt`, `messages` (any shape) and `data`. */
-  task(task: object): void {
-    for (const key of TASK_TEXT_FIELDS) {
-      // Most tasks hold none of them: asking whether the key is there is cheaper than its descriptor
-      // (a Proxy whose trap throws is asked for the descriptor, which reports it).
-      if (isPlainAbsent(task, key)) continue;
-      const slot = ownSlot(task, key);
-      if (slot.kind === 'accessor') this.incomplete ??= `task.${key} is an accessor property (getter), which is not read`;
-      else if (slot.kind === 'data') this.value(slot.value, `task.${key}`);
-    }
-  }
-}
-
-const TASK_TEXT_FIELDS = ['prompt', 'messages', 'data'] as const;
-
-/** Whether `key` is certainly not `target`'s own property (false when asking throws: a Proxy). */
-function isPlainAbsent(target: object, key: string): boolean {
-  try {
-    return !isOwn(target, key);
-  } catch {
-    return false;
+  /**
+   * The text of the router's own copy of a task (checkTask: data fields only, read by the caller):
+   * its `prompt`, `messages` (any shape) and `data`, each when present.
+   */
+  taskCopy(prompt: unknown, messages: unknown, data: unknown): void {
+    if (prompt !== undefined) this.value(prompt, 'task.prompt');
+    if (messages !== undefined) this.value(messages, 'task.messages');
+    if (data !== undefined) this.value(data, 'task.data');
   }
 }

@@ -28,6 +28,15 @@ const FIELDS: Readonly<Record<string, Check>> = {
   force_model: string,
 };
 const NAMES = Object.keys(FIELDS);
+
+/**
+ * The prototype of the router's copy of a task: every field the router reads, undefined. A field the
+ * task does not hold then resolves here, never on `Object.prototype`, so the router reads the copy's
+ * fields by name (no own-property check) and a polluted prototype still supplies none of them. Only
+ * the copy's own fields are listed or tested for (`Object.keys`, `Object.hasOwn`), as before. Sealed:
+ * the fields stay writable, so that setting one on a copy makes it the copy's own.
+ */
+const TASK_BASE: Task = Object.seal(Object.fromEntries(NAMES.map((name) => [name, undefined])) as Task);
 /** Most tasks have nothing to note: they share this (never written) empty list. */
 const NO_NOTES: string[] = [];
 
@@ -37,11 +46,12 @@ const NO_NOTES: string[] = [];
  * and a field cannot change between its check and its use. A field the router reads must be a
  * plain data field; a getter on one is an `InvalidArgumentError`, as is a task whose keys cannot be
  * listed (a Proxy that refuses). Returns a note for each key that looks like a misspelt one.
+ * Every field the router reads resolves on the copy or its base (`TASK_BASE`), never further.
  */
 export function checkTask(task: Task): { task: Task; notes: string[] } {
   const keys = ownKeys(task);
   if (keys === undefined) throw new InvalidArgumentError('task', 'its fields cannot be listed (a Proxy refused)');
-  const copy: Record<string, unknown> = {};
+  const copy = Object.create(TASK_BASE) as Record<string, unknown>;
   let notes: string[] = NO_NOTES;
   for (const key of keys) {
     const slot = ownSlot(task, key);

@@ -6,7 +6,7 @@ import { TextCollector, type ScanLimits } from '../request/collect-text.js';
 import { requestFeatures } from '../request/request-features.js';
 import type { TokenEstimator } from '../request/token-estimator.js';
 import type { FeatureSet, NormalizedRequest } from '../request/types.js';
-import { isOwn, readOwn } from '../own-data.js';
+import { readOwn } from '../own-data.js';
 import type { CompiledConfig } from '../routing/compile-config.js';
 import type { Task } from '../routing/types.js';
 
@@ -32,22 +32,22 @@ export interface Inspector {
 
 export function inspectRequest(inspector: Inspector, task: Task, request: NormalizedRequest | undefined): RequestInspection {
   const { compiled } = inspector;
-  // `task` is the router's own copy of the task (checkTask): data fields only, so they are read by
-  // name after the own-property check; what they hold is the host's and read without running it.
-  const data = isOwn(task, 'data') ? task.data : undefined;
+  // `task` is the router's own copy of the task (checkTask): data fields only, each field the router
+  // reads its own or its base's (undefined), so they are read by name; what they hold is the host's
+  // and read without running it.
+  const { data, prompt, messages } = task;
   const asserted = typeof data === 'object' && data !== null && readOwn(data, 'contains_pii') === true;
-  const givenInput = isOwn(task, 'estimated_tokens') ? task.estimated_tokens : undefined;
-  const givenOutput = isOwn(task, 'max_output_tokens') ? task.max_output_tokens : undefined;
+  const givenInput = task.estimated_tokens;
+  const givenOutput = task.max_output_tokens;
   const scan = compiled.readsPii && !asserted;
   const estimate = !isCount(givenInput);
 
   // Most tasks routed alone send nothing (no request, prompt, messages or data): nothing to collect.
-  const sends = request !== undefined || data !== undefined || isOwn(task, 'data') || isOwn(task, 'prompt') || isOwn(task, 'messages');
   let collector: TextCollector | undefined;
-  if (sends && (scan || estimate)) {
+  if ((request !== undefined || data !== undefined || prompt !== undefined || messages !== undefined) && (scan || estimate)) {
     collector = new TextCollector(inspector.scanLimits);
     if (request) collector.request(request);
-    collector.task(task);
+    collector.taskCopy(prompt, messages, data);
   }
 
   let containsPii: boolean | undefined;
@@ -65,7 +65,7 @@ export function inspectRequest(inspector: Inspector, task: Task, request: Normal
   if (!estimate) {
     inputTokens = givenInput as number;
     inputTokensSource = 'task';
-  } else if (request !== undefined || (isOwn(task, 'prompt') && task.prompt !== undefined) || (isOwn(task, 'messages') && task.messages !== undefined)) {
+  } else if (request !== undefined || prompt !== undefined || messages !== undefined) {
     inputTokens = collector!.media * MEDIA_TOKEN_ESTIMATE;
     for (const text of collector!.texts) inputTokens += inspector.tokenEstimator.estimate(text);
     inputTokensSource = 'text';

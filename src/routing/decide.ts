@@ -14,6 +14,12 @@ import type { RoutingContext, RoutingDecision, RoutingState, Task } from './type
 export { modelView } from './decision-run.js';
 export { stableHash } from './stable-hash.js';
 
+/**
+ * The decision for `task`, which is the router's own copy of the task (`checkTask`): each field the
+ * decision reads itself (`force_model`, `privacy_level`, `data`, `complexity`, ...) is the copy's own
+ * or undefined on its base, so it is read by name, never from a polluted `Object.prototype`.
+ * Conditions read the task as they read any host object (own properties only).
+ */
 export function decide(
   compiled: CompiledConfig,
   agentId: string,

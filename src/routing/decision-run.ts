@@ -80,11 +80,10 @@ export class DecisionRun {
   ) {
     // `data.contains_pii` in conditions: the task's `true`, or the scan's verdict. A task's `false`
     // cannot switch the scan off; anything but a boolean counts as PII when truthy.
-    // Each read by its own name (the engine reads those fastest), after the check that it is own.
-    const ownData = isOwn(task, 'data') ? task.data : undefined;
-    const taskData = isObject(ownData) ? ownData : EMPTY;
-    this.privacyLevel = isOwn(task, 'privacy_level') ? task.privacy_level : undefined;
-    this.forceModel = isOwn(task, 'force_model') ? task.force_model : undefined;
+    // Each read by its own name: the router's copy holds it or its base does (see `decide`).
+    const taskData = isObject(task.data) ? task.data : EMPTY;
+    this.privacyLevel = task.privacy_level;
+    this.forceModel = task.force_model;
     this.taskId = taskIdOf(task);
     const costLimit = isOwn(context, 'cost_limit_reached') ? context.cost_limit_reached : undefined;
     // No data (most tasks): nothing to ask a descriptor of.
@@ -242,13 +241,13 @@ function withDataProperty(source: Readonly<Record<string, unknown>>, key: string
 }
 
 function maxLatencyOf(task: Task): number | undefined {
-  const ms = isOwn(task, 'max_latency_ms') ? task.max_latency_ms : undefined;
+  const ms = task.max_latency_ms;
   return typeof ms === 'number' ? ms : undefined;
 }
 
-/** The task's own `id` as a string (a number as its digits), or undefined. */
+/** The `id` of the router's copy of a task as a string (a number as its digits), or undefined. */
 export function taskIdOf(task: Task): string | undefined {
-  const id = isOwn(task, 'id') ? task.id : undefined;
+  const id = task.id;
   return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : undefined;
 }
 

@@ -1,7 +1,6 @@
 // The complexity a decision works with: the task's own `complexity`, else — when the router knows
 // how large the task is — one inferred from its size and what it needs ("based on token count and
 // requirements", as the seed puts it). With neither, complexity is unknown.
-import { isOwn } from '../own-data.js';
 import type { RoutingState, Task } from './types.js';
 
 export interface Complexity {
@@ -15,8 +14,9 @@ export interface Complexity {
 const BASE_TOKENS = 500;
 const MAX_SIZE_POINTS = 5;
 
+/** `task` is the router's copy of the task (see `decide`): its `complexity` is read by name. */
 export function complexityOf(task: Task, state: RoutingState): Complexity {
-  const given = isOwn(task, 'complexity') ? task.complexity : undefined;
+  const given = task.complexity;
   if (typeof given === 'number' && Number.isFinite(given)) return { value: Math.min(10, Math.max(0, given)) };
   if (state.inputTokensSource === undefined || state.inputTokensSource === 'default') return { value: undefined };
   const size = Math.min(MAX_SIZE_POINTS, Math.max(0, Math.log2(Math.max(1, state.inputTokens) / BASE_TOKENS)));

@@ -346,6 +346,33 @@ describe('a polluted Object.prototype', () => {
     }
   });
 
+  // The router's copy of a task resolves every field the router reads on itself or on a base of its
+  // own (undefined there), and the router reads those fields by name: a value planted on
+  // Object.prototype under any of their names must change nothing.
+  it('no field the router reads of a task is taken from the prototype', async () => {
+    const router = createRouter(config, { logger: {}, clock: CLOCK });
+    for (const task of [{ type: 't3' }, { type: 'other', complexity: 2 }, {}]) {
+      const clean = await router.explain('a', task);
+      for (const [key, value] of [
+        ['id', 'planted'],
+        ['type', 't3'],
+        ['complexity', 10],
+        ['privacy_level', 'high'],
+        ['critical', true],
+        ['estimated_tokens', 900_000],
+        ['max_output_tokens', 900_000],
+        ['max_latency_ms', 1],
+        ['prompt', 'call me at 555-0100, card 4111 1111 1111 1111'],
+        ['messages', [{ role: 'user', content: 'my SSN is 078-05-1120' }]],
+        ['data', { contains_pii: true }],
+        ['force_model', 'loc'],
+      ] as const) {
+        const polluted = await withPollution(key, value, () => router.explain('a', task));
+        expect(polluted, `Object.prototype.${key}`).toEqual(clean);
+      }
+    }
+  });
+
   // The state a decision reads is built with every field its own (undefined when absent), so a
   // polluted Object.prototype cannot supply an override, notes or a refusal.
   it('an Object.prototype carrying taskOverride does not turn every task into a task override', async () => {

@@ -16,10 +16,13 @@ function stringsOf(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** A task's text, as the router hands it over from its own copy of the task. */
+const taskText = (collector: TextCollector, task: { prompt?: unknown; messages?: unknown; data?: unknown }) => collector.taskCopy(task.prompt, task.messages, task.data);
+
 const collect = (request: unknown, task: object = {}) => {
   const collector = new TextCollector();
   collector.request(normalizeRequest(request));
-  collector.task(task);
+  taskText(collector, task);
   return collector;
 };
 
@@ -81,7 +84,7 @@ describe('TextCollector: every byte a request sends', () => {
 
   it("the task's prompt, messages of any shape and data, long numbers included", () => {
     const collector = new TextCollector();
-    collector.task({ prompt: 'P', messages: [{ any: { shape: 'M' } }], data: { card: 4111111111111111, small: 42, nested: ['D'] } });
+    taskText(collector, { prompt: 'P', messages: [{ any: { shape: 'M' } }], data: { card: 4111111111111111, small: 42, nested: ['D'] } });
     expect(collector.texts).toEqual(expect.arrayContaining(['P', 'M', '4111111111111111', 'D', 'card', 'nested']));
     expect(collector.texts).not.toContain('42');
   });
@@ -92,7 +95,7 @@ describe('TextCollector: what it cannot read completely is reported (the caller 
     let deep: unknown = 'x';
     for (let i = 0; i < DEFAULT_SCAN_LIMITS.maxDepth + 1; i++) deep = [deep];
     const collector = new TextCollector();
-    collector.task({ data: { deep } });
+    taskText(collector, { data: { deep } });
     expect(collector.incomplete).toMatch(/nested deeper than 64 levels/);
     // One level less is read completely.
     let ok: unknown = 'x';
@@ -115,26 +118,26 @@ describe('TextCollector: what it cannot read completely is reported (the caller 
   it('a getter (never run), a cycle, and a Proxy that refuses', () => {
     let ran = false;
     const getter = new TextCollector();
-    getter.task({ data: Object.defineProperty({}, 'x', { enumerable: true, get: () => ((ran = true), 'v') }) });
+    taskText(getter, { data: Object.defineProperty({}, 'x', { enumerable: true, get: () => ((ran = true), 'v') }) });
     expect(getter.incomplete).toMatch(/task\.data\.x is an accessor/);
     expect(ran).toBe(false);
 
     const loop: Record<string, unknown> = {};
     loop.again = [loop];
     const cycle = new TextCollector();
-    cycle.task({ data: loop });
+    taskText(cycle, { data: loop });
     expect(cycle.incomplete).toMatch(/task\.data\.again\[0\] refers back/);
 
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     const refused = new TextCollector();
-    refused.task({ data: { inner: proxy } });
+    taskText(refused, { data: { inner: proxy } });
     expect(refused.incomplete).toBeDefined();
 
     // Shared references are not cycles.
     const shared = { s: 'v' };
     const dag = new TextCollector();
-    dag.task({ data: { a: shared, b: shared } });
+    taskText(dag, { data: { a: shared, b: shared } });
     expect(dag.incomplete).toBeUndefined();
   });
 });
