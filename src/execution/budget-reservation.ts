@@ -5,7 +5,7 @@
 import { BudgetExceededError } from '../errors.js';
 import type { TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';
-import { ledgerDay, microsToUsd, usdToMicros } from '../state/cost-ledger.js';
+import { ledgerDay, microsToUsd, usdToMicros, type ReserveRequest } from '../state/cost-ledger.js';
 import type { CallContext, ExecutorDeps } from './call-context.js';
 
 export interface Reservation {
@@ -98,16 +98,11 @@ async function reserveMicros(call: CallContext, model: CompiledModel, amountMicr
   const { deps, decision } = call;
   if (!Number.isFinite(amountMicros)) return { ok: false, limit: 'unpriceable', usedMicros: 0, limitMicros: 0, amountMicros };
   const agent = deps.compiled.agents.get(decision.agentId);
-  const result = await deps.ledger.reserve({
-    day: ledgerDay(now),
-    agentId: decision.agentId,
-    modelId: model.id,
-    amountMicros,
-    ...(decision.budgetUsd !== undefined ? { limitMicros: usdToMicros(decision.budgetUsd) } : {}),
-    ...(agent?.dailyBudgetUsd !== undefined ? { agentLimitMicros: usdToMicros(agent.dailyBudgetUsd) } : {}),
-    now,
-    expiresAt: now + deps.reservationTtlMs,
-  });
+  const request: ReserveRequest = { day: ledgerDay(now), agentId: decision.agentId, modelId: model.id, amountMicros, now, expiresAt: now + deps.reservationTtlMs };
+  // Set after the literal rather than spread into it (spreads make the literal take a slow path).
+  if (decision.budgetUsd !== undefined) request.limitMicros = usdToMicros(decision.budgetUsd);
+  if (agent?.dailyBudgetUsd !== undefined) request.agentLimitMicros = usdToMicros(agent.dailyBudgetUsd);
+  const result = await deps.ledger.reserve(request);
   // Not `{ ...result, amountMicros }`: on Node 20 a property added after a leading spread takes a
   // slow path of about a microsecond; Object.assign onto a fresh literal does not.
   return Object.assign({}, result, { amountMicros }) as ReserveOutcome;

@@ -87,7 +87,7 @@ export class MemoryLedger implements CostLedger {
     const reservationId = `r${++this.nextId}`;
     this.reservations.set(reservationId, { day: request.day, agentId: request.agentId, amountMicros: amount, expiresAt: request.expiresAt });
     totals.reservedMicros += amount;
-    addToTotal(totals.reservedByAgent, request.agentId, amount);
+    holdFor(totals.reservedByAgent, request.agentId, amount);
     if (request.expiresAt < this.nextExpiry) this.nextExpiry = request.expiresAt;
     return { ok: true, reservationId };
   }
@@ -105,7 +105,7 @@ export class MemoryLedger implements CostLedger {
     const totals = this.days.get(reservation.day);
     if (!totals) return;
     totals.reservedMicros -= reservation.amountMicros;
-    addToTotal(totals.reservedByAgent, reservation.agentId, -reservation.amountMicros);
+    holdFor(totals.reservedByAgent, reservation.agentId, -reservation.amountMicros);
   }
 
   report(day: string): DayReport {
@@ -147,4 +147,13 @@ export class MemoryLedger implements CostLedger {
     }
     this.nextExpiry = next;
   }
+}
+
+/**
+ * Moves an agent's reserved total by `amount`. A total back at 0 is kept rather than dropped: an
+ * agent's reservations come and go on every call, and dropping and re-adding its key each time
+ * churns the map (one key per agent and day at most).
+ */
+function holdFor(reserved: Map<string, number>, agentId: string, amount: number): void {
+  reserved.set(agentId, (reserved.get(agentId) ?? 0) + amount);
 }
