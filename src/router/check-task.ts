@@ -13,7 +13,7 @@ const number = (min: number, max = Number.POSITIVE_INFINITY): Check => (value) =
 const string: Check = (value) => (typeof value === 'string' ? undefined : 'expected a string');
 
 /** The fields the router reads, and what each must be. */
-const FIELDS: Readonly<Record<string, Check>> = {
+const FIELDS = {
   id: (value) => (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? undefined : 'expected a string or a number'),
   type: string,
   complexity: number(0, 10),
@@ -26,17 +26,30 @@ const FIELDS: Readonly<Record<string, Check>> = {
   messages: (value) => (Array.isArray(value) ? undefined : 'expected an array'),
   data: (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : 'expected an object'),
   force_model: string,
-};
+} satisfies Record<string, Check>;
 const NAMES = Object.keys(FIELDS);
 
 /**
- * The prototype of the router's copy of a task: every field the router reads, undefined. A field the
- * task does not hold then resolves here, never on `Object.prototype`, so the router reads the copy's
- * fields by name (no own-property check) and a polluted prototype still supplies none of them. Only
- * the copy's own fields are listed or tested for (`Object.keys`, `Object.hasOwn`), as before. Sealed:
- * the fields stay writable, so that setting one on a copy makes it the copy's own.
+ * The router's copy of a task starts with every field the router reads as its own, undefined: the
+ * router then reads those fields by name (no own-property check), and a polluted `Object.prototype`
+ * supplies none of them. Written out, so that every copy starts with the same shape.
  */
-const TASK_BASE: Task = Object.seal(Object.fromEntries(NAMES.map((name) => [name, undefined])) as Task);
+function newCopy(): Record<string, unknown> {
+  return {
+    id: undefined,
+    type: undefined,
+    complexity: undefined,
+    privacy_level: undefined,
+    critical: undefined,
+    estimated_tokens: undefined,
+    max_output_tokens: undefined,
+    max_latency_ms: undefined,
+    prompt: undefined,
+    messages: undefined,
+    data: undefined,
+    force_model: undefined,
+  } satisfies Record<keyof typeof FIELDS, undefined>;
+}
 /** Most tasks have nothing to note: they share this (never written) empty list. */
 const NO_NOTES: string[] = [];
 
@@ -46,12 +59,12 @@ const NO_NOTES: string[] = [];
  * and a field cannot change between its check and its use. A field the router reads must be a
  * plain data field; a getter on one is an `InvalidArgumentError`, as is a task whose keys cannot be
  * listed (a Proxy that refuses). Returns a note for each key that looks like a misspelt one.
- * Every field the router reads resolves on the copy or its base (`TASK_BASE`), never further.
+ * Every field the router reads is the copy's own (undefined when the task does not hold it).
  */
 export function checkTask(task: Task): { task: Task; notes: string[] } {
   const keys = ownKeys(task);
   if (keys === undefined) throw new InvalidArgumentError('task', 'its fields cannot be listed (a Proxy refused)');
-  const copy = Object.create(TASK_BASE) as Record<string, unknown>;
+  const copy = newCopy();
   let notes: string[] = NO_NOTES;
   for (const key of keys) {
     const slot = ownSlot(task, key);

@@ -32,9 +32,9 @@ export interface Inspector {
 
 export function inspectRequest(inspector: Inspector, task: Task, request: NormalizedRequest | undefined): RequestInspection {
   const { compiled } = inspector;
-  // `task` is the router's own copy of the task (checkTask): data fields only, each field the router
-  // reads its own or its base's (undefined), so they are read by name; what they hold is the host's
-  // and read without running it.
+  // `task` is the router's own copy of the task (checkTask): data fields only, and every field the
+  // router reads its own (undefined when absent), so they are read by name; what they hold is the
+  // host's and read without running it.
   const { data, prompt, messages } = task;
   const asserted = typeof data === 'object' && data !== null && readOwn(data, 'contains_pii') === true;
   const givenInput = task.estimated_tokens;

@@ -17,7 +17,8 @@ export { stableHash } from './stable-hash.js';
 /**
  * The decision for `task`, which is the router's own copy of the task (`checkTask`): each field the
  * decision reads itself (`force_model`, `privacy_level`, `data`, `complexity`, ...) is the copy's own
- * or undefined on its base, so it is read by name, never from a polluted `Object.prototype`.
+ * (undefined when the task does not hold it), so it is read by name, never from a polluted
+ * `Object.prototype`.
  * Conditions read the task as they read any host object (own properties only).
  */
 export function decide(

@@ -80,7 +80,7 @@ export class DecisionRun {
   ) {
     // `data.contains_pii` in conditions: the task's `true`, or the scan's verdict. A task's `false`
     // cannot switch the scan off; anything but a boolean counts as PII when truthy.
-    // Each read by its own name: the router's copy holds it or its base does (see `decide`).
+    // Each read by its own name: the router's copy holds every such field as its own (see `decide`).
     const taskData = isObject(task.data) ? task.data : EMPTY;
     this.privacyLevel = task.privacy_level;
     this.forceModel = task.force_model;
