@@ -346,9 +346,9 @@ describe('a polluted Object.prototype', () => {
     }
   });
 
-  // The router's copy of a task resolves every field the router reads on itself or on a base of its
-  // own (undefined there), and the router reads those fields by name: a value planted on
-  // Object.prototype under any of their names must change nothing.
+  // The router's copy of a task holds every field the router reads as its own (undefined when the task
+  // does not), and the router reads those fields by name: a value planted on Object.prototype under
+  // any of their names must change nothing.
   it('no field the router reads of a task is taken from the prototype', async () => {
     const router = createRouter(config, { logger: {}, clock: CLOCK });
     for (const task of [{ type: 't3' }, { type: 'other', complexity: 2 }, {}]) {
