@@ -1,7 +1,9 @@
 // Checks a value against a `SchemaNode` tree (schema.ts) in one walk: every problem, in the order and
 // with the codes, paths and messages zod gave for the same definitions, and the parsed value (a fresh
 // copy in which unknown keys are kept and URLs are trimmed). test/config/check-shape.test.ts holds
-// it to zod's answers.
+// it to zod's answers — but for one thing done on purpose: only a value's own fields count (zod took
+// inherited ones too), and the copy's objects have no prototype, so that nothing planted on
+// Object.prototype is ever read as configuration, here or by whatever reads the copy.
 import type { NumberCheck, SchemaNode, StringCheck } from './schema.js';
 
 export type ShapeIssueCode =
@@ -188,7 +190,7 @@ class Walk {
       this.invalidType('record', input);
       return input;
     }
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>;
     for (const key of Reflect.ownKeys(input)) {
       if (key === '__proto__' || !propertyIsEnumerable.call(input, key)) continue;
       this.path.push(key);
@@ -211,13 +213,15 @@ class Walk {
       return input;
     }
     const source = input as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key in shape) {
+    // The input's own fields only, into a copy without a prototype: a field the input does not hold
+    // is never taken from Object.prototype, now or when the copy is read later.
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(shape)) {
       const field = shape[key]!;
-      const present = key in source;
+      const present = hasOwnProperty.call(source, key);
       const before = this.issues.length;
       this.path.push(key);
-      const value = this.run(field, source[key]);
+      const value = this.run(field, present ? source[key] : undefined);
       this.path.pop();
       if (field.kind !== 'optional' && !present && this.issues.length === before) {
         this.path.push(key);
@@ -227,7 +231,7 @@ class Walk {
       if (present) out[key] = value;
     }
     let unknown: string[] | undefined;
-    for (const key in source) {
+    for (const key of Object.keys(source)) {
       if (hasOwnProperty.call(shape, key)) continue;
       if (!open) (unknown ??= []).push(key);
       // Never copied: assigning it would replace the result's prototype.

@@ -52,16 +52,25 @@ export type SchemaNode =
     }
   | { readonly kind: 'optional'; readonly inner: SchemaNode };
 
-const str = (...checks: StringCheck[]): SchemaNode => ({ kind: 'string', checks });
-const num = (...checks: NumberCheck[]): SchemaNode => ({ kind: 'number', checks });
-const bool = (): SchemaNode => ({ kind: 'boolean' });
-const oneOf = (values: readonly string[]): SchemaNode => ({ kind: 'enum', values });
+/**
+ * Every node and check of the tree is made without a prototype (and frozen): a field a node does not
+ * have (`minItems`, `refine`, a check's `message`) reads as missing even when something was planted
+ * on Object.prototype under its name.
+ */
+function own<T extends object>(value: T): T {
+  return Object.freeze(Object.assign(Object.create(null) as T, value));
+}
+
+const str = (...checks: StringCheck[]): SchemaNode => own({ kind: 'string', checks: checks.map(own) });
+const num = (...checks: NumberCheck[]): SchemaNode => own({ kind: 'number', checks: checks.map(own) });
+const bool = (): SchemaNode => own({ kind: 'boolean' });
+const oneOf = (values: readonly string[]): SchemaNode => own({ kind: 'enum', values });
 const list = (element: SchemaNode, minItems?: number): SchemaNode =>
-  minItems === undefined ? { kind: 'array', element } : { kind: 'array', element, minItems };
+  own(minItems === undefined ? { kind: 'array', element } : { kind: 'array', element, minItems });
 const map = (value: SchemaNode, refine?: { test: (value: Record<string, unknown>) => boolean; message: string }): SchemaNode =>
-  refine ? { kind: 'record', value, refine } : { kind: 'record', value };
-const obj = (shape: Record<string, SchemaNode>, open = false): SchemaNode => ({ kind: 'object', shape, open });
-const opt = (inner: SchemaNode): SchemaNode => ({ kind: 'optional', inner });
+  own(refine ? { kind: 'record', value, refine: own(refine) } : { kind: 'record', value });
+const obj = (shape: Record<string, SchemaNode>, open = false): SchemaNode => own({ kind: 'object', shape: own(shape), open });
+const opt = (inner: SchemaNode): SchemaNode => own({ kind: 'optional', inner });
 
 const INT: NumberCheck = { check: 'int' };
 const min = (value: number, message?: string): NumberCheck =>

@@ -75,14 +75,18 @@ export function validateConfig(input: unknown, locate: Locator = () => ({}), opt
   for (const shapeIssue of parsed.issues) reportShapeIssue(shapeIssue, issue);
   if (!isRecord(input)) return { config: undefined, errors, warnings };
 
-  checkReferences(input, issue);
-  checkProviders(input, issue, options.providers);
+  // Read from the checked copy: the input's own fields only, with no prototype behind them (a value
+  // planted on Object.prototype is never taken for a field). The conditions the input's lists were
+  // found valid with come along, so that they are not compiled again.
+  const checked = parsed.value as Record<string, unknown>;
+  carryConditionFacts(input, checked);
+  checkReservedNames(input, issue);
+  checkReferences(checked, issue);
+  checkProviders(checked, issue, options.providers);
 
   if (errors.length > 0) return { config: undefined, errors, warnings };
   // Only unknown keys (now warnings) were found by the schema; the parsed value keeps them.
-  const config = parsed.value as RouterConfigInput;
-  carryConditionFacts(input, config);
-  return { config, errors, warnings };
+  return { config: checked as unknown as RouterConfigInput, errors, warnings };
 }
 
 type Report = (
@@ -214,21 +218,47 @@ function checkCondition(
  * Hands the facts of the conditions validated in `input` on to the same lists in `parsed` (its
  * checked copy: what `createRouter` receives, and validates again).
  */
-function carryConditionFacts(input: Record<string, unknown>, parsed: RouterConfigInput): void {
-  const carry = (from: unknown, to: readonly unknown[] | undefined) => {
+function carryConditionFacts(input: Record<string, unknown>, parsed: Record<string, unknown>): void {
+  const carry = (from: unknown, to: unknown) => {
     const known = Array.isArray(from) ? validatedConditions.get(from) : undefined;
-    if (known !== undefined && to !== undefined) validatedConditions.set(to, known);
+    if (known !== undefined && Array.isArray(to)) validatedConditions.set(to, known);
   };
   const agents = isRecord(input.agents) ? input.agents : {};
-  for (const [agentId, agent] of Object.entries(parsed.agents)) {
+  for (const [agentId, agent] of entries(parsed.agents)) {
     const source = Object.hasOwn(agents, agentId) ? agents[agentId] : undefined;
-    if (isRecord(source)) carry(source.routing_rules, agent.routing_rules);
+    if (isRecord(source) && isRecord(agent)) carry(ownField(source, 'routing_rules'), agent.routing_rules);
   }
   const routing = isRecord(input.routing) ? input.routing : undefined;
-  if (routing === undefined || parsed.routing === undefined) return;
-  carry(routing.global_rules, parsed.routing.global_rules);
-  carry(routing.experiments, parsed.routing.experiments);
-  carry(routing.routing_factors, parsed.routing.routing_factors);
+  if (routing === undefined || !isRecord(parsed.routing)) return;
+  carry(ownField(routing, 'global_rules'), parsed.routing.global_rules);
+  carry(ownField(routing, 'experiments'), parsed.routing.experiments);
+  carry(ownField(routing, 'routing_factors'), parsed.routing.routing_factors);
+}
+
+/** `source[key]` when it is the object's own field. */
+function ownField(source: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(source, key) ? source[key] : undefined;
+}
+
+/**
+ * Names that would collide with Object.prototype in the maps the config becomes, as the input has
+ * them (its checked copy leaves a `__proto__` key out).
+ */
+function checkReservedNames(input: Record<string, unknown>, issue: Report): void {
+  const reserved = (map: unknown, path: PathSegment[], what: string) => {
+    if (!isRecord(map)) return;
+    for (const key of Object.keys(map)) {
+      if (RESERVED_NAMES.has(key) || key === '') {
+        issue('error', 'reserved_name', [...path, key], `"${key}" cannot name a ${what}`);
+      }
+    }
+  };
+  const agents = ownField(input, 'agents');
+  const routing = ownField(input, 'routing');
+  reserved(ownField(input, 'models'), ['models'], 'model');
+  reserved(agents, ['agents'], 'agent');
+  if (isRecord(routing)) reserved(ownField(routing, 'strategies'), ['routing', 'strategies'], 'strategy');
+  for (const [agentId, agent] of entries(agents)) if (isRecord(agent)) reserved(ownField(agent, 'model_preferences'), ['agents', agentId, 'model_preferences'], 'role');
 }
 
 function checkReferences(input: Record<string, unknown>, issue: Report): void {
@@ -241,19 +271,6 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
     }
   };
 
-  // Names that would collide with Object.prototype in the maps the config becomes.
-  const reserved = (map: unknown, path: PathSegment[], what: string) => {
-    if (!isRecord(map)) return;
-    for (const key of Object.keys(map)) {
-      if (RESERVED_NAMES.has(key) || key === '') {
-        issue('error', 'reserved_name', [...path, key], `"${key}" cannot name a ${what}`);
-      }
-    }
-  };
-  reserved(input.models, ['models'], 'model');
-  reserved(input.agents, ['agents'], 'agent');
-  if (isRecord(input.routing)) reserved(input.routing.strategies, ['routing', 'strategies'], 'strategy');
-  for (const [agentId, agent] of entries(input.agents)) if (isRecord(agent)) reserved(agent.model_preferences, ['agents', agentId, 'model_preferences'], 'role');
 
   const allCapabilities = new Set<string>();
   for (const [id, model] of entries(models)) {
@@ -314,7 +331,7 @@ function checkReferences(input: Record<string, unknown>, issue: Report): void {
 
   for (const [name, strategy] of entries(routing.strategies)) {
     if (!isRecord(strategy)) continue;
-    const merged: Record<string, unknown> = {};
+    const merged = Object.create(null) as Record<string, unknown>;
     list(strategy.rules).forEach((rule) => {
       for (const [key, value] of entries(rule)) {
         if ((STRATEGY_RULE_KEYS as readonly string[]).includes(key)) merged[key] = value;

@@ -5,8 +5,10 @@ import { compileCondition, planConditionSet, type CompiledCondition, type Condit
 import {
   BUILTIN_FACTORS,
   type AgentConfig,
+  type GlobalOverridesConfig,
   type ModelConfig,
   type RouterConfigInput,
+  type RoutingConfig,
 } from '../config/schema.js';
 import { BUILTIN_STRATEGIES } from '../config/validate-config.js';
 import { DEFAULT_MIN_SHARE } from '../config/config-types.js';
@@ -16,6 +18,12 @@ import { stableHash } from './stable-hash.js';
 import type { TraceStep } from './types.js';
 
 export type { CompiledStrategy };
+
+/**
+ * What a section the configuration leaves out reads as: nothing, with no prototype to read through
+ * (the checked configuration's own objects have none either; see check-shape.ts).
+ */
+const NONE = Object.freeze(Object.create(null) as Record<string, never>);
 
 /** The fewest rules an agent decides as one set (path-slots.ts) rather than one by one. */
 const RULE_SET_MIN = 8;
@@ -201,8 +209,8 @@ export function capabilityFit(model: CompiledModel, required: readonly string[])
 
 /** Compiles a configuration that `validateConfig` accepted. */
 export function compileConfig(config: RouterConfigInput, environment?: string): CompiledConfig {
-  const routing = config.routing ?? {};
-  const defaults = routing.defaults ?? {};
+  const routing: RoutingConfig = config.routing ?? NONE;
+  const defaults: NonNullable<RoutingConfig['defaults']> = routing.defaults ?? NONE;
 
   const models = new Map<string, CompiledModel>();
   for (const [id, model] of Object.entries(config.models)) {
@@ -340,7 +348,7 @@ export function compileConfig(config: RouterConfigInput, environment?: string): 
     };
   });
 
-  const overrides = routing.global_overrides ?? {};
+  const overrides: GlobalOverridesConfig = routing.global_overrides ?? NONE;
   const requireLocalForPii = overrides.require_local_for_pii ?? true;
   if (requireLocalForPii) readsPii = true;
 

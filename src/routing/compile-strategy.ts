@@ -38,7 +38,9 @@ function builtinRules(name: string): readonly StrategyRuleConfig[] {
  * of that name (one of the four built in).
  */
 export function compileStrategy(name: string, description: string | undefined, rules: readonly StrategyRuleConfig[] = builtinRules(name)): CompiledStrategy {
-  const merged: StrategyRuleConfig = Object.assign({}, ...rules);
+  // Merged into an object without a prototype: a flag no rule sets reads as unset, whatever
+  // Object.prototype carries.
+  const merged: StrategyRuleConfig = Object.assign(Object.create(null) as StrategyRuleConfig, ...rules);
   const allowCloud = merged.allow_cloud_models !== false && merged.required_model_type !== 'local';
   return {
     name,

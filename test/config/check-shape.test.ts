@@ -69,9 +69,12 @@ function picture(value: unknown, seen = new Set<unknown>()): unknown {
   if (seen.has(value)) return '(cycle)';
   seen.add(value);
   const prototype = Object.getPrototypeOf(value) as unknown;
+  // zod's parsed objects have Object.prototype; the checker's copies have none (so that nothing
+  // planted on Object.prototype is read through them, test/config/prototype-pollution.test.ts): both
+  // are a plain object here.
   const out = Array.isArray(value)
     ? value.map((item) => picture(item, seen))
-    : [prototype === Object.prototype ? 'object' : `(prototype ${String(prototype?.constructor?.name)})`, ...Object.keys(value).map((key) => [key, picture((value as Record<string, unknown>)[key], seen)])];
+    : [prototype === Object.prototype || prototype === null ? 'object' : `(prototype ${String(prototype?.constructor?.name)})`, ...Object.keys(value).map((key) => [key, picture((value as Record<string, unknown>)[key], seen)])];
   seen.delete(value);
   return out;
 }
@@ -193,9 +196,15 @@ describe('checkShape gives what zod gave', () => {
       models = {};
       agents = {};
     }
-    for (const input of [undefined, null, 0, 'x', [], {}, inherited, withSymbol, nonEnumerable, new Custom(), { models: new Custom(), agents: [] }]) {
+    for (const input of [undefined, null, 0, 'x', [], {}, withSymbol, nonEnumerable, new Custom(), { models: new Custom(), agents: [] }]) {
       expect(picture(fromChecker(input))).toEqual(picture(fromZod(input)));
     }
+    // Where the checker parts from zod on purpose: a field is the value's own or it is missing (zod
+    // took inherited ones), so that nothing planted on Object.prototype is read as configuration.
+    expect(checkShape(configSchemas().config, inherited).issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['invalid_type', 'models'],
+      ['invalid_type', 'agents'],
+    ]);
   });
 
   it('for the edge numbers and strings of each field', () => {
