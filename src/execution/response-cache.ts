@@ -1,6 +1,8 @@
 // The `cache_responses` strategy rule: identical requests to the same model within a TTL are
 // answered from memory. A small LRU (Map insertion order) with expiry on the router's clock.
 
+import { ownOption } from '../own-data.js';
+
 export interface ResponseCacheOptions {
   /** How long an answer stays fresh, in ms. Default 5 minutes. */
   ttlMs?: number;
@@ -17,8 +19,9 @@ export class ResponseCache<T> {
   private readonly maxEntries: number;
 
   constructor(options: ResponseCacheOptions = {}) {
-    this.ttlMs = options.ttlMs ?? RESPONSE_CACHE_DEFAULTS.ttlMs;
-    this.maxEntries = Math.max(1, options.maxEntries ?? RESPONSE_CACHE_DEFAULTS.maxEntries);
+    // The options' own fields only (nothing planted on Object.prototype is one).
+    this.ttlMs = ownOption(options, 'ttlMs') ?? RESPONSE_CACHE_DEFAULTS.ttlMs;
+    this.maxEntries = Math.max(1, ownOption(options, 'maxEntries') ?? RESPONSE_CACHE_DEFAULTS.maxEntries);
   }
 
   /** A key for a model and a request: the request's JSON, so identical requests share it. */

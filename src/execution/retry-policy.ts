@@ -35,13 +35,16 @@ export async function withRetries<T>(call: CallContext, model: CompiledModel, si
 function retryOptions(call: CallContext, model: CompiledModel, signal: AbortSignal | undefined) {
   const { retry, health, clock, sleep } = call.deps;
   const circuitClosed = () => health.circuit(model.id, clock()) === 'closed';
+  // Every option p-retry reads is given (its copy of them reads the rest through Object.prototype).
   return {
     retries: retry.retries,
     factor: retry.factor,
     minTimeout: retry.minTimeoutMs,
     maxTimeout: retry.maxTimeoutMs,
+    maxRetryTime: Number.POSITIVE_INFINITY,
     randomize: retry.randomize,
-    ...(signal ? { signal } : {}),
+    unref: false,
+    signal,
     // Retry only while the circuit stays closed: a failure that opened it (or failed a half-open
     // trial) ends the retries for this model. A Retry-After wait happens in onFailedAttempt.
     shouldRetry: ({ error }: { error: Error }) => ProviderError.isInstance(error) && error.retryable && !isAbort(error) && circuitClosed(),

@@ -52,10 +52,11 @@ export class TrySignal {
    * the try's own then. The router ends the try on time itself either way (`race`).
    */
   callOptions(honoursTimeoutMs: boolean | undefined): CallOptions {
-    if (honoursTimeoutMs !== true || this.ended || (this.parent !== undefined && !this.parentIsOurs)) return { signal: this.signal };
-    const timed = Number.isFinite(this.timeoutMs);
-    if (this.parent === undefined) return timed ? { timeoutMs: this.timeoutMs } : {};
-    return timed ? { signal: this.parent, timeoutMs: this.timeoutMs } : { signal: this.parent };
+    // Both fields always the object's own (undefined when not given), so that an adapter reading
+    // either never reaches Object.prototype.
+    if (honoursTimeoutMs !== true || this.ended || (this.parent !== undefined && !this.parentIsOurs)) return { signal: this.signal, timeoutMs: undefined };
+    const timeoutMs = Number.isFinite(this.timeoutMs) ? this.timeoutMs : undefined;
+    return { signal: this.parent, timeoutMs };
   }
 
   /** The try's signal, made on first use: it aborts when the try ends early (already, if it has). */

@@ -113,7 +113,9 @@ export class MockProvider implements ProviderAdapter {
   private readonly sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly clock: () => number;
 
-  constructor(options: MockProviderOptions = {}) {
+  constructor(given: MockProviderOptions = {}) {
+    // The caller's own options only: nothing planted on Object.prototype is taken for one.
+    const options = Object.assign(Object.create(null) as MockProviderOptions, given);
     this.options = options;
     this.provider = options.name ?? 'mock';
     this.random = options.random ?? Math.random;

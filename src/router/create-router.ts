@@ -29,6 +29,7 @@ import type { BudgetStatus, ReloadResult, Router, RouterChangeEvent, RouterEvent
 import { RESERVATION_TTL_MS, RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from './router-defaults.js';
 import { definedOnly } from '../defined-only.js';
 import { buildGeneration, type Generation } from './router-generation.js';
+import { ownRouterOptions } from './router-options.js';
 
 export type { BudgetStatus, Feedback, ReloadResult, Router, RouterChangeEvent, RouterEvent, RouterLogger, RouterOptions } from './router-api.js';
 
@@ -38,8 +39,10 @@ const EMPTY_CONTEXT: RoutingContext = Object.freeze({});
  * Creates a router from a loaded configuration (`loadConfig`, `parseConfig`) or a plain object
  * `{ models, agents, routing }`. Throws `ConfigError` listing every problem.
  */
-export function createRouter(config: LoadedConfig | RouterConfigInput, options: RouterOptions = {}): Router {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object');
+export function createRouter(config: LoadedConfig | RouterConfigInput, given: RouterOptions = {}): Router {
+  if (typeof given !== 'object' || given === null) throw new InvalidArgumentError('options', 'expected an object');
+  // Read once, the caller's own options only: nothing planted on Object.prototype is an option.
+  const options = ownRouterOptions(given);
   checkOptions(options);
   /** The configuration in force; replaced whole by `reload`. */
   let current = buildGeneration(config, options);
