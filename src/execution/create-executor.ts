@@ -43,7 +43,21 @@ export interface ExecutorWiring extends ExecutorDeps {
 }
 
 /** `execute()` without a request: nothing but the task is scanned, and nothing is asked of the model. */
-const NO_REQUEST: NormalizedRequest = Object.freeze({ messages: [] }) as unknown as NormalizedRequest;
+const NO_REQUEST: NormalizedRequest = Object.freeze({
+  messages: Object.freeze([]) as unknown as NormalizedRequest['messages'],
+  // Every field its own, as in a normalised request (normalize-request.ts).
+  system: undefined,
+  tools: undefined,
+  toolChoice: undefined,
+  responseFormat: undefined,
+  maxTokens: undefined,
+  temperature: undefined,
+  topP: undefined,
+  stop: undefined,
+  seed: undefined,
+  headers: undefined,
+  providerOptions: undefined,
+} satisfies Record<keyof NormalizedRequest, unknown>);
 
 export function createExecutor(wiring: ExecutorWiring): Executor {
   const { route, cache, ...deps } = wiring;

@@ -65,9 +65,23 @@ export function normalizeRequest(input: unknown): NormalizedRequest {
   const messages = arrayOf(field(input, 'messages'), 'request.messages', 'messages');
   if (messages.length === 0) fail('request.messages', 'expected at least one message');
   const toolCallNames = new Map<string, string>();
+  // Every field the request can have is the copy's own, undefined when not given: what reads it
+  // (the PII scan, the answers cache, the adapters, the host's own adapter) never reaches a value
+  // planted on Object.prototype — a `system` prompt, `tools` or `providerOptions` for every request.
   const out: NormalizedRequest = {
     messages: messages.map((message, index) => normalizeMessage(message, `request.messages[${index}]`, toolCallNames)),
-  };
+    system: undefined,
+    tools: undefined,
+    toolChoice: undefined,
+    responseFormat: undefined,
+    maxTokens: undefined,
+    temperature: undefined,
+    topP: undefined,
+    stop: undefined,
+    seed: undefined,
+    headers: undefined,
+    providerOptions: undefined,
+  } satisfies Record<keyof NormalizedRequest, unknown>;
 
   const system = field(input, 'system');
   if (system !== undefined) {
