@@ -3,8 +3,8 @@
 // cache). The request is checked and copied first; the copy is what is scanned, routed and sent.
 import { InvalidArgumentError } from '../errors.js';
 import { RequestAbortedError } from '../call-errors.js';
-import { normalizeRequest } from '../request/normalize-request.js';
-import type { NormalizedRequest, TokenUsage } from '../request/types.js';
+import { normalizeRequest, requestOf } from '../request/normalize-request.js';
+import type { NormalizedMessage, NormalizedRequest, TokenUsage } from '../request/types.js';
 import type { RoutingContext, RoutingDecision, Task } from '../routing/types.js';
 import { microsToUsd } from '../state/cost-ledger.js';
 import { completeOn, type Served } from './attempt-pipeline.js';
@@ -43,21 +43,7 @@ export interface ExecutorWiring extends ExecutorDeps {
 }
 
 /** `execute()` without a request: nothing but the task is scanned, and nothing is asked of the model. */
-const NO_REQUEST: NormalizedRequest = Object.freeze({
-  messages: Object.freeze([]) as unknown as NormalizedRequest['messages'],
-  // Every field its own, as in a normalised request (normalize-request.ts).
-  system: undefined,
-  tools: undefined,
-  toolChoice: undefined,
-  responseFormat: undefined,
-  maxTokens: undefined,
-  temperature: undefined,
-  topP: undefined,
-  stop: undefined,
-  seed: undefined,
-  headers: undefined,
-  providerOptions: undefined,
-} satisfies Record<keyof NormalizedRequest, unknown>);
+const NO_REQUEST: NormalizedRequest = Object.freeze(requestOf(Object.freeze([]) as unknown as NormalizedMessage[]));
 
 export function createExecutor(wiring: ExecutorWiring): Executor {
   const { route, cache, ...deps } = wiring;

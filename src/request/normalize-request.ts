@@ -59,17 +59,15 @@ function arrayOf(value: unknown, path: string, what: string): unknown[] {
   return out;
 }
 
-/** Validates `input` as a `CompletionRequest` and returns its normalised, plain-data copy. */
-export function normalizeRequest(input: unknown): NormalizedRequest {
-  if (!isObject(input)) fail('request', 'expected { messages: [...] }');
-  const messages = arrayOf(field(input, 'messages'), 'request.messages', 'messages');
-  if (messages.length === 0) fail('request.messages', 'expected at least one message');
-  const toolCallNames = new Map<string, string>();
-  // Every field the request can have is the copy's own, undefined when not given: what reads it
-  // (the PII scan, the answers cache, the adapters, the host's own adapter) never reaches a value
-  // planted on Object.prototype — a `system` prompt, `tools` or `providerOptions` for every request.
-  const out: NormalizedRequest = {
-    messages: messages.map((message, index) => normalizeMessage(message, `request.messages[${index}]`, toolCallNames)),
+/**
+ * A normalised request of `messages` and nothing else yet. Every field a request can have is its
+ * own, undefined when not given: what reads it (the PII scan, the answers cache, the adapters, a
+ * host's own adapter) never reaches a value planted on Object.prototype — a `system` prompt, `tools`
+ * or `providerOptions` for every request.
+ */
+export function requestOf(messages: NormalizedMessage[]): NormalizedRequest {
+  return {
+    messages,
     system: undefined,
     tools: undefined,
     toolChoice: undefined,
@@ -82,6 +80,15 @@ export function normalizeRequest(input: unknown): NormalizedRequest {
     headers: undefined,
     providerOptions: undefined,
   } satisfies Record<keyof NormalizedRequest, unknown>;
+}
+
+/** Validates `input` as a `CompletionRequest` and returns its normalised, plain-data copy. */
+export function normalizeRequest(input: unknown): NormalizedRequest {
+  if (!isObject(input)) fail('request', 'expected { messages: [...] }');
+  const messages = arrayOf(field(input, 'messages'), 'request.messages', 'messages');
+  if (messages.length === 0) fail('request.messages', 'expected at least one message');
+  const toolCallNames = new Map<string, string>();
+  const out = requestOf(messages.map((message, index) => normalizeMessage(message, `request.messages[${index}]`, toolCallNames)));
 
   const system = field(input, 'system');
   if (system !== undefined) {
