@@ -221,6 +221,12 @@ class Walk {
       const present = hasOwnProperty.call(source, key);
       const before = this.issues.length;
       this.path.push(key);
+      // A field the object inherits from a prototype of the caller's (a class's getter,
+      // Object.create) is refused rather than dropped without a word; one on Object.prototype is
+      // someone else's and is not looked at.
+      if (!present && key in source && !hasOwnProperty.call(Object.prototype, key)) {
+        this.push({ code: 'custom', message: 'inherited from a prototype: only an object\'s own fields are read; set it on the object itself', input: undefined, continue: true });
+      }
       const value = this.run(field, present ? source[key] : undefined);
       this.path.pop();
       if (field.kind !== 'optional' && !present && this.issues.length === before) {

@@ -49,14 +49,18 @@ export interface LoadConfigOptions {
 const BASE_FILES = ['models', 'agents', 'routing'] as const;
 
 /** Parses and validates the YAML texts; throws `ConfigError` listing every problem with file:line:col. */
-export function parseConfig(sources: ParseConfigSources, options: ParseConfigOptions = {}): LoadedConfig {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object');
-  if (typeof sources !== 'object' || sources === null) {
+export function parseConfig(givenSources: ParseConfigSources, givenOptions: ParseConfigOptions = {}): LoadedConfig {
+  if (typeof givenOptions !== 'object' || givenOptions === null) throw new InvalidArgumentError('options', 'expected an object');
+  if (typeof givenSources !== 'object' || givenSources === null) {
     throw new InvalidArgumentError('sources', 'expected an object { models, agents, routing?, environment? } of YAML strings');
   }
+  // The caller's own fields only: a YAML text or option planted on Object.prototype (an overlay that
+  // switches the privacy rules off) is never read.
+  const sources = ownFieldsOf(givenSources);
+  const options = ownFieldsOf(givenOptions);
   const environmentName = options.environmentName ?? (sources.environment !== undefined ? 'custom' : undefined);
   const fileName = (key: keyof ParseConfigSources) =>
-    options.fileNames?.[key] ??
+    (options.fileNames !== undefined && Object.hasOwn(options.fileNames, key) ? options.fileNames[key] : undefined) ??
     (key === 'environment' ? `environments/${environmentName ?? 'custom'}.yaml` : `${key}.yaml`);
 
   const issues: ConfigIssue[] = [];
@@ -122,9 +126,10 @@ export function parseConfig(sources: ParseConfigSources, options: ParseConfigOpt
 }
 
 /** Reads `models.yaml`, `agents.yaml`, `routing.yaml` (or `.yml`) and `environments/<env>.yaml` from `dir`. */
-export async function loadConfig(dir: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+export async function loadConfig(dir: string, givenOptions: LoadConfigOptions = {}): Promise<LoadedConfig> {
   if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError('dir', 'expected a directory path');
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object');
+  if (typeof givenOptions !== 'object' || givenOptions === null) throw new InvalidArgumentError('options', 'expected an object');
+  const options = ownFieldsOf(givenOptions);
   if (options.environment !== undefined && typeof options.environment !== 'string') {
     throw new InvalidArgumentError('environment', 'expected the name of a file in environments/');
   }
@@ -205,4 +210,11 @@ export function mergeOverlay(base: Record<string, unknown>, overlay: Record<stri
     Object.defineProperty(out, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/** `value`'s own enumerable fields, in an object without a prototype. */
+function ownFieldsOf<T extends object>(value: T): T {
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) copy[key] = (value as Record<string, unknown>)[key];
+  return copy as T;
 }

@@ -98,10 +98,18 @@ async function reserveMicros(call: CallContext, model: CompiledModel, amountMicr
   const { deps, decision } = call;
   if (!Number.isFinite(amountMicros)) return { ok: false, limit: 'unpriceable', usedMicros: 0, limitMicros: 0, amountMicros };
   const agent = deps.compiled.agents.get(decision.agentId);
-  const request: ReserveRequest = { day: ledgerDay(now), agentId: decision.agentId, modelId: model.id, amountMicros, now, expiresAt: now + deps.reservationTtlMs };
-  // Set after the literal rather than spread into it (spreads make the literal take a slow path).
-  if (decision.budgetUsd !== undefined) request.limitMicros = usdToMicros(decision.budgetUsd);
-  if (agent?.dailyBudgetUsd !== undefined) request.agentLimitMicros = usdToMicros(agent.dailyBudgetUsd);
+  // Every field the ledger may read is the request's own, a limit undefined when there is none (no
+  // spreads: they make the literal take a slow path): a ledger never reads one through Object.prototype.
+  const request: ReserveRequest = {
+    day: ledgerDay(now),
+    agentId: decision.agentId,
+    modelId: model.id,
+    amountMicros,
+    limitMicros: decision.budgetUsd !== undefined ? usdToMicros(decision.budgetUsd) : undefined,
+    agentLimitMicros: agent?.dailyBudgetUsd !== undefined ? usdToMicros(agent.dailyBudgetUsd) : undefined,
+    now,
+    expiresAt: now + deps.reservationTtlMs,
+  };
   const result = await deps.ledger.reserve(request);
   // Not `{ ...result, amountMicros }`: on Node 20 a property added after a leading spread takes a
   // slow path of about a microsecond; Object.assign onto a fresh literal does not.

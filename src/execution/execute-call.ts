@@ -90,7 +90,8 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   const { deps } = call;
   const release = () => outcome.signal?.dispose();
   const returned: unknown = outcome.value;
-  if (typeof returned !== 'object' || returned === null || !('usage' in returned)) {
+  // The host's own `usage` only: none planted on Object.prototype is taken for it.
+  if (typeof returned !== 'object' || returned === null || !Object.hasOwn(returned, 'usage')) {
     // The host's code is wrong, not the model: no other model would do better.
     release();
     await releaseBudget(call, lease.reservation);

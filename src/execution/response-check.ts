@@ -42,7 +42,12 @@ export function checkResponse(value: unknown, provider: string, model: CompiledM
 /** Usage as non-negative finite integers; anything else is a malformed response. */
 export function checkUsage(usage: unknown, bad: (why: string) => Error): TokenUsage {
   if (typeof usage !== 'object' || usage === null) throw bad('no usage');
-  const { inputTokens, outputTokens, cachedInputTokens, reasoningTokens } = usage as TokenUsage;
+  // Its own fields only: a count planted on Object.prototype is never taken for one.
+  const own = (key: keyof TokenUsage): unknown => (Object.hasOwn(usage, key) ? (usage as TokenUsage)[key] : undefined);
+  const inputTokens = own('inputTokens');
+  const outputTokens = own('outputTokens');
+  const cachedInputTokens = own('cachedInputTokens');
+  const reasoningTokens = own('reasoningTokens');
   if (!isCount(inputTokens) || !isCount(outputTokens)) throw bad(`usage must be non-negative finite token counts, got ${String(inputTokens)} / ${String(outputTokens)}`);
   const out: TokenUsage = { inputTokens: Math.ceil(inputTokens), outputTokens: Math.ceil(outputTokens) };
   if (isCount(cachedInputTokens)) out.cachedInputTokens = cachedInputTokens;

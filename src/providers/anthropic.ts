@@ -22,7 +22,7 @@ import {
   streamInterruptedError,
 } from './error-mapping.js';
 import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse, StreamPart } from './provider.js';
-import { sdkRequestOptions } from './sdk-request-options.js';
+import { ownSettings, sdkRequestOptions } from './sdk-request-options.js';
 
 export { DEFAULT_ANTHROPIC_MAX_TOKENS, type AnthropicStructuredOutput } from './anthropic-request.js';
 export { type AnthropicStreamFinishRaw, mapAnthropicStopReason } from './anthropic-response.js';
@@ -63,14 +63,29 @@ function createClient(settings: AnthropicProviderSettings): Anthropic {
   // reading ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN. Anthropic itself keeps the SDK's lookup.
   const isAnthropicHost = baseURL !== undefined && /^https:\/\/api\.anthropic\.com(\/|$)/.test(baseURL);
   const apiKey = settings.apiKey ?? (baseURL !== undefined && !isAnthropicHost ? PLACEHOLDER_API_KEY : undefined);
+  // Every option the SDK reads is given, undefined when not set (as if left out): a planted
+  // `baseURL` must never send the key and every prompt to another host (see openai.ts).
   return new Anthropic({
-    ...(apiKey !== undefined ? { apiKey } : {}),
-    ...(baseURL !== undefined ? { baseURL } : {}),
-    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-    ...(settings.headers ? { defaultHeaders: settings.headers } : {}),
+    apiKey,
+    authToken: undefined,
+    credentials: undefined,
+    config: undefined,
+    profile: undefined,
+    webhookKey: undefined,
+    baseURL,
+    timeout: settings.timeoutMs,
+    fetchOptions: undefined,
+    fetch: undefined,
+    middleware: undefined,
     // The router owns retries (backoff, fallbacks, circuit breaker).
     maxRetries: 0,
-  });
+    defaultHeaders: settings.headers,
+    defaultQuery: undefined,
+    dangerouslyAllowBrowser: undefined,
+    openTelemetry: undefined,
+    logLevel: undefined,
+    logger: undefined,
+  } satisfies Required<Record<keyof ConstructorParameters<typeof Anthropic>[0] & string, unknown>>);
 }
 
 function messageOf(error: unknown): string {
@@ -103,7 +118,8 @@ export function mapAnthropicError(
   return mapUnknownError(context, error, signal);
 }
 
-export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): ProviderAdapter {
+export function createAnthropicProvider(given: AnthropicProviderSettings = {}): ProviderAdapter {
+  const settings = ownSettings(given);
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'anthropic';
   const optionKeys = name === 'anthropic' ? ['anthropic'] : ['anthropic', name];

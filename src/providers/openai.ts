@@ -7,7 +7,7 @@ import { mapOpenAIError } from './openai-errors.js';
 import { toChatCompletionBody } from './openai-request.js';
 import { readOpenAIStream, toProviderResponse } from './openai-response.js';
 import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse, StreamPart } from './provider.js';
-import { sdkRequestOptions } from './sdk-request-options.js';
+import { ownSettings, sdkRequestOptions } from './sdk-request-options.js';
 
 export { mapOpenAIError } from './openai-errors.js';
 export { mapOpenAIFinishReason, type OpenAIStreamFinishRaw } from './openai-response.js';
@@ -64,18 +64,34 @@ function createClient(settings: OpenAIProviderSettings): OpenAI {
   const apiKey =
     settings.apiKey ??
     (baseURL === undefined ? undefined : isOpenAIHost ? readEnv('OPENAI_API_KEY') : PLACEHOLDER_API_KEY);
+  // Every option the SDK reads is given, undefined when not set (as if left out): the SDK copies
+  // them into an object of its own and reads the rest through Object.prototype, where a planted
+  // `baseURL` would send the key and every prompt to another host.
   return new OpenAI({
-    ...(apiKey !== undefined ? { apiKey } : {}),
-    ...(baseURL !== undefined ? { baseURL } : {}),
-    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-    ...(settings.headers ? { defaultHeaders: settings.headers } : {}),
+    apiKey,
+    adminAPIKey: undefined,
+    organization: undefined,
+    project: undefined,
+    webhookSecret: undefined,
+    baseURL,
+    timeout: settings.timeoutMs,
+    fetchOptions: undefined,
+    fetch: undefined,
     // The router retries with backoff, fallbacks and a circuit breaker; SDK retries would hide
     // failures from it and multiply latency.
     maxRetries: 0,
-  });
+    defaultHeaders: settings.headers,
+    defaultQuery: undefined,
+    dangerouslyAllowBrowser: undefined,
+    logLevel: undefined,
+    logger: undefined,
+    workloadIdentity: undefined,
+    provider: undefined,
+  } satisfies Required<Record<keyof ConstructorParameters<typeof OpenAI>[0] & string, unknown>>);
 }
 
-export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): ProviderAdapter {
+export function createOpenAIProvider(given: OpenAIProviderSettings = {}): ProviderAdapter {
+  const settings = ownSettings(given);
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'openai';
 

@@ -32,7 +32,20 @@ export function buildGeneration(config: LoadedConfig | RouterConfigInput, option
   if (typeof config !== 'object' || config === null) {
     throw new InvalidArgumentError('config', 'expected a configuration object { models, agents, routing } or the result of loadConfig()');
   }
-  const { environment, warnings: loadWarnings, ...input } = config as Partial<LoadedConfig> & RouterConfigInput;
+  // The configuration's own fields only (a rest copy takes own fields; the two named ones are read
+  // the same way): nothing planted on Object.prototype is its environment or its warnings.
+  const { environment: _environment, warnings: _warnings, ...input } = config as Partial<LoadedConfig> & RouterConfigInput;
+  const environment = Object.hasOwn(config, 'environment') ? _environment : undefined;
+  const loadWarnings = Object.hasOwn(config, 'warnings') ? _warnings : undefined;
+  // A section the configuration inherits from a prototype of the caller's (a class's getter,
+  // Object.create) is refused: the copy below takes own fields only and would drop it without a word.
+  const inherited: ConfigIssue[] = [];
+  for (const key of ['models', 'agents', 'routing', 'metrics']) {
+    if (!Object.hasOwn(config, key) && key in config && !Object.hasOwn(Object.prototype, key)) {
+      inherited.push({ path: key, severity: 'error', kind: 'invalid', message: "inherited from a prototype: only the configuration's own fields are read; set it on the object itself" });
+    }
+  }
+  if (inherited.length > 0) throw new ConfigError(inherited);
   const validation = validateConfig(input, undefined, { providers: Object.keys(options.providers ?? {}) });
   if (validation.errors.length > 0 || !validation.config) throw new ConfigError(validation.errors, validation.warnings);
   const compiled = compileConfig(validation.config, environment);

@@ -1,6 +1,7 @@
 // Runtime overrides, in process: an agent's model, the strategy in force, a task's model. Each may
 // expire after a duration measured on the router's clock; expired overrides simply stop applying.
 import { InvalidArgumentError, UnknownAgentError, UnknownModelError, UnknownStrategyError } from '../errors.js';
+import { ownOption } from '../own-data.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -122,7 +123,8 @@ export class OverrideStore implements RuntimeOverrides {
   /** Forces a model for one task id (honoured only within the hard constraints, like privacy). */
   setTaskRouting(taskId: string, options: TaskRoutingOptions): ActiveOverride {
     if (typeof taskId !== 'string' || taskId.length === 0) throw new InvalidArgumentError('taskId', 'expected a non-empty string');
-    const modelId = options?.forceModel ?? options?.force_model;
+    const given = typeof options === 'object' && options !== null ? options : undefined;
+    const modelId = given && (ownOption(given, 'forceModel') ?? ownOption(given, 'force_model'));
     if (typeof modelId !== 'string') throw new InvalidArgumentError('forceModel', 'setTaskRouting needs { forceModel: "<model id>" }');
     this.requireModel(modelId, `routing for task "${taskId}"`);
     const override = this.make('task_routing', taskId, modelId, options);
@@ -214,7 +216,8 @@ export class OverrideStore implements RuntimeOverrides {
   /** @internal */
   strategyAt(now: number): ActiveOverride | undefined {
     const override = this.strategyOverride;
-    if (override?.expiresAt !== undefined && override.expiresAt <= now) {
+    const expiresAt = override === undefined ? undefined : ownOption(override, 'expiresAt');
+    if (override !== undefined && expiresAt !== undefined && expiresAt <= now) {
       this.strategyOverride = undefined;
       this.emit('expire', override);
       return undefined;
@@ -229,7 +232,9 @@ export class OverrideStore implements RuntimeOverrides {
 
   private active(map: Map<string, ActiveOverride>, key: string, now: number): ActiveOverride | undefined {
     const override = map.get(key);
-    if (override?.expiresAt !== undefined && override.expiresAt <= now) {
+    // Its own field only: an override without an expiry never takes one from Object.prototype.
+    const expiresAt = override === undefined ? undefined : ownOption(override, 'expiresAt');
+    if (override !== undefined && expiresAt !== undefined && expiresAt <= now) {
       map.delete(key);
       this.emit('expire', override);
       return undefined;
@@ -247,12 +252,15 @@ export class OverrideStore implements RuntimeOverrides {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new InvalidArgumentError('options', 'expected an object like { reason, duration }');
     }
-    if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidArgumentError('reason', 'expected a string');
-    const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
+    // The options' own fields only (nothing planted on Object.prototype is a reason or a duration).
+    const reason = ownOption(options, 'reason');
+    const duration = ownOption(options, 'duration');
+    if (reason !== undefined && typeof reason !== 'string') throw new InvalidArgumentError('reason', 'expected a string');
+    const durationMs = duration === undefined ? undefined : parseDuration(duration);
     const setAt = this.clock();
     const override: ActiveOverride = { kind, value, setAt };
     if (target !== undefined) override.target = target;
-    if (options.reason !== undefined) override.reason = options.reason;
+    if (reason !== undefined) override.reason = reason;
     if (durationMs !== undefined) override.expiresAt = setAt + durationMs;
     return override;
   }

@@ -11,6 +11,7 @@ import {
   type SpendQuery,
   type SpendSnapshot,
 } from './cost-ledger.js';
+import { ownOption } from '../own-data.js';
 
 interface DayTotals {
   totalMicros: number;
@@ -72,16 +73,19 @@ export class MemoryLedger implements CostLedger {
     this.expire(request.now);
     const totals = this.day(request.day);
     const amount = Math.max(0, Math.round(request.amountMicros));
-    if (request.limitMicros !== undefined) {
+    // The request's own limits only (none planted on Object.prototype is taken for one).
+    const limitMicros = ownOption(request, 'limitMicros');
+    const agentLimitMicros = ownOption(request, 'agentLimitMicros');
+    if (limitMicros !== undefined) {
       const used = totals.totalMicros + totals.reservedMicros;
-      if (amount > 0 && used + amount > request.limitMicros) {
-        return { ok: false, limit: 'global', usedMicros: used, limitMicros: request.limitMicros };
+      if (amount > 0 && used + amount > limitMicros) {
+        return { ok: false, limit: 'global', usedMicros: used, limitMicros };
       }
     }
-    if (request.agentLimitMicros !== undefined) {
+    if (agentLimitMicros !== undefined) {
       const used = (totals.byAgent.get(request.agentId) ?? 0) + (totals.reservedByAgent.get(request.agentId) ?? 0);
-      if (amount > 0 && used + amount > request.agentLimitMicros) {
-        return { ok: false, limit: 'agent', usedMicros: used, limitMicros: request.agentLimitMicros };
+      if (amount > 0 && used + amount > agentLimitMicros) {
+        return { ok: false, limit: 'agent', usedMicros: used, limitMicros: agentLimitMicros };
       }
     }
     const reservationId = `r${++this.nextId}`;

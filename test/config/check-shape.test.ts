@@ -200,9 +200,12 @@ describe('checkShape gives what zod gave', () => {
       expect(picture(fromChecker(input))).toEqual(picture(fromZod(input)));
     }
     // Where the checker parts from zod on purpose: a field is the value's own or it is missing (zod
-    // took inherited ones), so that nothing planted on Object.prototype is read as configuration.
+    // took inherited ones), so that nothing planted on Object.prototype is read as configuration; one
+    // inherited from a prototype of the caller's is refused, not dropped without a word.
     expect(checkShape(configSchemas().config, inherited).issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['custom', 'models'],
       ['invalid_type', 'models'],
+      ['custom', 'agents'],
       ['invalid_type', 'agents'],
     ]);
   });

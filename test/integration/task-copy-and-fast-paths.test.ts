@@ -303,7 +303,7 @@ describe('reservations in the in-memory ledger', () => {
     );
   });
 
-  it('many concurrent complete() calls: every reservation ends, spend adds up, and the limits are sent only when set', async () => {
+  it('many concurrent complete() calls: every reservation ends, spend adds up, and the limits sent are the budgets set', async () => {
     for (const budgets of [false, true]) {
       const requests: object[] = [];
       const ledger = new MemoryLedger();
@@ -328,8 +328,10 @@ describe('reservations in the in-memory ledger', () => {
       expect(report.totalMicros / 1e6).toBeCloseTo(done.reduce((a, r) => a + r.costUsd, 0), 5);
       for (const request of requests) {
         const r = request as { agentId: string; limitMicros?: number; agentLimitMicros?: number };
-        expect(['limitMicros' in r, r.limitMicros]).toEqual(budgets ? [true, 10_000_000] : [false, undefined]);
-        expect(['agentLimitMicros' in r, r.agentLimitMicros]).toEqual(budgets && r.agentId === 'x' ? [true, 5_000_000] : [false, undefined]);
+        // Both limits are always the request's own fields (undefined without a budget), so that a
+        // ledger never reads one through Object.prototype.
+        expect([Object.hasOwn(r, 'limitMicros'), r.limitMicros]).toEqual([true, budgets ? 10_000_000 : undefined]);
+        expect([Object.hasOwn(r, 'agentLimitMicros'), r.agentLimitMicros]).toEqual([true, budgets && r.agentId === 'x' ? 5_000_000 : undefined]);
       }
     }
   });
