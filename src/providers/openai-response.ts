@@ -53,13 +53,13 @@ function text(value: unknown): string | undefined {
 /** Cache and reasoning counts appear only when the server reported them. */
 export function toUsage(usage: unknown): TokenUsage {
   const record = isRecord(usage) ? usage : {};
-  const prompt = isRecord(record['prompt_tokens_details']) ? record['prompt_tokens_details'] : {};
-  const completion = isRecord(record['completion_tokens_details']) ? record['completion_tokens_details'] : {};
-  const cached = count(prompt['cached_tokens']);
-  const reasoning = count(completion['reasoning_tokens']);
+  const prompt = (ownRecord(record, 'prompt_tokens_details') ?? {});
+  const completion = (ownRecord(record, 'completion_tokens_details') ?? {});
+  const cached = count(own(prompt, 'cached_tokens'));
+  const reasoning = count(own(completion, 'reasoning_tokens'));
   return {
-    inputTokens: count(record['prompt_tokens']) ?? 0,
-    outputTokens: count(record['completion_tokens']) ?? 0,
+    inputTokens: count(own(record, 'prompt_tokens')) ?? 0,
+    outputTokens: count(own(record, 'completion_tokens')) ?? 0,
     ...(cached !== undefined ? { cachedInputTokens: cached } : {}),
     ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
   };
@@ -88,7 +88,7 @@ function toolCallId(id: unknown, index: number): string {
 
 /** vLLM, llama.cpp and DeepSeek send `reasoning_content`; Ollama and newer vLLM send `reasoning`. */
 function reasoningOf(record: Record<string, unknown>): string | undefined {
-  return text(record['reasoning_content']) ?? text(record['reasoning']);
+  return text(own(record, 'reasoning_content')) ?? text(own(record, 'reasoning'));
 }
 
 function responseInfo(id: unknown, model: unknown, created: unknown, requestedModel: string): ResponseInfo {
@@ -104,40 +104,41 @@ function responseInfo(id: unknown, model: unknown, created: unknown, requestedMo
 
 /** A non-streamed completion; anything that is not one is an `invalid_response`. */
 export function toProviderResponse(context: ErrorContext & { modelId: string }, completion: unknown): ProviderResponse {
-  if (!isRecord(completion) || !Array.isArray(completion['choices'])) {
+  const choices = isRecord(completion) ? ownArray(completion, 'choices') : undefined;
+  if (choices === undefined) {
     throw invalidResponseError(
       context,
       typeof completion === 'string' ? 'expected a JSON chat completion, got text' : 'no choices in the body',
     );
   }
-  const choice: unknown = completion['choices'][0];
-  if (!isRecord(choice) || !isRecord(choice['message'])) {
+  const choice: unknown = choices[0];
+  const message = isRecord(choice) ? ownRecord(choice, 'message') : undefined;
+  if (!isRecord(choice) || message === undefined) {
     throw invalidResponseError(context, 'the first choice has no message');
   }
-  const message = choice['message'];
   const content: ResultPart[] = [];
   const reasoning = reasoningOf(message);
   if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning });
-  const answer = text(message['content']);
+  const answer = text(own(message, 'content'));
   if (answer !== undefined) content.push({ type: 'text', text: answer });
-  const toolCalls = Array.isArray(message['tool_calls']) ? message['tool_calls'] : [];
+  const toolCalls = ownArray(message, 'tool_calls') ?? [];
   toolCalls.forEach((call: unknown, index) => {
-    if (!isRecord(call) || !isRecord(call['function'])) return;
-    const fn = call['function'];
+    const fn = isRecord(call) ? ownRecord(call, 'function') : undefined;
+    if (!isRecord(call) || fn === undefined) return;
     content.push({
       type: 'tool-call',
-      toolCallId: toolCallId(call['id'], index),
-      toolName: typeof fn['name'] === 'string' ? fn['name'] : '',
-      input: parseToolInput(typeof fn['arguments'] === 'string' ? fn['arguments'] : ''),
+      toolCallId: toolCallId(own(call, 'id'), index),
+      toolName: (ownString(fn, 'name') ?? ''),
+      input: parseToolInput((ownString(fn, 'arguments') ?? '')),
     });
   });
-  const rawFinishReason = text(choice['finish_reason']);
+  const rawFinishReason = text(own(choice, 'finish_reason'));
   return {
     content,
     finishReason: mapOpenAIFinishReason(rawFinishReason),
     ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
-    usage: toUsage(completion['usage']),
-    response: responseInfo(completion['id'], completion['model'], completion['created'], context.modelId),
+    usage: toUsage(own(completion as Record<string, unknown>, 'usage')),
+    response: responseInfo(own(completion as Record<string, unknown>, 'id'), own(completion as Record<string, unknown>, 'model'), own(completion as Record<string, unknown>, 'created'), context.modelId),
     raw: completion,
   };
 }
@@ -160,12 +161,12 @@ function toolCallDeltas(calls: StreamedToolCall[], fragments: unknown[]): Stream
   const parts: StreamPart[] = [];
   fragments.forEach((fragment, position) => {
     if (!isRecord(fragment)) return;
-    const index = count(fragment['index']) ?? position;
+    const index = count(own(fragment, 'index')) ?? position;
     const call = (calls[index] ??= { id: undefined, name: undefined, args: '', started: false });
-    const fn = isRecord(fragment['function']) ? fragment['function'] : {};
-    call.id ??= text(fragment['id']);
-    call.name ??= text(fn['name']);
-    const args = typeof fn['arguments'] === 'string' ? fn['arguments'] : '';
+    const fn = (ownRecord(fragment, 'function') ?? {});
+    call.id ??= text(own(fragment, 'id'));
+    call.name ??= text(own(fn, 'name'));
+    const args = (ownString(fn, 'arguments') ?? '');
     call.args += args;
     if (call.started) {
       if (args !== '') parts.push({ type: 'tool-input-delta', id: call.id!, delta: args });
@@ -217,20 +218,22 @@ export async function* readOpenAIStream(
   try {
     for await (const chunk of chunks) {
       if (!isRecord(chunk)) throw invalidResponseError(context, 'a stream event is not a JSON object');
-      id ??= text(chunk['id']);
-      model ??= text(chunk['model']);
-      created ??= count(chunk['created']);
-      if (isRecord(chunk['usage'])) usage = chunk['usage'] as unknown as OpenAI.CompletionUsage;
-      const choice: unknown = Array.isArray(chunk['choices']) ? chunk['choices'][0] : undefined;
+      id ??= text(own(chunk, 'id'));
+      model ??= text(own(chunk, 'model'));
+      created ??= count(own(chunk, 'created'));
+      const reported = ownRecord(chunk, 'usage');
+      if (reported !== undefined) usage = reported as unknown as OpenAI.CompletionUsage;
+      const choice: unknown = ownArray(chunk, 'choices')?.[0];
       if (!isRecord(choice)) continue;
-      const delta = isRecord(choice['delta']) ? choice['delta'] : {};
+      const delta = (ownRecord(choice, 'delta') ?? {});
       const parts: StreamPart[] = [];
       const reasoning = reasoningOf(delta);
       if (reasoning !== undefined) parts.push({ type: 'reasoning-delta', text: reasoning });
-      const answer = text(delta['content']);
+      const answer = text(own(delta, 'content'));
       if (answer !== undefined) parts.push({ type: 'text-delta', text: answer });
-      if (Array.isArray(delta['tool_calls'])) parts.push(...toolCallDeltas(calls, delta['tool_calls']));
-      finishReason = text(choice['finish_reason']) ?? finishReason;
+      const fragments = ownArray(delta, 'tool_calls');
+      if (fragments !== undefined) parts.push(...toolCallDeltas(calls, fragments));
+      finishReason = text(own(choice, 'finish_reason')) ?? finishReason;
       for (const part of parts) {
         yielded++;
         yield part;
@@ -257,4 +260,27 @@ export async function* readOpenAIStream(
     response: responseInfo(id, model, created, context.modelId),
     raw,
   };
+}
+
+/**
+ * `record[key]` when it is the record's own field: a field the provider did not send is never read
+ * from Object.prototype (where a planted `tool_calls` would add a tool call to every answer).
+ */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function ownRecord(record: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const value = own(record, key);
+  return isRecord(value) ? value : undefined;
+}
+
+function ownString(record: Record<string, unknown>, key: string): string | undefined {
+  const value = own(record, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function ownArray(record: Record<string, unknown>, key: string): unknown[] | undefined {
+  const value = own(record, key);
+  return Array.isArray(value) ? value : undefined;
 }
