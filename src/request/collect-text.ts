@@ -107,7 +107,8 @@ export class TextCollector {
     request.messages.forEach((message, index) => {
       const path = `request.messages[${index}]`;
       if (message.role === 'system') return this.text(message.content);
-      if (message.role !== 'tool' && message.name !== undefined) this.text(message.name);
+      // Optional fields as the adapters read them: the object's own (a planted one is neither sent nor read).
+      if (message.role !== 'tool' && Object.hasOwn(message, 'name') && message.name !== undefined) this.text(message.name);
       message.content.forEach((part, partIndex) => {
         const partPath = `${path}.content[${partIndex}]`;
         switch (part.type) {
@@ -116,7 +117,7 @@ export class TextCollector {
             return this.text(part.text);
           case 'image':
           case 'file':
-            return this.mediaPart(part.data, part.mediaType, part.type === 'file' ? part.filename : undefined);
+            return this.mediaPart(part.data, Object.hasOwn(part, 'mediaType') ? part.mediaType : undefined, part.type === 'file' && Object.hasOwn(part, 'filename') ? part.filename : undefined);
           case 'tool-call':
             this.text(part.toolCallId);
             this.text(part.toolName);
@@ -138,7 +139,7 @@ export class TextCollector {
     });
     request.tools?.forEach((tool, index) => {
       this.text(tool.name);
-      if (tool.description !== undefined) this.text(tool.description);
+      if (Object.hasOwn(tool, 'description') && tool.description !== undefined) this.text(tool.description);
       this.value(tool.inputSchema, `request.tools[${index}].inputSchema`);
     });
     if (typeof request.toolChoice === 'object') this.text(request.toolChoice.toolName);

@@ -101,8 +101,8 @@ describe('a polluted Object.prototype: what is still read from it', () => {
     expect(router.warnings.length).toBeGreaterThan(0);
   });
 
-  // DEFECT: openai-request.ts / anthropic-request.ts read a message's `name`, a tool's `description`, a file's `filename`, the format's `schema`/`description` and a result's `isError` through the prototype: unscanned planted text reaches the cloud model.
-  it.fails('the adapters send no nested request field that the request does not hold', async () => {
+  // The adapters and the PII scan read a request's optional nested fields (a message's `name`, a tool's `description`, a file's `filename`, the format's `schema`, a result's `isError`) as the object's own: a planted one is neither sent nor scanned.
+  it('the adapters send no nested request field that the request does not hold', async () => {
     const bodies: Record<string, unknown[]> = { openai: [], anthropic: [] };
     const answer = (json: string) => async (body: unknown) => (bodies[json.includes('choices') ? 'openai' : 'anthropic']!.push(JSON.parse(JSON.stringify(body))), JSON.parse(json) as unknown);
     const openai = createOpenAIProvider({ client: { baseURL: 'http://fake/v1', chat: { completions: { create: answer('{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}') } } } as never });
