@@ -57,6 +57,17 @@ export function ownSlot(target: object, key: string | number): OwnSlot {
   return { kind: 'data', value: descriptor.value };
 }
 
+/**
+ * `value`'s own enumerable fields, copied into an object without a prototype: for an options bag or
+ * a caller's settings, so that a field left out is never read from Object.prototype (where a
+ * prototype-pollution bug elsewhere in an application may have planted it). An own getter runs once.
+ */
+export function ownFields<T extends object>(value: T): T {
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) copy[key] = (value as Record<string, unknown>)[key];
+  return copy as T;
+}
+
 /** Own enumerable string keys, or `undefined` when a Proxy's trap throws. */
 export function ownKeys(target: object): string[] | undefined {
   try {

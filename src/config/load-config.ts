@@ -5,7 +5,7 @@ import { ConfigError, InvalidArgumentError, type ConfigIssue } from '../errors.j
 import type { RouterConfigInput } from './schema.js';
 import { validateConfig, type Locator } from './validate-config.js';
 import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
-import { isRecord } from '../own-data.js';
+import { isRecord, ownFields } from '../own-data.js';
 
 /** A validated configuration, ready for `createRouter`. */
 export interface LoadedConfig extends RouterConfigInput {
@@ -56,8 +56,8 @@ export function parseConfig(givenSources: ParseConfigSources, givenOptions: Pars
   }
   // The caller's own fields only: a YAML text or option planted on Object.prototype (an overlay that
   // switches the privacy rules off) is never read.
-  const sources = ownFieldsOf(givenSources);
-  const options = ownFieldsOf(givenOptions);
+  const sources = ownFields(givenSources);
+  const options = ownFields(givenOptions);
   const environmentName = options.environmentName ?? (sources.environment !== undefined ? 'custom' : undefined);
   const fileName = (key: keyof ParseConfigSources) =>
     (options.fileNames !== undefined && Object.hasOwn(options.fileNames, key) ? options.fileNames[key] : undefined) ??
@@ -129,7 +129,7 @@ export function parseConfig(givenSources: ParseConfigSources, givenOptions: Pars
 export async function loadConfig(dir: string, givenOptions: LoadConfigOptions = {}): Promise<LoadedConfig> {
   if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError('dir', 'expected a directory path');
   if (typeof givenOptions !== 'object' || givenOptions === null) throw new InvalidArgumentError('options', 'expected an object');
-  const options = ownFieldsOf(givenOptions);
+  const options = ownFields(givenOptions);
   if (options.environment !== undefined && typeof options.environment !== 'string') {
     throw new InvalidArgumentError('environment', 'expected the name of a file in environments/');
   }
@@ -210,11 +210,4 @@ export function mergeOverlay(base: Record<string, unknown>, overlay: Record<stri
     Object.defineProperty(out, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return out;
-}
-
-/** `value`'s own enumerable fields, in an object without a prototype. */
-function ownFieldsOf<T extends object>(value: T): T {
-  const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) copy[key] = (value as Record<string, unknown>)[key];
-  return copy as T;
 }

@@ -22,7 +22,8 @@ import {
   streamInterruptedError,
 } from './error-mapping.js';
 import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse, StreamPart } from './provider.js';
-import { ownSettings, sdkRequestOptions } from './sdk-request-options.js';
+import { ownFields } from '../own-data.js';
+import { sdkRequestOptions } from './sdk-request-options.js';
 
 export { DEFAULT_ANTHROPIC_MAX_TOKENS, type AnthropicStructuredOutput } from './anthropic-request.js';
 export { type AnthropicStreamFinishRaw, mapAnthropicStopReason } from './anthropic-response.js';
@@ -119,7 +120,7 @@ export function mapAnthropicError(
 }
 
 export function createAnthropicProvider(given: AnthropicProviderSettings = {}): ProviderAdapter {
-  const settings = ownSettings(given);
+  const settings = ownFields(given);
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'anthropic';
   const optionKeys = name === 'anthropic' ? ['anthropic'] : ['anthropic', name];

@@ -7,7 +7,8 @@ import { mapOpenAIError } from './openai-errors.js';
 import { toChatCompletionBody } from './openai-request.js';
 import { readOpenAIStream, toProviderResponse } from './openai-response.js';
 import type { CallOptions, ProviderAdapter, ProviderRequest, ProviderResponse, StreamPart } from './provider.js';
-import { ownSettings, sdkRequestOptions } from './sdk-request-options.js';
+import { ownFields } from '../own-data.js';
+import { sdkRequestOptions } from './sdk-request-options.js';
 
 export { mapOpenAIError } from './openai-errors.js';
 export { mapOpenAIFinishReason, type OpenAIStreamFinishRaw } from './openai-response.js';
@@ -91,7 +92,7 @@ function createClient(settings: OpenAIProviderSettings): OpenAI {
 }
 
 export function createOpenAIProvider(given: OpenAIProviderSettings = {}): ProviderAdapter {
-  const settings = ownSettings(given);
+  const settings = ownFields(given);
   const client = settings.client ?? createClient(settings);
   const name = settings.name ?? 'openai';
 

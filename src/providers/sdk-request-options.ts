@@ -55,13 +55,3 @@ function hasKeys(record: Record<string, string> | undefined): boolean {
   for (const _ in record) return true;
   return false;
 }
-
-/**
- * An adapter's settings as the caller's own fields, in an object without a prototype: a setting left
- * out is never taken from Object.prototype (a planted `baseURL` or `apiKey`).
- */
-export function ownSettings<T extends object>(settings: T): T {
-  const copy = Object.create(null) as T;
-  for (const key of Object.keys(settings)) (copy as Record<string, unknown>)[key] = (settings as Record<string, unknown>)[key];
-  return copy;
-}

@@ -1,7 +1,7 @@
 // The options a router is created with, read once as the caller's own fields: an option the caller
 // left out is never taken from Object.prototype (where a prototype-pollution bug elsewhere in an
 // application can plant `reservationTtlMs: 1`, `retry: { retries: 1e6 }` or `trace: false`).
-import { isOwn, isRecord } from '../own-data.js';
+import { isOwn, isRecord, ownFields } from '../own-data.js';
 import type { RouterOptions } from './router-api.js';
 
 /** Every option `createRouter` reads (checked against `RouterOptions` below). */
@@ -47,10 +47,4 @@ export function ownRouterOptions(options: RouterOptions): RouterOptions {
     copy[key] = SETTING_BAGS.has(key) && isRecord(value) ? ownFields(value) : value;
   }
   return copy as RouterOptions;
-}
-
-function ownFields(bag: Record<string, unknown>): Record<string, unknown> {
-  const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(bag)) copy[key] = bag[key];
-  return copy;
 }

@@ -1,8 +1,8 @@
-// What a value planted on Object.prototype (plain JSON data, as a lodash.merge-style bug plants it)
-// still changes through the public API after the configuration, router-option and request hardening:
-// reads the hardening left out (runtime overrides, parseConfig's sources, adapter settings, nested
-// request fields, response bodies, the framework adapters' options) and what it changed for configs
-// that are not plain objects. A defect is pinned as `it.fails`; what holds is pinned as `it`.
+// A value planted on Object.prototype (plain JSON data, as a lodash.merge-style bug plants it) changes
+// nothing through the public API beyond the configuration, router options and requests (tested in
+// their own files): runtime overrides, parseConfig's sources, the adapters' settings, nested request
+// fields, response bodies, the framework adapters' options; and configurations that are not plain
+// objects are refused or taken whole, never half.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -60,7 +60,7 @@ describe('a polluted Object.prototype and what the hardening covers', () => {
   });
 });
 
-describe('a polluted Object.prototype: what is still read from it', () => {
+describe('a polluted Object.prototype and the rest of the public API', () => {
   // An override's own fields only: nothing planted makes an operator's override expire, or redirects a task's.
   it('runtime overrides keep what the operator set', async () => {
     const run = async () => {
@@ -167,8 +167,8 @@ describe('a polluted Object.prototype: what is still read from it', () => {
     expect(hits).toEqual([]);
   });
 
-  // DEFECT: ai-sdk router-model.ts:49 and langchain router-chat-model.ts (fields, call options) read `context`, `task`, `tools`, `providerOptions`, `maxTokens`, `models` through the prototype: a planted strategy overrides privacy_first, a planted tool is sent.
-  it.fails('the AI SDK and LangChain adapters take no context, tools or options from the prototype', async () => {
+  // The AI SDK and LangChain adapters read their options, the call's options and the router's own provider-options key as own fields only.
+  it('the AI SDK and LangChain adapters take no context, tools or options from the prototype', async () => {
     const config: RouterConfigInput = { ...CONFIG, agents: { a: { model_preferences: { primary: 'loc', fallback: 'cloud' } } }, routing: { default_strategy: 'privacy_first' } };
     const viaAiSdk = async () => {
       const { router, pc, pl } = mockRouter(config);

@@ -13,6 +13,7 @@ import { generateWithModels, streamWithModels } from './sdk-model-call.js';
 import { toSdkError } from './sdk-errors.js';
 import { isAiSdkLanguageModel, type AiSdkLanguageModel } from './sdk-model-versions.js';
 import { routerStreamToV3 } from './stream-to-v3.js';
+import { ownFields } from '../../own-data.js';
 
 export interface RouterModelOptions {
   /** The task as the router sees it on every step (type, complexity, privacy_level, ...). Each step's request is scanned for PII too. */
@@ -37,19 +38,24 @@ export interface RouterCallOptions {
 }
 
 /** The router as a `LanguageModelV3` for `agentId`; its `modelId` is the agent's id. */
-export function createRouterModel(router: Router, agentId: string, options: RouterModelOptions = {}): LanguageModelV3 {
+export function createRouterModel(router: Router, agentId: string, given: RouterModelOptions = {}): LanguageModelV3 {
   if (typeof router?.complete !== 'function' || typeof router.execute !== 'function') throw new InvalidArgumentError('router', 'expected a router from createRouter()');
   if (!router.agentIds().includes(agentId)) throw new UnknownAgentError(String(agentId), router.agentIds());
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected { task?, context?, models?, verify? }');
+  if (typeof given !== 'object' || given === null) throw new InvalidArgumentError('options', 'expected { task?, context?, models?, verify? }');
+  // The caller's own options only: nothing planted on Object.prototype is one.
+  const options = ownFields(given);
   const models = checkModels(router, options.models);
 
   /** The task and context for one call: the model's, with the call's own `providerOptions['llm-agent-router']` over them. */
   const routingFor = (call: LanguageModelV3CallOptions) => {
-    const own = (call.providerOptions?.[ROUTER_OPTIONS_KEY] ?? {}) as RouterCallOptions;
-    return { task: { ...options.task, ...own.task }, context: { ...options.context, ...own.context } };
+    const all = call.providerOptions;
+    const mine = ownFields(((all !== undefined && Object.hasOwn(all, ROUTER_OPTIONS_KEY) ? all[ROUTER_OPTIONS_KEY] : undefined) ?? {}) as RouterCallOptions);
+    return { task: { ...options.task, ...mine.task }, context: { ...options.context, ...mine.context } };
   };
 
-  async function doGenerate(call: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
+  async function doGenerate(given: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
+    // The SDK's call options as their own fields: a planted `tools` or `prompt` is never read.
+    const call = ownFields(given);
     const converted = callOptionsToRequest(call);
     const { task, context } = routingFor(call);
     if (models) return generateWithModels({ router, agentId, task, context, models, options: call, converted });
@@ -62,7 +68,9 @@ export function createRouterModel(router: Router, agentId: string, options: Rout
     }
   }
 
-  async function doStream(call: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
+  async function doStream(given: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
+    // The SDK's call options as their own fields: a planted `tools` or `prompt` is never read.
+    const call = ownFields(given);
     const converted = callOptionsToRequest(call);
     const { task, context } = routingFor(call);
     if (models) return streamWithModels({ router, agentId, task, context, models, options: call, converted });

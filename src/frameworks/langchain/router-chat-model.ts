@@ -32,6 +32,7 @@ import { StreamChunks } from './stream-to-chunks.js';
 import { structuredOutput } from './structured-output.js';
 import { toolChoiceOf, toolDefinitions } from './tool-definitions.js';
 import { definedOnly } from '../../defined-only.js';
+import { ownFields } from '../../own-data.js';
 
 /** Sampling and request options, on the model or per call. */
 export interface RouterRequestOptions {
@@ -92,8 +93,10 @@ export class RouterChatModel extends BaseChatModel<RouterChatModelCallOptions, A
   readonly stop: string[] | undefined;
   readonly requestOptions: RouterRequestOptions;
 
-  constructor(fields: RouterChatModelFields) {
-    super(fields ?? {});
+  constructor(given: RouterChatModelFields) {
+    super(given ?? {});
+    // The caller's own fields only: nothing planted on Object.prototype is a field (tools, options, models).
+    const fields = typeof given === 'object' && given !== null ? ownFields(given) : given;
     if (typeof fields?.router?.complete !== 'function') throw new InvalidArgumentError('router', 'expected a router from createRouter()');
     if (typeof fields.agentId !== 'string' || !fields.router.agentIds().includes(fields.agentId)) {
       throw new InvalidArgumentError('agentId', `"${String(fields.agentId)}" is not an agent of this router (known: ${fields.router.agentIds().join(', ')})`);
@@ -128,7 +131,9 @@ export class RouterChatModel extends BaseChatModel<RouterChatModelCallOptions, A
   }
 
   /** The neutral request for `messages` under `options`: what is sent (`send`) or only scanned (`scan`). */
-  requestFor(messages: BaseMessage[], options: ParsedOptions, mode: ConversionMode): CompletionRequest {
+  requestFor(messages: BaseMessage[], parsed: ParsedOptions, mode: ConversionMode): CompletionRequest {
+    // The call's own options only (LangChain builds them as plain objects): none is taken from Object.prototype.
+    const options = ownFields(parsed);
     const tools = options.tools && options.tools.length > 0 ? toolDefinitions(options.tools, mode) : undefined;
     const toolChoice = toolChoiceOf(options.tool_choice);
     const responseFormat = options.responseFormat ?? responseFormatOf(options.response_format);
@@ -152,7 +157,8 @@ export class RouterChatModel extends BaseChatModel<RouterChatModelCallOptions, A
     };
   }
 
-  private routeOptions(options: ParsedOptions): CompleteOptions {
+  private routeOptions(parsed: ParsedOptions): CompleteOptions {
+    const options = ownFields(parsed);
     const task = options.task ? { ...this.task, ...options.task } : this.task;
     const context = options.context ? { ...this.context, ...options.context } : this.context;
     return { ...(task ? { task } : {}), ...(context ? { context } : {}), ...(options.signal ? { signal: options.signal } : {}) };
