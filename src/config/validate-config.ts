@@ -2,13 +2,13 @@
 // (references between files, condition syntax, strategy names), collecting every problem found.
 // Errors make the config unusable; warnings flag what is legal but probably not meant.
 import { DEFAULT_MIN_SHARE } from './config-types.js';
-import { closestName } from '../edit-distance.js';
 import { compileCondition } from '../conditions/index.js';
 import { ConditionSyntaxError, type ConfigIssue } from '../errors.js';
 import { checkShape, type ShapeIssue } from './check-shape.js';
 import { BUILTIN_FACTORS, configSchemas, STRATEGY_RULE_KEYS, type RouterConfigInput } from './schema.js';
 import type { PathSegment } from './yaml-source.js';
-import { isRecord } from '../own-data.js';
+import { isRecord, ownOption } from '../own-data.js';
+import { checkProviders, checkReservedNames, entries, type Report } from './check-names.js';
 
 /** Maps a path in the merged config to where it was written. */
 export type Locator = (
@@ -33,13 +33,10 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
-
 /** The built-in strategy names, usable even when routing.yaml defines none of them. */
 export const BUILTIN_STRATEGIES = ['cost_optimized', 'performance_optimized', 'privacy_first', 'balanced'] as const;
 
-/** Provider names the shipped adapters answer to (a factory may serve others: register them in `createRouter`). */
-export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'local', 'mock'] as const;
+export { BUILTIN_PROVIDERS } from './check-names.js';
 
 export interface ValidateOptions {
   /**
@@ -89,13 +86,6 @@ export function validateConfig(input: unknown, locate: Locator = () => ({}), opt
   return { config: checked as unknown as RouterConfigInput, errors, warnings };
 }
 
-type Report = (
-  severity: 'error' | 'warning',
-  kind: string,
-  path: readonly PathSegment[],
-  message: string,
-  innerIndex?: number,
-) => void;
 
 function reportShapeIssue(shapeIssue: ShapeIssue, issue: Report): void {
   const path = shapeIssue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
@@ -121,37 +111,10 @@ function describeReceived(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function entries(value: unknown): [string, unknown][] {
-  return isRecord(value) ? Object.entries(value) : [];
-}
-
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/**
- * A provider name one typo away from a built-in one (`antropic`) would find no adapter, so its model
- * would be skipped at every call: an error unless an adapter is registered by that name, a warning
- * while the registered names are not known yet.
- */
-function checkProviders(input: Record<string, unknown>, issue: Report, registered: readonly string[] | undefined): void {
-  for (const [id, model] of entries(input['models'])) {
-    const provider = isRecord(model) ? model['provider'] : undefined;
-    if (typeof provider !== 'string' || (BUILTIN_PROVIDERS as readonly string[]).includes(provider)) continue;
-    const near = closestName(provider, BUILTIN_PROVIDERS);
-    if (near === undefined) continue;
-    const path = ['models', id, 'provider'];
-    if (registered === undefined) {
-      issue('warning', 'provider_name', path, `provider "${provider}" looks like a typo of "${near}"; createRouter refuses it unless an adapter is registered under that name in createRouter({ providers })`);
-    } else if (registered.includes(id)) {
-      continue; // An adapter registered for this model serves it, whatever its provider is called.
-    } else if (registered.includes(provider)) {
-      issue('warning', 'provider_name', path, `provider "${provider}" is registered, but looks like a typo of "${near}"`);
-    } else {
-      issue('error', 'unknown_provider', path, `unknown provider "${provider}"; did you mean "${near}"? (a custom provider needs an adapter registered under its name in createRouter({ providers }))`);
-    }
-  }
-}
 
 /** What validation learns from compiling a condition: all it needs to check it again. */
 interface ConditionFacts {
@@ -226,40 +189,16 @@ function carryConditionFacts(input: Record<string, unknown>, parsed: Record<stri
   const agents = isRecord(input.agents) ? input.agents : {};
   for (const [agentId, agent] of entries(parsed.agents)) {
     const source = Object.hasOwn(agents, agentId) ? agents[agentId] : undefined;
-    if (isRecord(source) && isRecord(agent)) carry(ownField(source, 'routing_rules'), agent.routing_rules);
+    if (isRecord(source) && isRecord(agent)) carry(ownOption(source, 'routing_rules'), agent.routing_rules);
   }
   const routing = isRecord(input.routing) ? input.routing : undefined;
   if (routing === undefined || !isRecord(parsed.routing)) return;
-  carry(ownField(routing, 'global_rules'), parsed.routing.global_rules);
-  carry(ownField(routing, 'experiments'), parsed.routing.experiments);
-  carry(ownField(routing, 'routing_factors'), parsed.routing.routing_factors);
+  carry(ownOption(routing, 'global_rules'), parsed.routing.global_rules);
+  carry(ownOption(routing, 'experiments'), parsed.routing.experiments);
+  carry(ownOption(routing, 'routing_factors'), parsed.routing.routing_factors);
 }
 
-/** `source[key]` when it is the object's own field. */
-function ownField(source: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(source, key) ? source[key] : undefined;
-}
 
-/**
- * Names that would collide with Object.prototype in the maps the config becomes, as the input has
- * them (its checked copy leaves a `__proto__` key out).
- */
-function checkReservedNames(input: Record<string, unknown>, issue: Report): void {
-  const reserved = (map: unknown, path: PathSegment[], what: string) => {
-    if (!isRecord(map)) return;
-    for (const key of Object.keys(map)) {
-      if (RESERVED_NAMES.has(key) || key === '') {
-        issue('error', 'reserved_name', [...path, key], `"${key}" cannot name a ${what}`);
-      }
-    }
-  };
-  const agents = ownField(input, 'agents');
-  const routing = ownField(input, 'routing');
-  reserved(ownField(input, 'models'), ['models'], 'model');
-  reserved(agents, ['agents'], 'agent');
-  if (isRecord(routing)) reserved(ownField(routing, 'strategies'), ['routing', 'strategies'], 'strategy');
-  for (const [agentId, agent] of entries(agents)) if (isRecord(agent)) reserved(ownField(agent, 'model_preferences'), ['agents', agentId, 'model_preferences'], 'role');
-}
 
 function checkReferences(input: Record<string, unknown>, issue: Report): void {
   const models = isRecord(input.models) ? input.models : {};
