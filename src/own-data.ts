@@ -58,6 +58,15 @@ export function ownSlot(target: object, key: string | number): OwnSlot {
 }
 
 /**
+ * `source[key]` when it is the object's own field (its own getter may run), else undefined: for
+ * optional fields of data the router made or parsed (a request's `name`, an answer's `tool_calls`),
+ * so that one the object does not hold is never read from Object.prototype.
+ */
+export function ownValue<T = unknown>(source: object, key: string): T | undefined {
+  return hasOwn(source, key) ? ((source as Record<string, unknown>)[key] as T) : undefined;
+}
+
+/**
  * `value`'s own enumerable fields, copied into an object without a prototype: for an options bag or
  * a caller's settings, so that a field left out is never read from Object.prototype (where a
  * prototype-pollution bug elsewhere in an application may have planted it). An own getter runs once.

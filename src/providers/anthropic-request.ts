@@ -13,7 +13,7 @@ import type {
 } from '../request/types.js';
 import type { ErrorContext } from './error-mapping.js';
 import type { ProviderRequest } from './provider.js';
-import { isRecord } from '../own-data.js';
+import { isRecord, ownValue } from '../own-data.js';
 
 /** Anthropic requires `max_tokens`; this is used when the request gives none. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
@@ -96,8 +96,8 @@ export function toAnthropicBody(request: ProviderRequest, options: AnthropicBody
 
 function userBlocks(part: UserContentPart, context: ErrorContext): Block[] {
   if (part.type === 'text') return part.text === '' ? [] : [{ type: 'text', text: part.text }];
-  if (part.type === 'image') return [imageBlock(part.data, optional<string>(part, 'mediaType'), context)];
-  return [mediaBlock(part.data, part.mediaType, optional<string>(part, 'filename'), context)];
+  if (part.type === 'image') return [imageBlock(part.data, ownValue<string>(part, 'mediaType'), context)];
+  return [mediaBlock(part.data, part.mediaType, ownValue<string>(part, 'filename'), context)];
 }
 
 /** Reasoning is dropped: Anthropic only takes back thinking blocks with its own signature. */
@@ -110,7 +110,7 @@ function assistantBlocks(part: AssistantContentPart): Block[] {
 }
 
 function toolResultBlock(part: ToolResultPart, context: ErrorContext): Anthropic.ToolResultBlockParam {
-  const isError = optional(part, 'isError') === true || part.output.type.startsWith('error-');
+  const isError = ownValue(part, 'isError') === true || part.output.type.startsWith('error-');
   return {
     type: 'tool_result',
     tool_use_id: part.toolCallId,
@@ -186,21 +186,21 @@ function applyToolsAndFormat(
 ): boolean {
   const tools: Anthropic.Tool[] = (request.tools ?? []).map((tool) => ({
     name: tool.name,
-    ...(optional(tool, 'description') !== undefined ? { description: tool.description } : {}),
+    ...(ownValue(tool, 'description') !== undefined ? { description: tool.description } : {}),
     input_schema: tool.inputSchema as Anthropic.Tool.InputSchema,
   }));
   let toolChoice = toolChoiceOf(request.toolChoice);
   const format = request.responseFormat;
   let jsonTool = false;
   if (format?.type === 'json') {
-    const schema = optional<Record<string, unknown>>(format, 'schema');
+    const schema = ownValue<Record<string, unknown>>(format, 'schema');
     if (schema && structuredOutput === 'native') {
       body['output_config'] = { format: { type: 'json_schema', schema } };
     } else {
       jsonTool = true;
       tools.push({
         name: JSON_TOOL_NAME,
-        description: optional<string>(format, 'description') ?? 'Give the answer as the input of this tool.',
+        description: ownValue<string>(format, 'description') ?? 'Give the answer as the input of this tool.',
         // Without a schema this is JSON mode as OpenAI has it: any JSON object.
         input_schema: (schema ?? { type: 'object' }) as Anthropic.Tool.InputSchema,
       });
@@ -252,12 +252,4 @@ function mergeProviderOptions(body: Record<string, unknown>, request: ProviderRe
 function unsupported(context: ErrorContext, what: string, kind: 'bad_request' | 'other' = 'other'): ProviderError {
   const where = context.modelId ? `${context.provider} (${context.modelId})` : context.provider;
   return new ProviderError(`${where} cannot take ${what}`, { ...context, kind, retryable: false });
-}
-
-/**
- * An optional field of the router's request (a tool's `description`, a file's `filename`, ...) when
- * the object holds it: never one planted on Object.prototype, which the PII scan would not have read.
- */
-function optional<T>(source: object, key: string): T | undefined {
-  return Object.hasOwn(source, key) ? ((source as Record<string, unknown>)[key] as T) : undefined;
 }

@@ -15,7 +15,7 @@ import type {
 import type { ProviderError } from '../call-errors.js';
 import { type ErrorContext, otherError } from './error-mapping.js';
 import type { ProviderRequest } from './provider.js';
-import { isRecord } from '../own-data.js';
+import { isRecord, ownValue } from '../own-data.js';
 
 type MessageParam = OpenAI.ChatCompletionMessageParam;
 type ContentPart = OpenAI.ChatCompletionContentPart;
@@ -112,10 +112,10 @@ function toMessages(request: ProviderRequest, context: ErrorContext): MessagePar
         messages.push({ role: 'system', content: message.content });
         break;
       case 'user':
-        messages.push(toUserMessage(message.content, optional<string>(message, 'name'), context));
+        messages.push(toUserMessage(message.content, ownValue<string>(message, 'name'), context));
         break;
       case 'assistant':
-        messages.push(toAssistantMessage(message.content, optional<string>(message, 'name')));
+        messages.push(toAssistantMessage(message.content, ownValue<string>(message, 'name')));
         break;
       case 'tool':
         // Chat completions answers each call in a message of its own.
@@ -145,7 +145,7 @@ function toUserPart(part: UserContentPart, context: ErrorContext): ContentPart {
     case 'text':
       return { type: 'text', text: part.text };
     case 'image':
-      return imagePart(resolveData(part.data, optional<string>(part, 'mediaType')));
+      return imagePart(resolveData(part.data, ownValue<string>(part, 'mediaType')));
     case 'file':
       return filePart(part, context);
   }
@@ -168,11 +168,11 @@ function filePart(part: FilePart, context: ErrorContext): ContentPart {
   if (isPdf) {
     return {
       type: 'file',
-      file: { filename: optional<string>(part, 'filename') ?? 'document.pdf', file_data: toDataUrl(resolved.base64, 'application/pdf') },
+      file: { filename: ownValue<string>(part, 'filename') ?? 'document.pdf', file_data: toDataUrl(resolved.base64, 'application/pdf') },
     };
   }
   const text = base64ToText(resolved.base64);
-  if (text === undefined) throw unsupported(context, `${optional<string>(part, 'filename') ?? 'a text file'} (${part.mediaType}): its data is not base64`);
+  if (text === undefined) throw unsupported(context, `${ownValue<string>(part, 'filename') ?? 'a text file'} (${part.mediaType}): its data is not base64`);
   return { type: 'text', text };
 }
 
@@ -224,7 +224,7 @@ function toTool(tool: ToolDefinition): OpenAI.ChatCompletionFunctionTool {
     type: 'function',
     function: {
       name: tool.name,
-      ...(optional(tool, 'description') !== undefined ? { description: tool.description } : {}),
+      ...(ownValue(tool, 'description') !== undefined ? { description: tool.description } : {}),
       parameters: tool.inputSchema,
     },
   };
@@ -238,24 +238,16 @@ function toToolChoice(choice: ToolChoice): OpenAI.ChatCompletionToolChoiceOption
 /** `text` is the default and sends nothing, so servers without `response_format` still work. */
 function toResponseFormat(format: ResponseFormat | undefined): OpenAI.ChatCompletionCreateParams['response_format'] {
   if (!format || format.type === 'text') return undefined;
-  const schema = optional<Record<string, unknown>>(format, 'schema');
+  const schema = ownValue<Record<string, unknown>>(format, 'schema');
   if (!schema) return { type: 'json_object' };
   return {
     type: 'json_schema',
     json_schema: {
-      name: optional<string>(format, 'name') ?? 'response',
-      ...(optional(format, 'description') !== undefined ? { description: format.description } : {}),
+      name: ownValue<string>(format, 'name') ?? 'response',
+      ...(ownValue(format, 'description') !== undefined ? { description: format.description } : {}),
       schema,
       // Strict mode accepts only a subset of JSON Schema; a caller's arbitrary schema would be refused.
       strict: false,
     },
   };
-}
-
-/**
- * An optional field of the router's request (a message's `name`, a tool's `description`, ...) when
- * the object holds it: never one planted on Object.prototype, which the PII scan would not have read.
- */
-function optional<T>(source: object, key: string): T | undefined {
-  return Object.hasOwn(source, key) ? ((source as Record<string, unknown>)[key] as T) : undefined;
 }

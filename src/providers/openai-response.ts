@@ -11,7 +11,7 @@ import {
 } from './error-mapping.js';
 import { mapOpenAIError } from './openai-errors.js';
 import type { FinishReason, ProviderResponse, StreamPart, TokenUsage } from './provider.js';
-import { isRecord } from '../own-data.js';
+import { isRecord, ownValue } from '../own-data.js';
 
 /**
  * What the `finish` part of a stream carries in `raw`. When the server never reported usage (older
@@ -55,11 +55,11 @@ export function toUsage(usage: unknown): TokenUsage {
   const record = isRecord(usage) ? usage : {};
   const prompt = (ownRecord(record, 'prompt_tokens_details') ?? {});
   const completion = (ownRecord(record, 'completion_tokens_details') ?? {});
-  const cached = count(own(prompt, 'cached_tokens'));
-  const reasoning = count(own(completion, 'reasoning_tokens'));
+  const cached = count(ownValue(prompt, 'cached_tokens'));
+  const reasoning = count(ownValue(completion, 'reasoning_tokens'));
   return {
-    inputTokens: count(own(record, 'prompt_tokens')) ?? 0,
-    outputTokens: count(own(record, 'completion_tokens')) ?? 0,
+    inputTokens: count(ownValue(record, 'prompt_tokens')) ?? 0,
+    outputTokens: count(ownValue(record, 'completion_tokens')) ?? 0,
     ...(cached !== undefined ? { cachedInputTokens: cached } : {}),
     ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
   };
@@ -88,7 +88,7 @@ function toolCallId(id: unknown, index: number): string {
 
 /** vLLM, llama.cpp and DeepSeek send `reasoning_content`; Ollama and newer vLLM send `reasoning`. */
 function reasoningOf(record: Record<string, unknown>): string | undefined {
-  return text(own(record, 'reasoning_content')) ?? text(own(record, 'reasoning'));
+  return text(ownValue(record, 'reasoning_content')) ?? text(ownValue(record, 'reasoning'));
 }
 
 function responseInfo(id: unknown, model: unknown, created: unknown, requestedModel: string): ResponseInfo {
@@ -119,7 +119,7 @@ export function toProviderResponse(context: ErrorContext & { modelId: string }, 
   const content: ResultPart[] = [];
   const reasoning = reasoningOf(message);
   if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning });
-  const answer = text(own(message, 'content'));
+  const answer = text(ownValue(message, 'content'));
   if (answer !== undefined) content.push({ type: 'text', text: answer });
   const toolCalls = ownArray(message, 'tool_calls') ?? [];
   toolCalls.forEach((call: unknown, index) => {
@@ -127,18 +127,18 @@ export function toProviderResponse(context: ErrorContext & { modelId: string }, 
     if (!isRecord(call) || fn === undefined) return;
     content.push({
       type: 'tool-call',
-      toolCallId: toolCallId(own(call, 'id'), index),
-      toolName: (ownString(fn, 'name') ?? ''),
-      input: parseToolInput((ownString(fn, 'arguments') ?? '')),
+      toolCallId: toolCallId(ownValue(call, 'id'), index),
+      toolName: ownString(fn, 'name') ?? '',
+      input: parseToolInput(ownString(fn, 'arguments') ?? ''),
     });
   });
-  const rawFinishReason = text(own(choice, 'finish_reason'));
+  const rawFinishReason = text(ownValue(choice, 'finish_reason'));
   return {
     content,
     finishReason: mapOpenAIFinishReason(rawFinishReason),
     ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
-    usage: toUsage(own(completion as Record<string, unknown>, 'usage')),
-    response: responseInfo(own(completion as Record<string, unknown>, 'id'), own(completion as Record<string, unknown>, 'model'), own(completion as Record<string, unknown>, 'created'), context.modelId),
+    usage: toUsage(ownValue(completion as Record<string, unknown>, 'usage')),
+    response: responseInfo(ownValue(completion as Record<string, unknown>, 'id'), ownValue(completion as Record<string, unknown>, 'model'), ownValue(completion as Record<string, unknown>, 'created'), context.modelId),
     raw: completion,
   };
 }
@@ -161,11 +161,11 @@ function toolCallDeltas(calls: StreamedToolCall[], fragments: unknown[]): Stream
   const parts: StreamPart[] = [];
   fragments.forEach((fragment, position) => {
     if (!isRecord(fragment)) return;
-    const index = count(own(fragment, 'index')) ?? position;
+    const index = count(ownValue(fragment, 'index')) ?? position;
     const call = (calls[index] ??= { id: undefined, name: undefined, args: '', started: false });
     const fn = (ownRecord(fragment, 'function') ?? {});
-    call.id ??= text(own(fragment, 'id'));
-    call.name ??= text(own(fn, 'name'));
+    call.id ??= text(ownValue(fragment, 'id'));
+    call.name ??= text(ownValue(fn, 'name'));
     const args = (ownString(fn, 'arguments') ?? '');
     call.args += args;
     if (call.started) {
@@ -218,9 +218,9 @@ export async function* readOpenAIStream(
   try {
     for await (const chunk of chunks) {
       if (!isRecord(chunk)) throw invalidResponseError(context, 'a stream event is not a JSON object');
-      id ??= text(own(chunk, 'id'));
-      model ??= text(own(chunk, 'model'));
-      created ??= count(own(chunk, 'created'));
+      id ??= text(ownValue(chunk, 'id'));
+      model ??= text(ownValue(chunk, 'model'));
+      created ??= count(ownValue(chunk, 'created'));
       const reported = ownRecord(chunk, 'usage');
       if (reported !== undefined) usage = reported as unknown as OpenAI.CompletionUsage;
       const choice: unknown = ownArray(chunk, 'choices')?.[0];
@@ -229,11 +229,11 @@ export async function* readOpenAIStream(
       const parts: StreamPart[] = [];
       const reasoning = reasoningOf(delta);
       if (reasoning !== undefined) parts.push({ type: 'reasoning-delta', text: reasoning });
-      const answer = text(own(delta, 'content'));
+      const answer = text(ownValue(delta, 'content'));
       if (answer !== undefined) parts.push({ type: 'text-delta', text: answer });
       const fragments = ownArray(delta, 'tool_calls');
       if (fragments !== undefined) parts.push(...toolCallDeltas(calls, fragments));
-      finishReason = text(own(choice, 'finish_reason')) ?? finishReason;
+      finishReason = text(ownValue(choice, 'finish_reason')) ?? finishReason;
       for (const part of parts) {
         yielded++;
         yield part;
@@ -262,25 +262,18 @@ export async function* readOpenAIStream(
   };
 }
 
-/**
- * `record[key]` when it is the record's own field: a field the provider did not send is never read
- * from Object.prototype (where a planted `tool_calls` would add a tool call to every answer).
- */
-function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
+/** An answer's own field of the kind expected (a record, a string, a list), else undefined. */
 function ownRecord(record: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
-  const value = own(record, key);
+  const value = ownValue(record, key);
   return isRecord(value) ? value : undefined;
 }
 
 function ownString(record: Record<string, unknown>, key: string): string | undefined {
-  const value = own(record, key);
+  const value = ownValue(record, key);
   return typeof value === 'string' ? value : undefined;
 }
 
 function ownArray(record: Record<string, unknown>, key: string): unknown[] | undefined {
-  const value = own(record, key);
+  const value = ownValue(record, key);
   return Array.isArray(value) ? value : undefined;
 }
