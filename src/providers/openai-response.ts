@@ -53,8 +53,8 @@ function text(value: unknown): string | undefined {
 /** Cache and reasoning counts appear only when the server reported them. */
 export function toUsage(usage: unknown): TokenUsage {
   const record = isRecord(usage) ? usage : {};
-  const prompt = (ownRecord(record, 'prompt_tokens_details') ?? {});
-  const completion = (ownRecord(record, 'completion_tokens_details') ?? {});
+  const prompt = ownRecord(record, 'prompt_tokens_details') ?? {};
+  const completion = ownRecord(record, 'completion_tokens_details') ?? {};
   const cached = count(ownValue(prompt, 'cached_tokens'));
   const reasoning = count(ownValue(completion, 'reasoning_tokens'));
   return {
@@ -163,10 +163,10 @@ function toolCallDeltas(calls: StreamedToolCall[], fragments: unknown[]): Stream
     if (!isRecord(fragment)) return;
     const index = count(ownValue(fragment, 'index')) ?? position;
     const call = (calls[index] ??= { id: undefined, name: undefined, args: '', started: false });
-    const fn = (ownRecord(fragment, 'function') ?? {});
+    const fn = ownRecord(fragment, 'function') ?? {};
     call.id ??= text(ownValue(fragment, 'id'));
     call.name ??= text(ownValue(fn, 'name'));
-    const args = (ownString(fn, 'arguments') ?? '');
+    const args = ownString(fn, 'arguments') ?? '';
     call.args += args;
     if (call.started) {
       if (args !== '') parts.push({ type: 'tool-input-delta', id: call.id!, delta: args });
@@ -225,7 +225,7 @@ export async function* readOpenAIStream(
       if (reported !== undefined) usage = reported as unknown as OpenAI.CompletionUsage;
       const choice: unknown = ownArray(chunk, 'choices')?.[0];
       if (!isRecord(choice)) continue;
-      const delta = (ownRecord(choice, 'delta') ?? {});
+      const delta = ownRecord(choice, 'delta') ?? {};
       const parts: StreamPart[] = [];
       const reasoning = reasoningOf(delta);
       if (reasoning !== undefined) parts.push({ type: 'reasoning-delta', text: reasoning });
