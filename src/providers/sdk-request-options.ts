@@ -9,13 +9,31 @@ export interface SdkSettings {
   headers?: Record<string, string>;
 }
 
-/** What the adapters hand the SDK's `create(body, options)`. */
+/**
+ * What the adapters hand the SDK's `create(body, options)`: every option of a request the SDKs read,
+ * undefined when not set (as if left out). The SDKs copy the options into an object of their own and
+ * read the rest through Object.prototype, where a planted `defaultBaseURL` would send the API key and
+ * the prompt to another host, and a planted `query`, `headers` or `fetchOptions` would change the
+ * request. (`method`, `path`, `body` and `stream` are the SDK's own: set after the copy.)
+ */
 export interface SdkRequestOptions {
   maxRetries: 0;
-  signal?: AbortSignal;
-  /** Milliseconds; the SDK aborts its request when they have passed. */
+  signal: AbortSignal | undefined;
+  /**
+   * Milliseconds; the SDK aborts its request when they have passed. Left out when not set: the SDKs
+   * check a `timeout` that is there at all (`'timeout' in options`).
+   */
   timeout?: number;
-  headers?: Headers;
+  headers: Headers | undefined;
+  query: undefined;
+  fetchOptions: undefined;
+  idempotencyKey: undefined;
+  defaultBaseURL: undefined;
+  __metadata: undefined;
+  __security: undefined;
+  __binaryResponse: undefined;
+  __streamClass: undefined;
+  __synthesizeEventData: undefined;
 }
 
 /**
@@ -30,8 +48,20 @@ export function sdkRequestOptions(
   requestHeaders?: Record<string, string>,
   timeoutMs?: number,
 ): SdkRequestOptions {
-  const options: SdkRequestOptions = { maxRetries: 0 };
-  if (signal) options.signal = signal;
+  const options: SdkRequestOptions = {
+    maxRetries: 0,
+    signal,
+    headers: undefined,
+    query: undefined,
+    fetchOptions: undefined,
+    idempotencyKey: undefined,
+    defaultBaseURL: undefined,
+    __metadata: undefined,
+    __security: undefined,
+    __binaryResponse: undefined,
+    __streamClass: undefined,
+    __synthesizeEventData: undefined,
+  };
   const timeout = shorter(settings.timeoutMs, timeoutMs);
   if (timeout !== undefined) options.timeout = timeout;
   const defaults = settings.client ? settings.headers : undefined;
