@@ -67,6 +67,15 @@ export function ownValue<T = unknown>(source: object, key: string): T | undefine
 }
 
 /**
+ * Whether `source` inherits `key` from a prototype of the caller's own (a class's getter,
+ * `Object.create(base)`), not from Object.prototype (where it is someone else's, maybe planted): a
+ * field that reads of own fields alone would drop without a word.
+ */
+export function inheritsFromOwnPrototype(source: object, key: string): boolean {
+  return !hasOwn(source, key) && key in source && !hasOwn(Object.prototype, key);
+}
+
+/**
  * `value`'s own enumerable fields, copied into an object without a prototype: for an options bag or
  * a caller's settings, so that a field left out is never read from Object.prototype (where a
  * prototype-pollution bug elsewhere in an application may have planted it). An own getter runs once.

@@ -4,7 +4,11 @@
 // it to zod's answers — but for one thing done on purpose: only a value's own fields count (zod took
 // inherited ones too), and the copy's objects have no prototype, so that nothing planted on
 // Object.prototype is ever read as configuration, here or by whatever reads the copy.
+import { inheritsFromOwnPrototype } from '../own-data.js';
 import type { NumberCheck, SchemaNode, StringCheck } from './schema.js';
+
+/** Why a field inherited from a prototype of the caller's is refused. */
+export const INHERITED_FIELD = "inherited from a prototype: only an object's own fields are read; set it on the object itself";
 
 export type ShapeIssueCode =
   | 'invalid_type'
@@ -224,9 +228,7 @@ class Walk {
       // A field the object inherits from a prototype of the caller's (a class's getter,
       // Object.create) is refused rather than dropped without a word; one on Object.prototype is
       // someone else's and is not looked at.
-      if (!present && key in source && !hasOwnProperty.call(Object.prototype, key)) {
-        this.push({ code: 'custom', message: 'inherited from a prototype: only an object\'s own fields are read; set it on the object itself', input: undefined, continue: true });
-      }
+      if (inheritsFromOwnPrototype(source, key)) this.push({ code: 'custom', message: INHERITED_FIELD, input: undefined, continue: true });
       const value = this.run(field, present ? source[key] : undefined);
       this.path.pop();
       if (field.kind !== 'optional' && !present && this.issues.length === before) {

@@ -5,7 +5,7 @@ import { ConfigError, InvalidArgumentError, type ConfigIssue } from '../errors.j
 import type { RouterConfigInput } from './schema.js';
 import { validateConfig, type Locator } from './validate-config.js';
 import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
-import { isRecord, ownFields } from '../own-data.js';
+import { isRecord, ownFields, ownValue } from '../own-data.js';
 
 /** A validated configuration, ready for `createRouter`. */
 export interface LoadedConfig extends RouterConfigInput {
@@ -60,7 +60,7 @@ export function parseConfig(givenSources: ParseConfigSources, givenOptions: Pars
   const options = ownFields(givenOptions);
   const environmentName = options.environmentName ?? (sources.environment !== undefined ? 'custom' : undefined);
   const fileName = (key: keyof ParseConfigSources) =>
-    (options.fileNames !== undefined && Object.hasOwn(options.fileNames, key) ? options.fileNames[key] : undefined) ??
+    (options.fileNames === undefined ? undefined : ownValue<string>(options.fileNames, key)) ??
     (key === 'environment' ? `environments/${environmentName ?? 'custom'}.yaml` : `${key}.yaml`);
 
   const issues: ConfigIssue[] = [];

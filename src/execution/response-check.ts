@@ -6,6 +6,7 @@ import { ProviderError } from '../call-errors.js';
 import type { ProviderResponse } from '../providers/provider.js';
 import type { ResultPart, TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';
+import { ownValue } from '../own-data.js';
 
 const FINISH_REASONS = new Set(['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other']);
 
@@ -43,11 +44,10 @@ export function checkResponse(value: unknown, provider: string, model: CompiledM
 export function checkUsage(usage: unknown, bad: (why: string) => Error): TokenUsage {
   if (typeof usage !== 'object' || usage === null) throw bad('no usage');
   // Its own fields only: a count planted on Object.prototype is never taken for one.
-  const own = (key: keyof TokenUsage): unknown => (Object.hasOwn(usage, key) ? (usage as TokenUsage)[key] : undefined);
-  const inputTokens = own('inputTokens');
-  const outputTokens = own('outputTokens');
-  const cachedInputTokens = own('cachedInputTokens');
-  const reasoningTokens = own('reasoningTokens');
+  const inputTokens = ownValue(usage, 'inputTokens');
+  const outputTokens = ownValue(usage, 'outputTokens');
+  const cachedInputTokens = ownValue(usage, 'cachedInputTokens');
+  const reasoningTokens = ownValue(usage, 'reasoningTokens');
   if (!isCount(inputTokens) || !isCount(outputTokens)) throw bad(`usage must be non-negative finite token counts, got ${String(inputTokens)} / ${String(outputTokens)}`);
   const out: TokenUsage = { inputTokens: Math.ceil(inputTokens), outputTokens: Math.ceil(outputTokens) };
   if (isCount(cachedInputTokens)) out.cachedInputTokens = cachedInputTokens;

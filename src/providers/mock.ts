@@ -3,6 +3,7 @@
 // are injectable. It speaks the neutral request model like the real adapters.
 
 import { abortableSleep } from '../abortable-sleep.js';
+import { ownFields } from '../own-data.js';
 import { ProviderError, type ProviderErrorKind } from '../call-errors.js';
 import { charsPerTokenEstimator } from '../request/token-estimator.js';
 import type { FinishReason, ResultPart, StreamPart, TokenUsage, ToolCall } from '../request/types.js';
@@ -115,7 +116,7 @@ export class MockProvider implements ProviderAdapter {
 
   constructor(given: MockProviderOptions = {}) {
     // The caller's own options only: nothing planted on Object.prototype is taken for one.
-    const options = Object.assign(Object.create(null) as MockProviderOptions, given);
+    const options = ownFields(given);
     this.options = options;
     this.provider = options.name ?? 'mock';
     this.random = options.random ?? Math.random;

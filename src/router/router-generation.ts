@@ -3,7 +3,9 @@
 // swaps it in whole, so a decision never sees half of each.
 import type { LoadedConfig } from '../config/load-config.js';
 import type { RouterConfigInput } from '../config/schema.js';
+import { INHERITED_FIELD } from '../config/check-shape.js';
 import { validateConfig } from '../config/validate-config.js';
+import { inheritsFromOwnPrototype } from '../own-data.js';
 import { ConfigError, InvalidArgumentError, type ConfigIssue } from '../errors.js';
 import { defaultPiiDetector, withPiiAllowList } from '../privacy/index.js';
 import { DEFAULT_SCAN_LIMITS } from '../request/collect-text.js';
@@ -41,9 +43,7 @@ export function buildGeneration(config: LoadedConfig | RouterConfigInput, option
   // Object.create) is refused: the copy below takes own fields only and would drop it without a word.
   const inherited: ConfigIssue[] = [];
   for (const key of ['models', 'agents', 'routing', 'metrics']) {
-    if (!Object.hasOwn(config, key) && key in config && !Object.hasOwn(Object.prototype, key)) {
-      inherited.push({ path: key, severity: 'error', kind: 'invalid', message: "inherited from a prototype: only the configuration's own fields are read; set it on the object itself" });
-    }
+    if (inheritsFromOwnPrototype(config, key)) inherited.push({ path: key, severity: 'error', kind: 'invalid', message: INHERITED_FIELD });
   }
   if (inherited.length > 0) throw new ConfigError(inherited);
   const validation = validateConfig(input, undefined, { providers: Object.keys(options.providers ?? {}) });

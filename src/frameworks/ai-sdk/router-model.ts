@@ -13,7 +13,7 @@ import { generateWithModels, streamWithModels } from './sdk-model-call.js';
 import { toSdkError } from './sdk-errors.js';
 import { isAiSdkLanguageModel, type AiSdkLanguageModel } from './sdk-model-versions.js';
 import { routerStreamToV3 } from './stream-to-v3.js';
-import { ownFields } from '../../own-data.js';
+import { ownFields, ownValue } from '../../own-data.js';
 
 export interface RouterModelOptions {
   /** The task as the router sees it on every step (type, complexity, privacy_level, ...). Each step's request is scanned for PII too. */
@@ -49,7 +49,7 @@ export function createRouterModel(router: Router, agentId: string, given: Router
   /** The task and context for one call: the model's, with the call's own `providerOptions['llm-agent-router']` over them. */
   const routingFor = (call: LanguageModelV3CallOptions) => {
     const all = call.providerOptions;
-    const mine = ownFields(((all !== undefined && Object.hasOwn(all, ROUTER_OPTIONS_KEY) ? all[ROUTER_OPTIONS_KEY] : undefined) ?? {}) as RouterCallOptions);
+    const mine = ownFields(((all === undefined ? undefined : ownValue(all, ROUTER_OPTIONS_KEY)) ?? {}) as RouterCallOptions);
     return { task: { ...options.task, ...mine.task }, context: { ...options.context, ...mine.context } };
   };
 
