@@ -1,20 +1,24 @@
 // Runs every benchmark and prints each figure with its ratio to the baseline measured in the same
-// run, and whether each target of the performance issue is met. `npm run bench`; the figures go in
-// docs/performance.md. SIMULATE_BENCH_RUNS (default 3) sets how many times the 100 000-task
-// simulation runs.
+// run, and whether each target of the performance issue is met. `npm run bench`: every group's
+// figures are recorded in bench/results/ and the tables of docs/performance.md rewritten from them
+// (`npm run bench:doc` rewrites them from the recorded run without measuring). SIMULATE_BENCH_RUNS
+// (default 3) sets how many times the 100 000-task simulation runs.
 //
 // Each group runs in a fresh process of its own, one after another (this script again, with the
 // group's name): what one group leaves in the engine — optimised code shaped by its inputs, a
 // warmed heap — would otherwise bias the next. A subject and its baseline always share a process.
 import { printColdImportRows, runColdImportBench } from './cold-import.bench.js';
-import { printCompleteThroughputRows, runCompleteBench, runCompleteThroughputBench, runRouterOverheadBench } from './complete.bench.js';
+import { latencyRatios, MOCK_DIRECT, printAmplification, printCompleteThroughputRows, runCompleteBench, runCompleteThroughputBench, runRouterOverheadBench, STAND_IN_DIRECT } from './complete.bench.js';
 import { runConditionBench, runConditionCompileBench } from './conditions.bench.js';
 import { printConfigRows, runConfigBench } from './config.bench.js';
 import { runPiiBench } from './pii.bench.js';
 import { printRedisRows, runRedisBench } from './redis.bench.js';
 import { runRoutingBench } from './routing.bench.js';
-import { printSimulateRows, runSimulateBench } from './simulate.bench.js';
+import { printSimulateRows, runSimulateBench, simulateRuns } from './simulate.bench.js';
+import { readResults, recordGroup, type Group } from './results.js';
+import { renderTargetsTable, withRecordedFigures } from './doc-tables.js';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 type Row = { name: string; medianNs: number; target?: { text: string; met: boolean } };
@@ -32,62 +36,88 @@ function print(title: string, rows: Row[], baselines: Record<string, number>): v
   }
 }
 
-const GROUPS: Record<string, () => Promise<void>> = {
+const GROUPS: Record<Group, () => Promise<void>> = {
   routing: async () => {
     const routing = await runRoutingBench();
+    recordGroup('routing', { rows: routing });
     print('Routing decisions (median)', routing, { 'hand-written': routing[0]!.medianNs });
   },
   conditions: async () => {
     const conditions = await runConditionBench();
+    const compile = runConditionCompileBench();
+    recordGroup('conditions', { rows: conditions, compile });
     const handWritten = conditions.find((r) => /hand/i.test(r.name))?.medianNs ?? 0;
     const cel = conditions.find((r) => /cel/i.test(r.name))?.medianNs ?? 0;
     print('One 3-clause condition (median per evaluation)', conditions, { 'hand-written': handWritten, 'cel-js': cel });
     console.log('\nCompiling one condition (fastest batch / median batch)');
-    for (const row of runConditionCompileBench()) console.log(`  ${row.name.padEnd(72)} ${row.fastestUs.toFixed(2).padStart(8)} µs / ${row.medianUs.toFixed(2)} µs`);
+    for (const row of compile) console.log(`  ${row.name.padEnd(72)} ${row.fastestUs.toFixed(2).padStart(8)} µs / ${row.medianUs.toFixed(2)} µs`);
   },
   pii: async () => {
     const pii = await runPiiBench();
+    recordGroup('pii', { rows: pii });
     print('PII scan of a 4 KB prompt (median)', pii, { 'single regex': pii.find((r) => /baseline|regex/i.test(r.name))?.medianNs ?? 0 });
   },
   complete: async () => {
     const complete = await runCompleteBench();
     const direct = complete.find((r) => /direct|bare|sdk/i.test(r.name))?.medianNs ?? 0;
     print('complete() over the bare SDK call, local HTTP server (median)', complete, { 'bare SDK': direct });
-    printCompleteThroughputRows(await runCompleteThroughputBench());
+    const ratios = latencyRatios();
+    const throughput = await runCompleteThroughputBench();
+    printCompleteThroughputRows(throughput);
     const overhead = await runRouterOverheadBench();
-    print("The router's own time per call, no HTTP (median)", overhead, { 'mock direct': overhead[0]!.medianNs });
+    recordGroup('complete', { latency: complete, latencyRatios: ratios, throughput, overhead });
+    const at = (name: string) => overhead.find((row) => row.name === name)!.medianNs;
+    print("The router's own time per call, no HTTP (median)", overhead, { 'mock direct': at(MOCK_DIRECT), 'stand-in direct': at(STAND_IN_DIRECT) });
+    printAmplification(complete, overhead);
   },
   redis: async () => {
-    printRedisRows(await runRedisBench());
+    const redis = await runRedisBench();
+    recordGroup('redis', { rows: redis ?? null });
+    printRedisRows(redis);
   },
   config: async () => {
     console.log('');
-    printConfigRows(await runConfigBench());
+    const config = await runConfigBench();
+    recordGroup('config', { rows: config });
+    printConfigRows(config);
   },
   'cold-import': async () => {
     console.log('');
     const cold = await runColdImportBench();
+    recordGroup('cold-import', { rows: cold });
     printColdImportRows(cold);
     const coldRatio = cold[1]!.medianNs / cold[0]!.medianNs;
     console.log(`  target ≤ 1.8× node -e 0: ${coldRatio.toFixed(2)}× — ${coldRatio <= 1.8 ? 'met' : 'NOT met'}`);
   },
   simulate: async () => {
     console.log('\nSimulating 100 000 tasks × the seed\'s 4 strategies (the CLI, in a child process)');
-    printSimulateRows(await runSimulateBench());
+    const simulate = await runSimulateBench();
+    recordGroup('simulate', { rows: simulate, runs: simulateRuns() });
+    printSimulateRows(simulate);
   },
 };
 
 const group = process.argv[2];
-if (group !== undefined) {
-  const run = GROUPS[group];
+const page = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
+if (group === '--write-doc') {
+  // The recorded run's figures into docs/performance.md again, without measuring anything.
+  writeFileSync(page, withRecordedFigures(readFileSync(page, 'utf8'), readResults()));
+} else if (group !== undefined) {
+  const run = GROUPS[group as Group] as (() => Promise<void>) | undefined;
   if (!run) throw new Error(`no benchmark group "${group}"; the groups: ${Object.keys(GROUPS).join(', ')}`);
   await run();
 } else {
   console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
   const self = fileURLToPath(import.meta.url);
+  // Every group of this run records its figures under one id (bench/results/).
+  const env = { ...process.env, BENCH_RUN_ID: new Date().toISOString() };
   for (const name of Object.keys(GROUPS)) {
     // The same runtime and loader this process runs under (tsx), the group's name after the script.
-    const child = spawnSync(process.execPath, [...process.execArgv, self, name], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, self, name], { stdio: 'inherit', env });
     if (child.status !== 0) throw new Error(`benchmark group ${name} failed (exit ${String(child.status ?? child.signal)})`);
   }
+  // The targets table of docs/performance.md, rewritten from what this run recorded.
+  const results = readResults();
+  writeFileSync(page, withRecordedFigures(readFileSync(page, 'utf8'), results));
+  console.log(`\nThe targets, in this run (written to docs/performance.md with the complete() figures)\n${renderTargetsTable(results)}`);
 }

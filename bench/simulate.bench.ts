@@ -67,6 +67,11 @@ async function runOnce(dir: string, cli: string, workload: string, run: number):
 
 let lastRuns: SimulateRun[] = [];
 
+/** Each run of the last `runSimulateBench()`: wall and CPU time, peak RSS. */
+export function simulateRuns(): SimulateRun[] {
+  return [...lastRuns];
+}
+
 /** The median wall time of the runs, and the highest peak RSS among them. */
 export async function runSimulateBench(): Promise<{ name: string; medianNs: number; maxRssMb?: number }[]> {
   const runs = Math.max(1, Number(process.env.SIMULATE_BENCH_RUNS ?? 3));

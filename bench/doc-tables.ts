@@ -1,0 +1,260 @@
+// The tables of docs/performance.md, written from a recorded run (results.ts): the targets of the
+// performance issue (what the run measured, the baseline measured beside it, whether each is met)
+// and each section's figures. Each sits between its markers (`<!-- bench:NAME -->` …
+// `<!-- /bench:NAME -->`); `npm run bench` rewrites them all, and a test checks that the page holds
+// exactly what the recorded run gives.
+import type { NamedFigure, RunResults } from './results.js';
+
+export const startMarker = (name: string) => `<!-- bench:${name} -->`;
+export const endMarker = (name: string) => `<!-- /bench:${name} -->`;
+
+/** Load + compile of the 1 000-agent file must stay under this, and per rule within this factor up to 10 000 agents. */
+export const CONFIG_TARGET_MS = 400;
+export const LINEAR_SLACK = 1.25;
+
+function find(rows: readonly NamedFigure[], name: string | RegExp, after?: string | RegExp): NamedFigure {
+  const matches = (row: NamedFigure, pattern: string | RegExp) => (typeof pattern === 'string' ? row.name === pattern : pattern.test(row.name));
+  const from = after === undefined ? 0 : rows.findIndex((row) => matches(row, after)) + 1;
+  const found = rows.slice(from).find((row) => matches(row, name));
+  if (!found) throw new Error(`no benchmark row ${String(name)}${after === undefined ? '' : ` after ${String(after)}`} in the recorded run`);
+  return found;
+}
+
+/** 6.8 ns, 1.07 µs, 280 µs, 92.1 ms, 5.91 s: three significant figures at most. */
+export function formatNs(ns: number): string {
+  const [value, unit] = ns >= 1e9 ? [ns / 1e9, 's'] : ns >= 1e6 ? [ns / 1e6, 'ms'] : ns >= 1e3 ? [ns / 1e3, 'µs'] : [ns, 'ns'];
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${unit}`;
+}
+
+/** 1 000, 10 000: thousands set apart by a space, as the page writes them. */
+const count = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
+const times = (ratio: number) => `${ratio.toFixed(ratio >= 10 ? 0 : 2)}×`;
+const verdict = (met: boolean) => (met ? 'met' : 'not met');
+
+/** The table's markdown, with the run it comes from above it. */
+export function renderTargetsTable(results: RunResults): string {
+  const routing = results.routing.figures.rows;
+  const conditions = results.conditions.figures.rows;
+  const complete = results.complete.figures;
+  const rows: string[][] = [];
+
+  for (const [label, rule, closures] of [
+    ['one three-clause rule inside `route()`, rules keyed on `task.type` (a hundred, none matching)', /^one three-clause rule inside route\(\)/, '100 three-clause closures (hand-written rules)'],
+    ['the same, rules no value rules out (each evaluated)', /^one rule no value rules out, inside route\(\)/, '100 three-clause closures, the rules no value rules out'],
+  ] as const) {
+    const traced = find(routing, rule);
+    const untraced = find(routing, /^the same, trace: false\s*$/, rule);
+    const closure = find(routing, closures).medianNs / 100;
+    rows.push([
+      label,
+      `${formatNs(traced.medianNs)} (${formatNs(untraced.medianNs)} with \`trace: false\`)`,
+      `a closure ${formatNs(closure)}`,
+      `${times(traced.medianNs / closure)} (${times(untraced.medianNs / closure)})`,
+      '≤ 3× the closure',
+      `${verdict(traced.target!.met)} (${verdict(untraced.target!.met)} with \`trace: false\`)`,
+    ]);
+  }
+
+  const compiled = find(conditions, 'compileCondition (this library)');
+  const cel = find(conditions, /cel-js/);
+  const faster = cel.medianNs / compiled.medianNs;
+  rows.push(['public `compileCondition().evaluate`', formatNs(compiled.medianNs), `cel-js ${formatNs(cel.medianNs)}`, `${faster.toFixed(2)}× faster`, '≥ 5× faster than cel-js', verdict(faster >= 5)]);
+
+  const handWritten = find(routing, 'hand-written routing function (baseline)').medianNs;
+  const route = find(routing, /^router\.route\(\) — state gathering \+ decide/).medianNs;
+  const routeUntraced = find(routing, /^router\.route\(\) — the same, trace: false/).medianNs;
+  const decide = find(routing, /^decide\(\)/).medianNs;
+  rows.push([
+    '`route()` on the seed config, no prompt text',
+    `${formatNs(route)} (${formatNs(routeUntraced)} with \`trace: false\`); \`decide()\` alone ${formatNs(decide)}`,
+    `hand-written ${formatNs(handWritten)}`,
+    `${times(route / handWritten)} (${times(routeUntraced / handWritten)}); \`decide()\` ${times(decide / handWritten)}`,
+    '≤ 1 µs and ≤ 50×',
+    `≤ 1 µs: ${verdict(route <= 1000)} (${verdict(routeUntraced <= 1000)} with \`trace: false\`); ≤ 50×: ${verdict(route / handWritten <= 50)}`,
+  ]);
+
+  const prompt = find(routing, /^router\.route\(\) with a 4 KB prompt/);
+  rows.push(['`route()` with a 4 KB prompt', formatNs(prompt.medianNs), '', '', '≤ 6 µs', verdict(prompt.target!.met)]);
+  const many = find(routing, /^router\.route\(\), an agent with 100 rules that do not match$/);
+  const unkeyed = find(routing, /^router\.route\(\), 100 rules no value rules out$/);
+  rows.push(['`route()` with 100 rules that do not match', `${formatNs(many.medianNs)} (${formatNs(unkeyed.medianNs)} when no value rules any out)`, '', '', '≤ 10 µs', verdict(many.target!.met && unkeyed.medianNs <= 10_000)]);
+
+  const direct = find(complete.latency, /^openai SDK direct/).medianNs;
+  const wrapped = find(complete.latency, /^hand-written wrapper/).medianNs;
+  const routed = find(complete.latency, /^router\.complete\(\)/).medianNs;
+  const { routed: latencyRatio, floor: floorRatio } = complete.latencyRatios;
+  rows.push([
+    '`complete()` over the bare `openai` SDK, p50',
+    formatNs(routed),
+    `the SDK ${formatNs(direct)}; the hand-written floor ${formatNs(wrapped)}`,
+    `${times(latencyRatio)} (the floor ${times(floorRatio)})`,
+    '≤ 1.05×',
+    `${verdict(latencyRatio <= 1.05)} (the floor: ${verdict(floorRatio <= 1.05)})`,
+  ]);
+  const throughput = complete.throughput;
+  rows.push([
+    `the same, calls per second at ${throughput.map((row) => row.concurrency).join(' / ')} in flight`,
+    throughput.map((row) => row.routedPerSec.toFixed(0)).join(' / '),
+    `the SDK ${throughput.map((row) => row.directPerSec.toFixed(0)).join(' / ')}`,
+    `${throughput.map((row) => times(row.ratio)).join(' / ')} (the floor ${throughput.map((row) => times(row.wrappedRatio)).join(' / ')})`,
+    '≥ 0.95×',
+    `${verdict(throughput.every((row) => row.met))} (the floor: ${verdict(throughput.every((row) => row.wrappedRatio >= 0.95))})`,
+  ]);
+
+  const simulate = results.simulate.figures.rows[0]!;
+  const simulateMet = simulate.medianNs <= 6e9 && (simulate.maxRssMb ?? Number.POSITIVE_INFINITY) <= 250;
+  rows.push(['`simulate`, 100 000 tasks × 4 strategies', `${formatNs(simulate.medianNs)}, ${(simulate.maxRssMb ?? Number.NaN).toFixed(0)} MB peak`, '', '', '≤ 6 s, ≤ 250 MB', verdict(simulateMet)]);
+
+  const config = results.config.figures.rows;
+  const thousand = config.find((row) => row.agents === 1000);
+  const largest = config[config.length - 1];
+  if (!thousand || !largest) throw new Error('the recorded configuration benchmark has no 1 000-agent row');
+  const loadMs = thousand.parseMs + thousand.compileMs;
+  const growth = largest.perRuleUs / thousand.perRuleUs;
+  rows.push([
+    `load + compile ${count(thousand.agents)} agents × 10 rules (${(thousand.yamlBytes / 1e6).toFixed(1)} MB)`,
+    `${loadMs.toFixed(0)} ms; ${thousand.perRuleUs.toFixed(1)} µs a rule, ${largest.perRuleUs.toFixed(1)} µs at ${count(largest.agents)} agents`,
+    '',
+    `per rule ${times(growth)} from ${count(thousand.agents)} to ${count(largest.agents)} agents`,
+    `≤ ${CONFIG_TARGET_MS} ms, linear (per rule within ${LINEAR_SLACK}×)`,
+    verdict(loadMs <= CONFIG_TARGET_MS && growth <= LINEAR_SLACK),
+  ]);
+
+  const [bare, imported] = results['cold-import'].figures.rows;
+  const cold = imported!.medianNs / bare!.medianNs;
+  rows.push(["cold `import('llm-agent-router')`", formatNs(imported!.medianNs), `\`node -e 0\` ${formatNs(bare!.medianNs)}`, times(cold), '≤ 1.8×', verdict(cold <= 1.8)]);
+
+  const { runId, node } = results.routing;
+  for (const row of rows) for (let i = 2; i <= 3; i++) if (row[i] === '') row[i] = '—';
+  const lines = [
+    `From the run recorded on ${runId.slice(0, 10)} (Node ${node.slice(1)}; its figures are in \`bench/results/\`).`,
+    '',
+    '| measure | this run | baseline, same run | ratio | target | |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/**
+ * The `complete()` section's figures: latency and calls per second of the bare SDK, the
+ * hand-written floor and the router; the own time of each without HTTP; and what a microsecond of
+ * own work costs the call over HTTP, for each, with what the latency target leaves at that rate.
+ */
+export function renderCompleteTables(results: RunResults): string {
+  const { latency, latencyRatios, throughput, overhead } = results.complete.figures;
+  const at = (rows: readonly NamedFigure[], pattern: RegExp) => find(rows, pattern).medianNs;
+  const sdk = at(latency, /^openai SDK direct/);
+  const floor = at(latency, /^hand-written wrapper/);
+  const router = at(latency, /^router\.complete\(\)/);
+  const ownRouter = at(overhead, /^router\.complete\(\) over the mock/) - at(overhead, /^mock adapter called directly/);
+  const ownFloor = at(overhead, /^the hand-written wrapper over the stand-in/) - at(overhead, /^an instant stand-in for the SDK/);
+  const rate = (added: number, own: number) => `×${(added / own).toFixed(1)}`;
+  const allowance = (0.05 * sdk) / ((floor - sdk) / ownFloor);
+  const lines = [
+    '| one call at a time | median | vs the SDK (median of rounds) | own time without HTTP | added over HTTP | added ÷ own |',
+    '|---|---|---|---|---|---|',
+    `| \`openai\` SDK direct (baseline) | ${formatNs(sdk)} | 1× | | | |`,
+    `| the hand-written floor | ${formatNs(floor)} | ${times(latencyRatios.floor)} | ${formatNs(ownFloor)} | ${formatNs(floor - sdk)} | ${rate(floor - sdk, ownFloor)} |`,
+    `| \`router.complete()\`, OpenAI adapter | ${formatNs(router)} | ${times(latencyRatios.routed)} | ${formatNs(ownRouter)} | ${formatNs(router - sdk)} | ${rate(router - sdk, ownRouter)} |`,
+    '',
+    '| in flight | SDK calls/s | floor calls/s | router calls/s | floor ÷ SDK | router ÷ SDK |',
+    '|---|---|---|---|---|---|',
+    ...throughput.map((row) => `| ${row.concurrency} | ${row.directPerSec.toFixed(0)} | ${row.wrappedPerSec.toFixed(0)} | ${row.routedPerSec.toFixed(0)} | ${times(row.wrappedRatio)} | ${times(row.ratio)} |`),
+    '',
+    `At the floor's rate, the ≤ 1.05× target leaves ${formatNs(allowance)} of a router's own work per call; \`router.complete()\` does ${formatNs(ownRouter)}.`,
+  ];
+  return lines.join('\n');
+}
+
+/** A table of benchmark rows: each row's median and its ratio to each baseline (by row name). */
+function rowsTable(rows: readonly NamedFigure[], heading: string, baselines: { label: string; name: string | RegExp; faster?: boolean }[]): string {
+  const base = baselines.map((baseline) => ({ ...baseline, ns: find(rows, baseline.name).medianNs }));
+  const lines = [`| ${heading} | median | ${base.map((b) => `vs ${b.label}`).join(' | ')} |`, `|---|---|${base.map(() => '---|').join('')}`];
+  for (const row of rows) {
+    const ratios = base.map((b) => {
+      if (row.medianNs === b.ns) return '1×';
+      if (!b.faster) return times(row.medianNs / b.ns);
+      return b.ns >= row.medianNs ? `${times(b.ns / row.medianNs)} faster` : `${times(row.medianNs / b.ns)} slower`;
+    });
+    lines.push(`| ${row.name.trim()} | ${formatNs(row.medianNs)} | ${ratios.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function renderRouting(results: RunResults): string {
+  return rowsTable(results.routing.figures.rows, 'seed decisions and rule sets', [{ label: 'hand-written', name: 'hand-written routing function (baseline)' }]);
+}
+
+function renderConditions(results: RunResults): string {
+  const { rows, compile } = results.conditions.figures;
+  const evaluation = rowsTable(rows, 'one condition, per evaluation', [
+    { label: 'hand-written', name: /^hand-written/ },
+    { label: 'cel-js', name: /cel-js/, faster: true },
+  ]);
+  const compiling = ['| compiling one condition | median batch | fastest batch |', '|---|---|---|', ...compile.map((row) => `| ${row.name} | ${formatNs(row.medianUs * 1000)} | ${formatNs(row.fastestUs * 1000)} |`)];
+  return `${evaluation}\n\n${compiling.join('\n')}`;
+}
+
+function renderPii(results: RunResults): string {
+  return rowsTable(results.pii.figures.rows, 'a 4 KB prompt', [{ label: 'one regular expression', name: /regex|baseline/i }]);
+}
+
+function renderRedis(results: RunResults): string {
+  const { rows } = results.redis.figures;
+  if (rows === null) return 'Not measured in the recorded run: redis-server was not installed.';
+  const lines = ['| `complete()` over an instant mock | median per call | Redis round trips per call |', '|---|---|---|'];
+  for (const row of rows) lines.push(`| ${row.name} | ${formatNs(row.medianNs)} | ${row.roundTrips ?? '—'} |`);
+  return lines.join('\n');
+}
+
+function renderConfig(results: RunResults): string {
+  const lines = ['| agents × rules | YAML | parse | compile | per rule |', '|---|---|---|---|---|'];
+  for (const row of results.config.figures.rows) {
+    lines.push(`| ${count(row.agents)} × 10 | ${row.yamlBytes >= 1e6 ? `${(row.yamlBytes / 1e6).toFixed(1)} MB` : `${(row.yamlBytes / 1e3).toFixed(0)} KB`} | ${row.parseMs.toFixed(0)} ms | ${row.compileMs.toFixed(0)} ms | ${row.perRuleUs.toFixed(1)} µs |`);
+  }
+  return lines.join('\n');
+}
+
+function renderColdImport(results: RunResults): string {
+  const rows = results['cold-import'].figures.rows;
+  return rowsTable(rows, 'a fresh `node` process', [{ label: '`node -e 0`', name: rows[0]!.name }]);
+}
+
+function renderSimulate(results: RunResults): string {
+  const { rows, runs } = results.simulate.figures;
+  const row = rows[0]!;
+  const lines = ['| 100 000 tasks × 4 strategies | wall time | CPU time | peak RSS |', '|---|---|---|---|'];
+  lines.push(`| median of ${runs.length} runs (peak: the highest) | ${formatNs(row.medianNs)} | | ${(row.maxRssMb ?? Number.NaN).toFixed(0)} MB |`);
+  runs.forEach((run, i) => lines.push(`| run ${i + 1} | ${formatNs(run.wallMs * 1e6)} | ${formatNs(run.cpuMs * 1e6)} | ${run.maxRssMb.toFixed(0)} MB |`));
+  return lines.join('\n');
+}
+
+/** Every generated section of the page, by marker name. */
+export const SECTIONS: Record<string, (results: RunResults) => string> = {
+  targets: renderTargetsTable,
+  routing: renderRouting,
+  conditions: renderConditions,
+  pii: renderPii,
+  complete: renderCompleteTables,
+  redis: renderRedis,
+  config: renderConfig,
+  'cold-import': renderColdImport,
+  simulate: renderSimulate,
+};
+
+/** `page` with what is between `name`'s markers replaced by `table` (an error when the markers are missing). */
+export function withTable(page: string, name: string, table: string): string {
+  const start = page.indexOf(startMarker(name));
+  const end = page.indexOf(endMarker(name));
+  if (start < 0 || end < start) throw new Error(`docs/performance.md has no ${startMarker(name)} … ${endMarker(name)} section`);
+  return `${page.slice(0, start + startMarker(name).length)}\n${table}\n${page.slice(end)}`;
+}
+
+/** `page` with every generated section rewritten from `results`. */
+export function withRecordedFigures(page: string, results: RunResults): string {
+  let out = page;
+  for (const [name, render] of Object.entries(SECTIONS)) out = withTable(out, name, render(results));
+  return out;
+}
