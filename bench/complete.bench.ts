@@ -27,6 +27,7 @@ import { createOpenAIProvider } from 'llm-agent-router/openai';
 import { createMockProvider } from 'llm-agent-router/test';
 import { isMain, medianNs } from './bench-main.js';
 import { handWrittenWrapper, type ChatClient, type WrapperSettings } from './hand-written-wrapper.js';
+import { LATENCY_TARGET, THROUGHPUT_TARGET } from './targets.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -88,10 +89,6 @@ const WRAPPED = 'hand-written wrapper: PII scan, budget, SDK call (the floor)';
 const ROUTED = 'router.complete() with the openai adapter';
 const ROUNDS = 10;
 
-/** At most this many times the bare SDK's median call. */
-export const LATENCY_TARGET = 1.05;
-/** At least this share of the bare SDK's calls per second, at every concurrency measured. */
-export const THROUGHPUT_TARGET = 0.95;
 export const CONCURRENCIES = [1, 16, 64] as const;
 
 /** The two calls compared, over one client (one keep-alive pool, one SDK) and one server. */

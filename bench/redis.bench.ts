@@ -74,10 +74,10 @@ export async function runRedisBench(): Promise<RedisBenchRow[] | undefined> {
         const start = scripts;
         for (let i = 0; i < 100; i++) await variant.router.complete('bench_agent', { messages: MESSAGES, maxTokens: 64 });
         row.roundTrips = (scripts - start) / 100;
-      }
+      } else row.roundTrips = 0;
       rows.push(row);
     }
-    rows.push({ name: ping.tasks[0]!.name, medianNs: medianNs(ping.tasks[0]!) });
+    rows.push({ name: ping.tasks[0]!.name, medianNs: medianNs(ping.tasks[0]!), roundTrips: 1 });
     if (sink === 0) throw new Error('unreachable');
     return rows;
   } finally {

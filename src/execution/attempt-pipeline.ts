@@ -3,6 +3,7 @@
 // (try-call.ts: each try under its own reservation, booked whenever its answer comes) → settle the
 // actual cost. The router ends a try itself when the caller aborts, whatever the adapter does.
 import { ProviderNotConfiguredError, RequestAbortedError, RequestRejectedError } from '../call-errors.js';
+import { isPromiseLike } from '../maybe-promise.js';
 import type { ProviderAdapter, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import { releaseBudget, reserveBudget, settleBudget } from './budget-reservation.js';
@@ -67,7 +68,9 @@ async function reserveAndCount<A extends Caller>(call: CallContext, model: Compi
     skip(call, model.id, 'no_provider', error);
     return { ok: false, budgetRefused: false };
   }
-  const budget = await reserveBudget(call, model, now);
+  // A ledger that answers at once is not awaited: no microtask hop between the reservation and the call.
+  const reserving = reserveBudget(call, model, now);
+  const budget = isPromiseLike(reserving) ? await reserving : reserving;
   if (!budget.ok) {
     deps.health.onCancel(model.id);
     skip(call, model.id, 'budget', budget.error);
@@ -142,6 +145,7 @@ export async function completeOn(call: CallContext, model: CompiledModel, signal
   if (!outcome.ok) return failAttempt(call, lease, outcome, signal);
   // Outside the try: a ledger that fails to book must not be mistaken for a failed call.
   const latencyMs = call.deps.clock() - lease.startedAt;
-  const costMicros = await settleBudget(call, model, lease.reservation, outcome.value.usage, latencyMs);
+  const settling = settleBudget(call, model, lease.reservation, outcome.value.usage, latencyMs);
+  const costMicros = isPromiseLike(settling) ? await settling : settling;
   return { ok: true, value: { response: outcome.value, modelId: model.id, costMicros, latencyMs } };
 }

@@ -1,8 +1,11 @@
 // Budget reservation around one model's call: reserve the estimated cost before it (refused when
 // the daily budget could not cover it), one reservation per try (a retry reserves again), then
 // settle each try's actual cost — whenever its answer comes — or release the reservation when its
-// call fails. Money is integer micro-dollars, through the ledger's helpers.
+// call fails. Money is integer micro-dollars, through the ledger's helpers. A ledger that answers at
+// once (the in-memory one) is worked with synchronously: each step returns a value, or a promise when
+// the ledger gave one, and is called only from async code, which turns a throw into a rejection.
 import { BudgetExceededError } from '../errors.js';
+import { thenMaybe, type MaybePromise } from '../maybe-promise.js';
 import type { TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import { ledgerDay, microsToUsd, usdToMicros, type ReserveRequest } from '../state/cost-ledger.js';
@@ -57,24 +60,30 @@ export interface Reserved {
  * limit. When the budget cannot cover that, the limit shrinks to what the rest of the budget
  * affords — refused when that is too small to be useful, so the chain degrades to a local model.
  */
-export async function reserveBudget(call: CallContext, model: CompiledModel, now: number): Promise<{ ok: true; reserved: Reserved } | { ok: false; error: BudgetExceededError | undefined }> {
+export type BudgetReserved = { ok: true; reserved: Reserved } | { ok: false; error: BudgetExceededError | undefined };
+
+export function reserveBudget(call: CallContext, model: CompiledModel, now: number): MaybePromise<BudgetReserved> {
   const { decision } = call;
   const estimatedInput = decision.estimatedTokens.input;
   let maxTokens = outputLimit(call, model);
   if (!isPriced(model)) return { ok: true, reserved: { reservation: { id: undefined, estimateMicros: 0, estimatedInput }, maxTokens } };
   const reservedInput = decision.estimatedTokens.inputGiven ? estimatedInput : Math.ceil(estimatedInput * INPUT_RESERVATION_MARGIN);
-  let result = await reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens!), now);
-  if (!result.ok && (result.limit === 'global' || result.limit === 'agent')) {
-    // What the rest of the budget affords after the input, once: a second refusal (the other limit,
-    // or concurrent calls taking the rest meanwhile) ends it.
-    const affordable = affordableOutput(model, reservedInput, result.limitMicros - result.usedMicros, maxTokens!);
-    if (affordable >= Math.min(MIN_USEFUL_OUTPUT_TOKENS, maxTokens!) && affordable < maxTokens!) {
-      maxTokens = affordable;
-      result = await reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens), now);
+  const settled = (result: ReserveOutcome): BudgetReserved => {
+    if (!result.ok) return { ok: false, error: refusal(call, result) };
+    return { ok: true, reserved: { reservation: { id: result.reservationId, estimateMicros: result.amountMicros, estimatedInput }, maxTokens } };
+  };
+  return thenMaybe(reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens!), now), (result) => {
+    if (!result.ok && (result.limit === 'global' || result.limit === 'agent')) {
+      // What the rest of the budget affords after the input, once: a second refusal (the other limit,
+      // or concurrent calls taking the rest meanwhile) ends it.
+      const affordable = affordableOutput(model, reservedInput, result.limitMicros - result.usedMicros, maxTokens!);
+      if (affordable >= Math.min(MIN_USEFUL_OUTPUT_TOKENS, maxTokens!) && affordable < maxTokens!) {
+        maxTokens = affordable;
+        return thenMaybe(reserveMicros(call, model, callCostMicros(model, reservedInput, maxTokens), now), settled);
+      }
     }
-  }
-  if (!result.ok) return { ok: false, error: refusal(call, result) };
-  return { ok: true, reserved: { reservation: { id: result.reservationId, estimateMicros: result.amountMicros, estimatedInput }, maxTokens } };
+    return settled(result);
+  });
 }
 
 /**
@@ -94,7 +103,7 @@ type ReserveOutcome =
   | { ok: false; limit: 'unavailable'; reason: string; amountMicros: number };
 
 /** Asks the ledger for `amountMicros` under the call's global and agent limits. */
-async function reserveMicros(call: CallContext, model: CompiledModel, amountMicros: number, now: number): Promise<ReserveOutcome> {
+function reserveMicros(call: CallContext, model: CompiledModel, amountMicros: number, now: number): MaybePromise<ReserveOutcome> {
   const { deps, decision } = call;
   if (!Number.isFinite(amountMicros)) return { ok: false, limit: 'unpriceable', usedMicros: 0, limitMicros: 0, amountMicros };
   const agent = deps.compiled.agents.get(decision.agentId);
@@ -110,10 +119,9 @@ async function reserveMicros(call: CallContext, model: CompiledModel, amountMicr
     now,
     expiresAt: now + deps.reservationTtlMs,
   };
-  const result = await deps.ledger.reserve(request);
   // Not `{ ...result, amountMicros }`: on Node 20 a property added after a leading spread takes a
   // slow path of about a microsecond; Object.assign onto a fresh literal does not.
-  return Object.assign({}, result, { amountMicros }) as ReserveOutcome;
+  return thenMaybe(deps.ledger.reserve(request), (result) => Object.assign({}, result, { amountMicros }) as ReserveOutcome);
 }
 
 function refusal(call: CallContext, result: Extract<ReserveOutcome, { ok: false }>): BudgetExceededError | undefined {
@@ -138,10 +146,15 @@ function affordableOutput(model: CompiledModel, inputTokens: number, roomMicros:
  * above what was reserved, corrects the token window and records the call. Every answer a provider
  * served goes through here — the call's own, and one that came after its try was given up.
  */
-export async function settleBudget(call: CallContext, model: CompiledModel, reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<number> {
-  const { deps, decision } = call;
+export function settleBudget(call: CallContext, model: CompiledModel, reservation: Reservation, usage: TokenUsage, latencyMs: number): MaybePromise<number> {
+  const { deps } = call;
   const now = deps.clock();
-  const cost = await bookUsage(deps, decision.agentId, model, reservation.id, usage, now);
+  return thenMaybe(bookUsage(deps, call.decision.agentId, model, reservation.id, usage, now), (cost) => afterBooking(call, model, reservation, usage, latencyMs, now, cost));
+}
+
+/** What follows a try's booking: an overrun reported, the token window corrected, the call recorded. */
+function afterBooking(call: CallContext, model: CompiledModel, reservation: Reservation, usage: TokenUsage, latencyMs: number, now: number, cost: number): number {
+  const { deps, decision } = call;
   if (cost > reservation.estimateMicros) {
     // Booked at actual (above), and reported — also an answer whose reservation was already let go
     // (it came after the caller aborted): while the budget is overdrawn the ledger refuses every cloud call.
@@ -154,12 +167,11 @@ export async function settleBudget(call: CallContext, model: CompiledModel, rese
 }
 
 /** The ledger entry for `usage` on `model`: committed in place of a reservation, or recorded. Returns the cost. */
-export async function bookUsage(deps: ExecutorDeps, agentId: string, model: CompiledModel, reservationId: string | undefined, usage: TokenUsage, now: number): Promise<number> {
+export function bookUsage(deps: ExecutorDeps, agentId: string, model: CompiledModel, reservationId: string | undefined, usage: TokenUsage, now: number): MaybePromise<number> {
   const cost = callCostMicros(model, usage.inputTokens, usage.outputTokens);
   const entry = { agentId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost, at: now };
-  if (reservationId !== undefined) await deps.ledger.commit(reservationId, ledgerDay(now), entry);
-  else await deps.ledger.record(ledgerDay(now), entry);
-  return cost;
+  const booked = reservationId !== undefined ? deps.ledger.commit(reservationId, ledgerDay(now), entry) : deps.ledger.record(ledgerDay(now), entry);
+  return thenMaybe(booked, () => cost);
 }
 
 export async function releaseBudget(call: CallContext, reservation: Reservation): Promise<void> {

@@ -4,6 +4,7 @@
 // windows and the budget reservation, settled with the usage the host reports.
 import type { AttemptRecord } from '../call-errors.js';
 import { InvalidArgumentError } from '../errors.js';
+import { isPromiseLike } from '../maybe-promise.js';
 import type { TokenUsage } from '../request/types.js';
 import type { CompiledModel } from '../routing/compile-config.js';
 import type { RoutingDecision } from '../routing/types.js';
@@ -128,8 +129,4 @@ async function executeOn<T>(call: CallContext, model: CompiledModel, attempt: Ex
   // Nobody may be listening to `settled`; a failed stream is reported where it is consumed.
   settled.catch(() => {});
   return { ok: true, value: { value: outcome.value.value, settled } };
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -121,7 +121,15 @@ export async function callWithRetries<T>(
     // A race's signal (not the caller's) is the router's own: an adapter may be handed it as it is.
     const trySignal = new TrySignal(signal, timeoutMs, signal !== undefined && signal !== call.signal);
     // How the provider call ends, whenever it does; it never rejects (a thrown adapter included).
-    const settlement = new Promise<T>((resolve) => resolve(invoke(trySignal))).then(
+    // Not `new Promise((resolve) => resolve(invoke(...)))`: resolving with a promise costs two more
+    // microtask hops on every call.
+    let called: Promise<T>;
+    try {
+      called = Promise.resolve(invoke(trySignal));
+    } catch (error) {
+      called = Promise.reject(error);
+    }
+    const settlement = called.then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     );

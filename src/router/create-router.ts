@@ -28,6 +28,7 @@ import { OverrideStore } from './runtime-overrides.js';
 import type { BudgetStatus, ReloadResult, Router, RouterChangeEvent, RouterEvent, RouterOptions } from './router-api.js';
 import { RESERVATION_TTL_MS, RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from './router-defaults.js';
 import { definedOnly } from '../defined-only.js';
+import { isPromiseLike } from '../maybe-promise.js';
 import { buildGeneration, type Generation } from './router-generation.js';
 import { ownRouterOptions } from './router-options.js';
 
@@ -330,10 +331,6 @@ function checkObject(name: 'task' | 'context', value: unknown): void {
     throw new InvalidArgumentError(name, 'it cannot be read (a revoked Proxy)');
   }
   if (array) throw new InvalidArgumentError(name, 'expected an object');
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** The largest time a Date can hold. */

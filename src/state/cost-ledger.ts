@@ -4,6 +4,7 @@
 // check and reserve in one atomic step so concurrent callers cannot overrun a limit together.
 
 import { InvalidArgumentError } from '../errors.js';
+import type { MaybePromise } from '../maybe-promise.js';
 
 /** One USD is 1 000 000 micro-dollars. */
 export const MICROS_PER_USD = 1_000_000;
@@ -104,7 +105,7 @@ export interface DayReport {
 }
 
 /** A ledger may answer at once (in memory) or later (a shared store). */
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise };
 
 export interface CostLedger {
   /** Today's spend: settled and reserved, in total and for one agent. Read on every decision. */
