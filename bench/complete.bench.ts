@@ -26,7 +26,9 @@ import { createRouter, MemoryLedger, type RouterConfigInput } from 'llm-agent-ro
 import { createOpenAIProvider } from 'llm-agent-router/openai';
 import { createMockProvider } from 'llm-agent-router/test';
 import { isMain, medianNs } from './bench-main.js';
+import { allowanceSentence, amplification, formatNs } from './doc-tables.js';
 import { handWrittenWrapper, type ChatClient, type WrapperSettings } from './hand-written-wrapper.js';
+import type { NamedFigure } from './results.js';
 import { LATENCY_TARGET, THROUGHPUT_TARGET } from './targets.js';
 
 const COMPLETION = JSON.stringify({
@@ -337,19 +339,16 @@ export async function runRouterOverheadBench(): Promise<{ name: string; medianNs
  * hand-written wrapper, the time each adds over HTTP (median of the latency rounds) against its own
  * CPU time without HTTP; and what the latency target leaves for a router's own work at that rate.
  */
-export function printAmplification(latency: { name: string; medianNs: number }[], overhead: { name: string; medianNs: number }[]): void {
-  const at = (rows: { name: string; medianNs: number }[], name: string) => rows.find((row) => row.name === name)?.medianNs ?? Number.NaN;
-  const sdk = at(latency, DIRECT);
-  const lines: [string, number, number][] = [
-    ['router.complete()', at(latency, ROUTED) - sdk, at(overhead, MOCK_ROUTED) - at(overhead, MOCK_DIRECT)],
-    ['hand-written wrapper', at(latency, WRAPPED) - sdk, at(overhead, STAND_IN_WRAPPED) - at(overhead, STAND_IN_DIRECT)],
-  ];
+export function printAmplification(latency: NamedFigure[], overhead: NamedFigure[]): void {
+  const a = amplification(latency, overhead);
   console.log('\nWhat work before the call costs the call (added over HTTP ÷ own time without HTTP, medians)');
-  for (const [name, added, own] of lines) {
-    console.log(`  ${name.padEnd(22)} adds ${(added / 1000).toFixed(1).padStart(6)} µs over HTTP for ${(own / 1000).toFixed(2).padStart(5)} µs of its own: ×${(added / own).toFixed(1)}`);
+  for (const [name, added, own] of [
+    ['router.complete()', a.router - a.sdk, a.ownRouter],
+    ['hand-written wrapper', a.floor - a.sdk, a.ownFloor],
+  ] as const) {
+    console.log(`  ${name.padEnd(22)} adds ${formatNs(added).padStart(9)} over HTTP for ${formatNs(own).padStart(9)} of its own: ×${(added / own).toFixed(1)}`);
   }
-  const allowance = ((LATENCY_TARGET - 1) * sdk) / (lines[1]![1] / lines[1]![2]);
-  console.log(`  at the wrapper's rate, ≤ ${LATENCY_TARGET}× leaves ${(allowance / 1000).toFixed(2)} µs of a router's own work per call`);
+  console.log(`  ${allowanceSentence(a)}`);
 }
 
 if (isMain(import.meta.url)) {

@@ -182,6 +182,36 @@ export function renderTargetsTable(results: RunResults): string {
   return lines.join('\n');
 }
 
+/** What work around the call costs it over HTTP, for the router and the floor, from one run's rows. */
+export interface Amplification {
+  sdk: number;
+  floor: number;
+  router: number;
+  /** Own time without HTTP, ns. */
+  ownFloor: number;
+  ownRouter: number;
+  /** What ≤ LATENCY_TARGET× leaves over the SDK's call, ns, and that turned into own work at each side's rate. */
+  leeway: number;
+  atFloorRate: number;
+  atRouterRate: number;
+}
+
+export function amplification(latency: readonly NamedFigure[], overhead: readonly NamedFigure[]): Amplification {
+  const at = (rows: readonly NamedFigure[], pattern: RegExp) => find(rows, pattern).medianNs;
+  const sdk = at(latency, /^openai SDK direct/);
+  const floor = at(latency, /^hand-written wrapper/);
+  const router = at(latency, /^router\.complete\(\)/);
+  const ownRouter = at(overhead, /^router\.complete\(\) over the mock/) - at(overhead, /^mock adapter called directly/);
+  const ownFloor = at(overhead, /^the hand-written wrapper over the stand-in/) - at(overhead, /^an instant stand-in for the SDK/);
+  const leeway = (LATENCY_TARGET - 1) * sdk;
+  return { sdk, floor, router, ownFloor, ownRouter, leeway, atFloorRate: leeway / ((floor - sdk) / ownFloor), atRouterRate: leeway / ((router - sdk) / ownRouter) };
+}
+
+/** The sentence that says what the latency target leaves for a router's own work. */
+export function allowanceSentence(a: Amplification): string {
+  return `The ≤ ${LATENCY_TARGET}× target leaves ${formatNs(a.leeway)} over the SDK's call: ${formatNs(a.atFloorRate)} of a router's own work per call at the floor's rate, ${formatNs(a.atRouterRate)} at the router's; \`router.complete()\` does ${formatNs(a.ownRouter)}.`;
+}
+
 /**
  * The `complete()` section's figures: latency and calls per second of the bare SDK, the
  * hand-written floor and the router; the own time of each without HTTP; and what a microsecond of
@@ -189,17 +219,9 @@ export function renderTargetsTable(results: RunResults): string {
  */
 export function renderCompleteTables(results: RunResults): string {
   const { latency, latencyRatios, throughput, overhead } = results.complete.figures;
-  const at = (rows: readonly NamedFigure[], pattern: RegExp) => find(rows, pattern).medianNs;
-  const sdk = at(latency, /^openai SDK direct/);
-  const floor = at(latency, /^hand-written wrapper/);
-  const router = at(latency, /^router\.complete\(\)/);
-  const ownRouter = at(overhead, /^router\.complete\(\) over the mock/) - at(overhead, /^mock adapter called directly/);
-  const ownFloor = at(overhead, /^the hand-written wrapper over the stand-in/) - at(overhead, /^an instant stand-in for the SDK/);
+  const a = amplification(latency, overhead);
+  const { sdk, floor, router, ownFloor, ownRouter } = a;
   const rate = (added: number, own: number) => `×${(added / own).toFixed(1)}`;
-  // What ≤ LATENCY_TARGET× leaves over the SDK's call, turned into own work at each measured rate.
-  const leeway = (LATENCY_TARGET - 1) * sdk;
-  const atFloorRate = leeway / ((floor - sdk) / ownFloor);
-  const atRouterRate = leeway / ((router - sdk) / ownRouter);
   const lines = [
     '| one call at a time | median | vs the SDK (median of rounds) | own time without HTTP | added over HTTP | added ÷ own |',
     '|---|---|---|---|---|---|',
@@ -211,7 +233,7 @@ export function renderCompleteTables(results: RunResults): string {
     '|---|---|---|---|---|---|',
     ...throughput.map((row) => `| ${row.concurrency} | ${row.directPerSec.toFixed(0)} | ${row.wrappedPerSec.toFixed(0)} | ${row.routedPerSec.toFixed(0)} | ${judged(row.wrappedRatio)} | ${judged(row.ratio)} |`),
     '',
-    `The ≤ ${LATENCY_TARGET}× target leaves ${formatNs(leeway)} over the SDK's call: ${formatNs(atFloorRate)} of a router's own work per call at the floor's rate, ${formatNs(atRouterRate)} at the router's; \`router.complete()\` does ${formatNs(ownRouter)}.`,
+    allowanceSentence(a),
   ];
   return lines.join('\n');
 }
